@@ -1,0 +1,68 @@
+//! The command line, declared once with clap. `--help`, the man page, docs/cli.md and the completions all
+//! come from these definitions.
+
+pub mod kube;
+pub mod manifest;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use kube::KubeArgs;
+pub use manifest::{DiffArgs, EditArgs, InputArgs, PatchArgs};
+
+/// Make TKE CLB direct pod access safe and boring.
+///
+/// tkedirect checks that a Tencent Kubernetes Engine cluster can send Cloud Load Balancer traffic straight to
+/// pod IPs, audits the objects that use it, adds or removes the annotations and ENI resources it needs in
+/// manifests or live objects (always able to show the diff first), and can sync a CLB's backends to the
+/// ready pods once.
+#[derive(Debug, Parser)]
+#[command(name = "tkedirect", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Exit codes: 0 nothing to do, 1 changes pending or findings, 2 error, 3 partially applied.\n\
+Docs: docs/usage.md; every check: `tkedirect explain <id>`.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand accepts.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// When to use colors: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Say more on stderr (repeat for more detail).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Say nothing on stderr but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add what CLB direct pod access needs to Services, Ingresses and (in mixed clusters) workloads.
+    ///
+    /// Reads manifests with -f (files, directories, or - for stdin) and prints the patched manifests, or
+    /// rewrites them in place with --write. Only the lines that carry the change differ from the input:
+    /// comments, key order, quoting, indentation and line endings are kept.
+    #[command(visible_alias = "en")]
+    Enable(EditArgs),
+    /// Remove what `enable` adds: the exact inverse.
+    ///
+    /// Direct-access annotations set to "true" are removed; the pod-template network annotation and the ENI
+    /// resource are removed only where they carry tkedirect's values.
+    Disable(EditArgs),
+    /// Show, as a unified diff, what `enable` (or `disable` with --disable) would change.
+    ///
+    /// Exit status follows `kubectl diff`: 0 no changes, 1 changes, 2 or more an error.
+    Diff(DiffArgs),
+}

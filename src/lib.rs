@@ -1,0 +1,16 @@
+//! tkedirect: make TKE CLB direct pod access safe and boring.
+//!
+//! Data flows one way: inputs (`source`) → plain data (`model`) → pure logic (`patch`, `checks`, `sync`)
+//! → reports → renderers (`render`). Only `source`, `cluster`, `cloud` and the per-subcommand glue in `app`
+//! do I/O. See docs/architecture.md.
+
+pub mod app;
+pub mod cli;
+pub mod exit;
+pub mod model;
+pub mod patch;
+pub mod render;
+pub mod source;
+pub mod yaml;
+
+pub use exit::Exit;

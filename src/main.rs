@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    tkedirect::app::main_entry(std::env::args_os().collect())
+}

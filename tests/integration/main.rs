@@ -1,0 +1,5 @@
+//! The one integration-test binary: drives the real `tkedirect` executable.
+
+mod support;
+
+mod cli;
