@@ -1,6 +1,7 @@
 //! Span-aware YAML: split a stream into documents, parse a document into a [`tree::Node`] tree that
 //! remembers byte offsets, and splice edits into the original text.
 
+pub mod fast;
 pub mod reference;
 pub mod split;
 pub mod tree;
@@ -18,5 +19,5 @@ pub struct ParseError {
 
 /// Parse one document: the fast block-style parser when it can, else the reference parser.
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
-    reference::parse(text)
+    fast::parse(text).or_else(|_declined| reference::parse(text))
 }
