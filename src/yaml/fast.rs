@@ -52,6 +52,8 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Declined> {
         blank_lines: 0,
         saw_comment: false,
         depth: 0,
+        entries: Vec::with_capacity(32),
+        items: Vec::with_capacity(16),
     };
     p.document()
 }
@@ -66,37 +68,47 @@ const MAX_KEY: usize = 1000;
 /// Reject what the fast parser does not handle at the character level: tabs, control characters, lone
 /// CRs, a BOM, and the non-ASCII characters YAML treats specially. Returns whether the text is ASCII.
 fn prescan(text: &str) -> R<bool> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    /// 0x80 in each byte of `v` that is zero.
+    fn zero_bytes(v: u64) -> u64 {
+        !(((v & !HI) + !HI) | v) & HI
+    }
     let b = text.as_bytes();
     let mut ascii = true;
-    let mut i = 0;
-    while i < b.len() {
+    let mut check = |i: usize| -> R<()> {
         let c = b[i];
         if !(0x20..0x7f).contains(&c) {
             match c {
                 b'\n' => {}
-                b'\r' if b.get(i + 1) == Some(&b'\n') => i += 1,
+                b'\r' if b.get(i + 1) == Some(&b'\n') => {}
                 0x80.. => ascii = false,
-                _ => {
-                    return Err(Declined {
-                        reason: "tab or control character",
-                        offset: i,
-                    });
-                }
+                _ => return Err(Declined { reason: "tab or control character", offset: i }),
             }
         }
-        i += 1;
+        Ok(())
+    };
+    // Eight bytes at a time: only chunks with something besides printable ASCII and `\n` are looked at
+    // byte by byte.
+    let mut chunks = b.chunks_exact(8);
+    let mut i = 0;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let y = x | (zero_bytes(x ^ (LO * u64::from(b'\n'))) >> 2);
+        if (zero_bytes(y & (LO * 0xe0)) | zero_bytes(x ^ (LO * 0x7f)) | (x & HI)) != 0 {
+            for k in i..i + 8 {
+                check(k)?;
+            }
+        }
+        i += 8;
+    }
+    for k in i..b.len() {
+        check(k)?;
     }
     if !ascii {
         for (i, ch) in text.char_indices() {
-            if matches!(
-                ch,
-                '\u{80}'
-                    ..='\u{9f}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{2028}' | '\u{2029}'
-            ) {
-                return Err(Declined {
-                    reason: "special or non-printable character",
-                    offset: i,
-                });
+            if matches!(ch, '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{2028}' | '\u{2029}') {
+                return Err(Declined { reason: "special or non-printable character", offset: i });
             }
         }
     }
@@ -223,6 +235,10 @@ struct Parser<'a> {
     /// Whether the last [`Parser::scan_lines`] skipped a comment line.
     saw_comment: bool,
     depth: usize,
+    /// Entries and items of the collections being parsed, innermost last: each collection takes its own
+    /// off the top when it ends, in one exactly sized allocation.
+    entries: Vec<(Node<'a>, Node<'a>)>,
+    items: Vec<Node<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -604,13 +620,13 @@ impl<'a> Parser<'a> {
     /// A block mapping at indentation `n` whose first key has been read; the cursor is on its `:`.
     fn block_map(&mut self, n: usize, first_key: Node<'a>) -> R<Node<'a>> {
         let (start, line, col) = (first_key.start, first_key.line, first_key.col);
-        let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+        let base = self.entries.len();
         let mut key = first_key;
         loop {
             if self.pos - key.start > MAX_KEY {
                 return Err(self.no("long implicit key"));
             }
-            if entries.iter().any(|(k, _)| k.as_str() == key.as_str()) {
+            if self.entries[base..].iter().any(|(k, _)| k.as_str() == key.as_str()) {
                 return Err(self.no("duplicate key"));
             }
             let colon = self.pos;
@@ -634,7 +650,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => self.node(n as isize, Ctx::MapValue)?,
             };
-            entries.push((key, value));
+            self.entries.push((key, value));
             match self.next {
                 Next::Line(k) if k == n => key = self.key()?,
                 Next::Line(k) if k > n => {
@@ -643,7 +659,8 @@ impl<'a> Parser<'a> {
                 _ => break,
             }
         }
-        let end = entries.last().map_or(start, |(k, v)| k.end.max(v.end));
+        let end = self.entries.last().map_or(start, |(k, v)| k.end.max(v.end));
+        let entries: Vec<_> = self.entries.split_off(base);
         Ok(Node {
             kind: NodeKind::Map {
                 flow: false,
@@ -699,7 +716,7 @@ impl<'a> Parser<'a> {
     fn block_seq(&mut self, n: usize, indentless: bool) -> R<Node<'a>> {
         let dash = self.pos;
         let mut start = (dash, self.line, self.col(dash));
-        let mut items: Vec<Node<'a>> = Vec::new();
+        let base = self.items.len();
         loop {
             self.pos += 1;
             self.skip_spaces();
@@ -707,7 +724,7 @@ impl<'a> Parser<'a> {
                 self.pos = self.eol(self.pos);
             }
             let mark = (self.pos, self.line, self.col(self.pos));
-            if indentless && items.is_empty() {
+            if indentless && self.items.len() == base {
                 start = mark;
             }
             let item = if is_eol(self.at(self.pos)) {
@@ -719,7 +736,7 @@ impl<'a> Parser<'a> {
             } else {
                 self.node(n as isize, Ctx::SeqItem)?
             };
-            items.push(item);
+            self.items.push(item);
             match self.next {
                 Next::Line(k) if k == n && self.at_dash_entry() => {}
                 Next::Line(k) if k == n && indentless => break,
@@ -728,7 +745,8 @@ impl<'a> Parser<'a> {
                 _ => break,
             }
         }
-        let end = items.last().map_or(start.0, |i| i.end);
+        let end = self.items.last().map_or(start.0, |i| i.end);
+        let items: Vec<_> = self.items.split_off(base);
         Ok(Node {
             kind: NodeKind::Seq { flow: false, items },
             start: start.0,
@@ -1068,13 +1086,14 @@ impl<'a> Parser<'a> {
         let open = self.at(start);
         self.pos += 1;
         let kind = if open == b'[' {
-            let mut items = Vec::new();
+            let base = self.items.len();
             loop {
                 self.flow_ws()?;
                 if self.at(self.pos) == b']' {
                     break;
                 }
-                items.push(self.flow_node(n)?);
+                let item = self.flow_node(n)?;
+                self.items.push(item);
                 self.flow_ws()?;
                 match self.at(self.pos) {
                     b',' => self.pos += 1,
@@ -1082,9 +1101,9 @@ impl<'a> Parser<'a> {
                     _ => return Err(self.no("unexpected text in a flow sequence")),
                 }
             }
-            NodeKind::Seq { flow: true, items }
+            NodeKind::Seq { flow: true, items: self.items.split_off(base) }
         } else {
-            let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+            let base = self.entries.len();
             loop {
                 self.flow_ws()?;
                 if self.at(self.pos) == b'}' {
@@ -1101,6 +1120,10 @@ impl<'a> Parser<'a> {
                         if stop != Stop::Colon {
                             return Err(self.no("flow mapping key without a value"));
                         }
+                        if matches!(self.at(stop_pos + 1), b'[' | b'{') {
+                            // granit rejects `key:[` and `key:{` after a plain key.
+                            return Err(self.no("`:` right before a flow collection"));
+                        }
                         self.pos = stop_pos;
                         scalar(
                             Cow::Borrowed(&self.src[p..end]),
@@ -1112,7 +1135,7 @@ impl<'a> Parser<'a> {
                         )
                     }
                 };
-                if entries.iter().any(|(k, _)| k.as_str() == key.as_str()) {
+                if self.entries[base..].iter().any(|(k, _)| k.as_str() == key.as_str()) {
                     return Err(self.no("duplicate key"));
                 }
                 self.skip_spaces();
@@ -1125,7 +1148,7 @@ impl<'a> Parser<'a> {
                     return Err(self.no("empty value in a flow mapping"));
                 }
                 let value = self.flow_node(n)?;
-                entries.push((key, value));
+                self.entries.push((key, value));
                 self.flow_ws()?;
                 match self.at(self.pos) {
                     b',' => self.pos += 1,
@@ -1133,10 +1156,7 @@ impl<'a> Parser<'a> {
                     _ => return Err(self.no("unexpected text in a flow mapping")),
                 }
             }
-            NodeKind::Map {
-                flow: true,
-                entries,
-            }
+            NodeKind::Map { flow: true, entries: self.entries.split_off(base) }
         };
         self.pos += 1;
         self.depth -= 1;
@@ -1451,6 +1471,9 @@ mod tests {
         same("[1, [2, [3]], {a: [b]}]\n");
         same("k:\n  {a: 1}\nl:\n  [b]\n");
         same("a: [-x, ?y, :z, a:b, http://h/p]\n");
+        same("a: {\"b\":[1], 'c':{}, d: [2]}\n");
+        declines("a: {b:[1]}\n");
+        declines("a: {b:{}}\n");
         declines("a: [a: b]\n");
         declines("a: {a}\n");
         declines("a: {a: }\n");
@@ -1496,6 +1519,25 @@ mod tests {
         declines(&"[".repeat(300));
         let deep: String = (0..250).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
         declines(&deep);
+    }
+
+    #[test]
+    fn prescan_checks_every_byte_of_every_chunk() {
+        let base = "key: abcdefghijklmnopqrstuvwxyz\n";
+        for at in 5..base.len() - 1 {
+            for bad in ["\t", "\u{1}", "\u{7f}", "\r", "\u{85}", "\u{feff}"] {
+                let mut doc = base.to_owned();
+                doc.insert_str(at, bad);
+                assert!(parse(&doc).is_err(), "accepted {doc:?}");
+            }
+            let mut doc = base.to_owned();
+            doc.insert(at, 'é');
+            same(&doc);
+        }
+        // CRLF pairs split across eight-byte chunks.
+        for pad in 0..9 {
+            same(&format!("a: {}\r\nb: c\r\n", "x".repeat(pad + 1)));
+        }
     }
 
     #[test]
