@@ -1,8 +1,10 @@
 //! Span-aware YAML: split a stream into documents, parse a document into a [`tree::Node`] tree that
 //! remembers byte offsets, and splice edits into the original text.
 
+pub mod edit;
 pub mod reference;
 pub mod split;
+pub mod style;
 pub mod tree;
 
 pub use tree::{Node, NodeKind, Style};
