@@ -65,7 +65,11 @@ pub struct EditError {
 }
 
 fn err(node: &Node<'_>, message: String) -> EditError {
-    EditError { line: node.line, col: node.col, message }
+    EditError {
+        line: node.line,
+        col: node.col,
+        message,
+    }
 }
 
 /// A text operation: delete `del` bytes at `at`, then insert `text`.
@@ -81,7 +85,8 @@ pub struct Op {
 /// Apply non-overlapping operations to a text.
 pub fn splice(text: &str, mut ops: Vec<Op>) -> String {
     ops.sort_by_key(|op| (op.at, std::cmp::Reverse(op.depth)));
-    let mut out = String::with_capacity(text.len() + ops.iter().map(|o| o.text.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(text.len() + ops.iter().map(|o| o.text.len()).sum::<usize>());
     let mut cursor = 0;
     for op in ops {
         debug_assert!(op.at >= cursor, "overlapping edits");
@@ -98,10 +103,19 @@ pub fn splice(text: &str, mut ops: Vec<Op>) -> String {
 
 enum Walk<'n, 'a> {
     /// The whole path exists; the node at its end and the key that holds it.
-    Found { node: &'n Node<'a>, key: Option<&'n Node<'a>>, parent_flow: bool },
+    Found {
+        node: &'n Node<'a>,
+        key: Option<&'n Node<'a>>,
+        parent_flow: bool,
+    },
     /// The path stops at `container` (a mapping, or an empty value standing where one should be);
     /// `rest` are the missing keys.
-    Missing { container: &'n Node<'a>, key: Option<&'n Node<'a>>, parent_flow: bool, depth: usize },
+    Missing {
+        container: &'n Node<'a>,
+        key: Option<&'n Node<'a>>,
+        parent_flow: bool,
+        depth: usize,
+    },
 }
 
 fn kind_name(node: &Node<'_>) -> &'static str {
@@ -127,7 +141,10 @@ fn guard<'n, 'a>(node: &'n Node<'a>, path: &[Seg]) -> Result<(), EditError> {
     if node.entry("<<").is_some() {
         return Err(err(
             node,
-            format!("YAML merge key `<<` at {}: tkedirect does not edit merged mappings; expand it first", PathDisplay(path)),
+            format!(
+                "YAML merge key `<<` at {}: tkedirect does not edit merged mappings; expand it first",
+                PathDisplay(path)
+            ),
         ));
     }
     Ok(())
@@ -141,21 +158,39 @@ fn walk<'n, 'a>(root: &'n Node<'a>, path: &[Seg]) -> Result<Walk<'n, 'a>, EditEr
         guard(node, &path[..depth])?;
         match seg {
             Seg::Key(k) => match &node.kind {
-                NodeKind::Map { flow, entries } => match entries.iter().find(|(kn, _)| kn.as_str() == Some(k)) {
-                    Some((kn, v)) => {
-                        parent_flow = *flow;
-                        key = Some(kn);
-                        node = v;
+                NodeKind::Map { flow, entries } => {
+                    match entries.iter().find(|(kn, _)| kn.as_str() == Some(k)) {
+                        Some((kn, v)) => {
+                            parent_flow = *flow;
+                            key = Some(kn);
+                            node = v;
+                        }
+                        None => {
+                            return Ok(Walk::Missing {
+                                container: node,
+                                key,
+                                parent_flow,
+                                depth,
+                            });
+                        }
                     }
-                    None => return Ok(Walk::Missing { container: node, key, parent_flow, depth }),
-                },
+                }
                 NodeKind::Scalar { .. } if node.is_null() && !node.tagged => {
-                    return Ok(Walk::Missing { container: node, key, parent_flow, depth });
+                    return Ok(Walk::Missing {
+                        container: node,
+                        key,
+                        parent_flow,
+                        depth,
+                    });
                 }
                 _ => {
                     return Err(err(
                         node,
-                        format!("expected a mapping at {}, found {}", PathDisplay(&path[..depth]), kind_name(node)),
+                        format!(
+                            "expected a mapping at {}, found {}",
+                            PathDisplay(&path[..depth]),
+                            kind_name(node)
+                        ),
                     ));
                 }
             },
@@ -168,13 +203,21 @@ fn walk<'n, 'a>(root: &'n Node<'a>, path: &[Seg]) -> Result<Walk<'n, 'a>, EditEr
                 _ => {
                     return Err(err(
                         node,
-                        format!("expected a sequence with item {i} at {}, found {}", PathDisplay(&path[..depth]), kind_name(node)),
+                        format!(
+                            "expected a sequence with item {i} at {}, found {}",
+                            PathDisplay(&path[..depth]),
+                            kind_name(node)
+                        ),
                     ));
                 }
             },
         }
     }
-    Ok(Walk::Found { node, key, parent_flow })
+    Ok(Walk::Found {
+        node,
+        key,
+        parent_flow,
+    })
 }
 
 // ---- rendering -----------------------------------------------------------------------------------------
@@ -202,7 +245,11 @@ fn render_value(s: &str, style: &DocStyle, keep: Option<Style>) -> String {
 }
 
 fn render_key(k: &str, style: &DocStyle) -> String {
-    if !style.json && safe_as_plain(k) { k.to_string() } else { quote_double(k) }
+    if !style.json && safe_as_plain(k) {
+        k.to_string()
+    } else {
+        quote_double(k)
+    }
 }
 
 /// New keys to add under one existing container, in the order the edits asked for them.
@@ -222,7 +269,9 @@ impl NewMap {
         if rest.is_empty() {
             match pos {
                 Some(i) => self.0[i].1 = NewVal::Leaf(value.to_string()),
-                None => self.0.push((first.clone(), NewVal::Leaf(value.to_string()))),
+                None => self
+                    .0
+                    .push((first.clone(), NewVal::Leaf(value.to_string()))),
             }
             return;
         }
@@ -296,14 +345,22 @@ fn after_line(text: &str, end: usize) -> usize {
 /// The offset of the end of the line's content (before `\r\n` or `\n`).
 fn content_end(text: &str, at: usize) -> usize {
     let eol = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    if eol > 0 && text.as_bytes()[eol - 1] == b'\r' { eol - 1 } else { eol }
+    if eol > 0 && text.as_bytes()[eol - 1] == b'\r' {
+        eol - 1
+    } else {
+        eol
+    }
 }
 
 /// Whole lines `[start, end)` to delete; when they run to the end of a text without a final newline, the
 /// newline before them goes too, so the text still ends the way it did.
 fn line_range(text: &str, start: usize, end: usize) -> (usize, usize) {
     if end == text.len() && !text.ends_with('\n') && start > 0 {
-        let nl = if text[..start].ends_with("\r\n") { 2 } else { 1 };
+        let nl = if text[..start].ends_with("\r\n") {
+            2
+        } else {
+            1
+        };
         return (start - nl, end);
     }
     (start, end)
@@ -315,7 +372,9 @@ fn first_on_line(text: &str, at: usize) -> bool {
 
 /// The offset just after the `:` that follows a key.
 fn after_colon(text: &str, key: &Node<'_>) -> usize {
-    text[key.end..].find(':').map_or(key.end, |i| key.end + i + 1)
+    text[key.end..]
+        .find(':')
+        .map_or(key.end, |i| key.end + i + 1)
 }
 
 /// Insert block `lines` (each ending with a newline) at a line boundary `at`.
@@ -323,16 +382,31 @@ fn insert_lines(text: &str, at: usize, lines: String, style: &DocStyle, depth: u
     if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
         // The document's last line has no newline: start a new line and leave the end as it was.
         let body = lines.strip_suffix(style.newline).unwrap_or(&lines);
-        return Op { at, del: 0, text: format!("{}{}", style.newline, body), depth };
+        return Op {
+            at,
+            del: 0,
+            text: format!("{}{}", style.newline, body),
+            depth,
+        };
     }
-    Op { at, del: 0, text: lines, depth }
+    Op {
+        at,
+        del: 0,
+        text: lines,
+        depth,
+    }
 }
 
 // ---- edits ---------------------------------------------------------------------------------------------
 
 /// Plan the text operations for a set of `Set` edits against one parsed document, all at once.
 /// Returns no operations when every value is already as asked.
-pub fn plan_sets(text: &str, root: &Node<'_>, sets: &[(&[Seg], &str)], style: &DocStyle) -> Result<Vec<Op>, EditError> {
+pub fn plan_sets(
+    text: &str,
+    root: &Node<'_>,
+    sets: &[(&[Seg], &str)],
+    style: &DocStyle,
+) -> Result<Vec<Op>, EditError> {
     let mut ops = Vec::new();
     // Missing keys grouped by the existing container that will hold them.
     let mut groups: Vec<(usize, &Node<'_>, Option<&Node<'_>>, bool, NewMap)> = Vec::new();
@@ -342,11 +416,17 @@ pub fn plan_sets(text: &str, root: &Node<'_>, sets: &[(&[Seg], &str)], style: &D
                 guard(node, path)?;
                 match &node.kind {
                     NodeKind::Scalar { .. } if node.as_string() == Some(value) => {}
-                    NodeKind::Scalar { style: s @ (Style::Literal | Style::Folded), .. } => {
+                    NodeKind::Scalar {
+                        style: s @ (Style::Literal | Style::Folded),
+                        ..
+                    } => {
                         let _ = s;
                         return Err(err(
                             node,
-                            format!("{} is a block scalar; set it to \"{value}\" by hand", PathDisplay(path)),
+                            format!(
+                                "{} is a block scalar; set it to \"{value}\" by hand",
+                                PathDisplay(path)
+                            ),
                         ));
                     }
                     NodeKind::Scalar { style: s, .. } => {
@@ -354,20 +434,39 @@ pub fn plan_sets(text: &str, root: &Node<'_>, sets: &[(&[Seg], &str)], style: &D
                         let rendered = render_value(value, style, keep);
                         if node.start == node.end {
                             let at = key.map_or(node.start, |k| after_colon(text, k));
-                            ops.push(Op { at, del: 0, text: format!(" {rendered}"), depth: path.len() });
+                            ops.push(Op {
+                                at,
+                                del: 0,
+                                text: format!(" {rendered}"),
+                                depth: path.len(),
+                            });
                         } else {
-                            ops.push(Op { at: node.start, del: node.end - node.start, text: rendered, depth: path.len() });
+                            ops.push(Op {
+                                at: node.start,
+                                del: node.end - node.start,
+                                text: rendered,
+                                depth: path.len(),
+                            });
                         }
                     }
                     _ => {
                         return Err(err(
                             node,
-                            format!("expected a string at {}, found {}", PathDisplay(path), kind_name(node)),
+                            format!(
+                                "expected a string at {}, found {}",
+                                PathDisplay(path),
+                                kind_name(node)
+                            ),
                         ));
                     }
                 }
             }
-            Walk::Missing { container, key, parent_flow, depth } => {
+            Walk::Missing {
+                container,
+                key,
+                parent_flow,
+                depth,
+            } => {
                 let mut rest = Vec::new();
                 for seg in &path[depth..] {
                     match seg {
@@ -375,7 +474,10 @@ pub fn plan_sets(text: &str, root: &Node<'_>, sets: &[(&[Seg], &str)], style: &D
                         Seg::Index(_) => {
                             return Err(err(
                                 container,
-                                format!("{} does not exist and cannot be created", PathDisplay(path)),
+                                format!(
+                                    "{} does not exist and cannot be created",
+                                    PathDisplay(path)
+                                ),
                             ));
                         }
                     }
@@ -392,7 +494,15 @@ pub fn plan_sets(text: &str, root: &Node<'_>, sets: &[(&[Seg], &str)], style: &D
         }
     }
     for (depth, container, key, parent_flow, new) in groups {
-        ops.extend(insert_into(text, container, key, parent_flow, &new, style, depth)?);
+        ops.extend(insert_into(
+            text,
+            container,
+            key,
+            parent_flow,
+            &new,
+            style,
+            depth,
+        )?);
     }
     Ok(ops)
 }
@@ -407,17 +517,28 @@ fn insert_into(
     depth: usize,
 ) -> Result<Vec<Op>, EditError> {
     match &container.kind {
-        NodeKind::Map { flow: false, entries } => {
+        NodeKind::Map {
+            flow: false,
+            entries,
+        } => {
             let indent = entries.first().map_or(0, |(k, _)| byte_col(text, k.start));
             let mut lines = String::new();
             new.block(indent, style, &mut lines);
             let at = after_line(text, container.end);
             Ok(vec![insert_lines(text, at, lines, style, depth)])
         }
-        NodeKind::Map { flow: true, entries } => {
+        NodeKind::Map {
+            flow: true,
+            entries,
+        } => {
             let body = new.flow(style);
             match entries.last() {
-                None => Ok(vec![Op { at: container.start + 1, del: 0, text: body, depth }]),
+                None => Ok(vec![Op {
+                    at: container.start + 1,
+                    del: 0,
+                    text: body,
+                    depth,
+                }]),
                 Some((last_k, last_v)) => {
                     let multiline = text[container.start..last_k.start].contains('\n');
                     let sep = if multiline {
@@ -428,13 +549,21 @@ fn insert_into(
                         return Ok(vec![Op {
                             at: last_v.end.max(last_k.end),
                             del: 0,
-                            text: parts.iter().map(|p| format!(",{}{pad}{p}", style.newline)).collect(),
+                            text: parts
+                                .iter()
+                                .map(|p| format!(",{}{pad}{p}", style.newline))
+                                .collect(),
                             depth,
                         }]);
                     } else {
                         ", "
                     };
-                    Ok(vec![Op { at: last_v.end.max(last_k.end), del: 0, text: format!("{sep}{body}"), depth }])
+                    Ok(vec![Op {
+                        at: last_v.end.max(last_k.end),
+                        del: 0,
+                        text: format!("{sep}{body}"),
+                        depth,
+                    }])
                 }
             }
         }
@@ -447,25 +576,48 @@ fn insert_into(
             if parent_flow {
                 let body = format!("{{{}}}", new.flow(style));
                 if container.start == container.end {
-                    ops.push(Op { at: after_colon(text, key), del: 0, text: format!(" {body}"), depth });
+                    ops.push(Op {
+                        at: after_colon(text, key),
+                        del: 0,
+                        text: format!(" {body}"),
+                        depth,
+                    });
                 } else {
-                    ops.push(Op { at: container.start, del: container.end - container.start, text: body, depth });
+                    ops.push(Op {
+                        at: container.start,
+                        del: container.end - container.start,
+                        text: body,
+                        depth,
+                    });
                 }
                 return Ok(ops);
             }
             let colon = after_colon(text, key);
             if container.start != container.end {
                 // `key: ~` / `key: null`: drop the token (and the space before it).
-                ops.push(Op { at: colon, del: container.end - colon, text: String::new(), depth });
+                ops.push(Op {
+                    at: colon,
+                    del: container.end - colon,
+                    text: String::new(),
+                    depth,
+                });
             }
             let mut lines = String::new();
             new.block(byte_col(text, key.start) + style.indent, style, &mut lines);
             let body = lines.strip_suffix(style.newline).unwrap_or(&lines);
             let at = content_end(text, container.end.max(colon));
-            ops.push(Op { at, del: 0, text: format!("{}{}", style.newline, body), depth });
+            ops.push(Op {
+                at,
+                del: 0,
+                text: format!("{}{}", style.newline, body),
+                depth,
+            });
             Ok(ops)
         }
-        _ => Err(err(container, format!("expected a mapping, found {}", kind_name(container)))),
+        _ => Err(err(
+            container,
+            format!("expected a mapping, found {}", kind_name(container)),
+        )),
     }
 }
 
@@ -482,6 +634,9 @@ fn new_flow_parts(new: &NewMap, style: &DocStyle) -> Vec<String> {
         .collect()
 }
 
+/// The operations of a removal and the path actually removed.
+pub type Removal = (Vec<Op>, Vec<Seg>);
+
 /// Plan the removal of one key. `Ok(None)` when the key is not there. On success also returns the path that
 /// was actually removed (an enclosing mapping when pruning applied).
 pub fn plan_remove(
@@ -489,12 +644,16 @@ pub fn plan_remove(
     root: &Node<'_>,
     path: &[Seg],
     prune: usize,
-) -> Result<Option<(Vec<Op>, Vec<Seg>)>, EditError> {
+) -> Result<Option<Removal>, EditError> {
     let Some((Seg::Key(last), parent_path)) = path.split_last() else {
         return Ok(None);
     };
     let (map, map_key, map_parent_flow) = match walk(root, parent_path)? {
-        Walk::Found { node, key, parent_flow } => (node, key, parent_flow),
+        Walk::Found {
+            node,
+            key,
+            parent_flow,
+        } => (node, key, parent_flow),
         Walk::Missing { .. } => return Ok(None),
     };
     guard(map, parent_path)?;
@@ -508,28 +667,52 @@ pub fn plan_remove(
     guard(v, path)?;
     let depth = path.len();
     if entries.len() == 1 {
-        let may_prune = prune > 0 && !parent_path.is_empty() && matches!(parent_path.last(), Some(Seg::Key(_)));
+        let may_prune =
+            prune > 0 && !parent_path.is_empty() && matches!(parent_path.last(), Some(Seg::Key(_)));
         if may_prune && (!flow || map_parent_flow) {
             return plan_remove(text, root, parent_path, prune - 1);
         }
         // Leave an empty flow mapping behind.
         if *flow {
-            return Ok(Some((vec![Op { at: k.start, del: v.end.max(k.end) - k.start, text: String::new(), depth }], path.to_vec())));
+            return Ok(Some((
+                vec![Op {
+                    at: k.start,
+                    del: v.end.max(k.end) - k.start,
+                    text: String::new(),
+                    depth,
+                }],
+                path.to_vec(),
+            )));
         }
         let start = line_start(text, k.start);
         let at = map_key.map(|mk| content_end(text, mk.end));
         let Some(at) = at.filter(|&at| at < start) else {
             // `- key: value` as the only entry of a sequence item: leave `- {}`.
             return Ok(Some((
-                vec![Op { at: k.start, del: content_end(text, v.end.max(k.end)) - k.start, text: "{}".into(), depth }],
+                vec![Op {
+                    at: k.start,
+                    del: content_end(text, v.end.max(k.end)) - k.start,
+                    text: "{}".into(),
+                    depth,
+                }],
                 path.to_vec(),
             )));
         };
         let (start, end) = line_range(text, start, after_line(text, v.end.max(k.end)));
         return Ok(Some((
             vec![
-                Op { at, del: 0, text: " {}".into(), depth },
-                Op { at: start, del: end - start, text: String::new(), depth },
+                Op {
+                    at,
+                    del: 0,
+                    text: " {}".into(),
+                    depth,
+                },
+                Op {
+                    at: start,
+                    del: end - start,
+                    text: String::new(),
+                    depth,
+                },
             ],
             path.to_vec(),
         )));
@@ -538,19 +721,49 @@ pub fn plan_remove(
     let op = if *flow {
         if idx > 0 {
             let prev_end = end_of(&entries[idx - 1]);
-            Op { at: prev_end, del: end_of(&entries[idx]) - prev_end, text: String::new(), depth }
+            Op {
+                at: prev_end,
+                del: end_of(&entries[idx]) - prev_end,
+                text: String::new(),
+                depth,
+            }
         } else {
             let next = entries[idx + 1].0.start;
-            Op { at: k.start, del: next - k.start, text: String::new(), depth }
+            Op {
+                at: k.start,
+                del: next - k.start,
+                text: String::new(),
+                depth,
+            }
         }
     } else if first_on_line(text, k.start) {
-        let (start, end) = line_range(text, line_start(text, k.start), after_line(text, end_of(&entries[idx])));
-        Op { at: start, del: end - start, text: String::new(), depth }
+        let (start, end) = line_range(
+            text,
+            line_start(text, k.start),
+            after_line(text, end_of(&entries[idx])),
+        );
+        Op {
+            at: start,
+            del: end - start,
+            text: String::new(),
+            depth,
+        }
     } else if idx + 1 < entries.len() {
         let next = entries[idx + 1].0.start;
-        Op { at: k.start, del: next - k.start, text: String::new(), depth }
+        Op {
+            at: k.start,
+            del: next - k.start,
+            text: String::new(),
+            depth,
+        }
     } else {
-        return Err(err(k, format!("cannot remove {}: it shares its line with other content", PathDisplay(path))));
+        return Err(err(
+            k,
+            format!(
+                "cannot remove {}: it shares its line with other content",
+                PathDisplay(path)
+            ),
+        ));
     };
     Ok(Some((vec![op], path.to_vec())))
 }
@@ -567,7 +780,10 @@ pub fn apply_json(value: &mut serde_json::Value, edit: &Edit) {
                         if !cur.is_object() {
                             *cur = Value::Object(Default::default());
                         }
-                        cur.as_object_mut().expect("object").entry(k.clone()).or_insert(Value::Null)
+                        cur.as_object_mut()
+                            .expect("object")
+                            .entry(k.clone())
+                            .or_insert(Value::Null)
                     }
                     Seg::Index(i) => match cur.get_mut(*i) {
                         Some(v) => v,
@@ -578,7 +794,9 @@ pub fn apply_json(value: &mut serde_json::Value, edit: &Edit) {
             *cur = Value::String(s.clone());
         }
         Edit::Remove { path, .. } => {
-            let Some((Seg::Key(last), parent)) = path.split_last() else { return };
+            let Some((Seg::Key(last), parent)) = path.split_last() else {
+                return;
+            };
             let mut cur = value;
             for seg in parent {
                 let next = match seg {
@@ -603,14 +821,24 @@ mod tests {
     use crate::yaml::{parse, style};
 
     fn p(s: &str) -> Vec<Seg> {
-        s.split('.').map(|k| k.parse::<usize>().map(Seg::Index).unwrap_or_else(|_| Seg::key(&k.replace('|', ".")))).collect()
+        s.split('.')
+            .map(|k| {
+                k.parse::<usize>()
+                    .map(Seg::Index)
+                    .unwrap_or_else(|_| Seg::key(&k.replace('|', ".")))
+            })
+            .collect()
     }
 
     fn set(text: &str, edits: &[(&str, &str)]) -> String {
         let root = parse(text).unwrap().unwrap();
         let st = style::detect(text, &root);
         let paths: Vec<Vec<Seg>> = edits.iter().map(|(path, _)| p(path)).collect();
-        let sets: Vec<(&[Seg], &str)> = paths.iter().zip(edits).map(|(path, (_, v))| (path.as_slice(), *v)).collect();
+        let sets: Vec<(&[Seg], &str)> = paths
+            .iter()
+            .zip(edits)
+            .map(|(path, (_, v))| (path.as_slice(), *v))
+            .collect();
         splice(text, plan_sets(text, &root, &sets, &st).unwrap())
     }
 
@@ -626,7 +854,10 @@ mod tests {
     fn adds_to_existing_block_map() {
         let text = "metadata:\n  name: x # n\n  annotations:\n    a: \"1\"\nspec: {}\n";
         let out = set(text, &[("metadata.annotations.k|io/x", "true")]);
-        assert_eq!(out, "metadata:\n  name: x # n\n  annotations:\n    a: \"1\"\n    k.io/x: \"true\"\nspec: {}\n");
+        assert_eq!(
+            out,
+            "metadata:\n  name: x # n\n  annotations:\n    a: \"1\"\n    k.io/x: \"true\"\nspec: {}\n"
+        );
         assert_eq!(remove(&out, "metadata.annotations.k|io/x", 1), text);
     }
 
@@ -634,7 +865,10 @@ mod tests {
     fn creates_missing_maps_with_the_file_indentation() {
         let text = "metadata:\n    name: x\nspec:\n    type: LoadBalancer\n";
         let out = set(text, &[("metadata.annotations.k", "true")]);
-        assert_eq!(out, "metadata:\n    name: x\n    annotations:\n        k: \"true\"\nspec:\n    type: LoadBalancer\n");
+        assert_eq!(
+            out,
+            "metadata:\n    name: x\n    annotations:\n        k: \"true\"\nspec:\n    type: LoadBalancer\n"
+        );
         assert_eq!(remove(&out, "metadata.annotations.k", 1), text);
     }
 
@@ -653,8 +887,17 @@ mod tests {
     #[test]
     fn nested_sets_share_one_new_block() {
         let text = "- name: a\n  image: x\n";
-        let out = set(text, &[("0.resources.requests.r", "1"), ("0.resources.limits.r", "1")]);
-        assert_eq!(out, "- name: a\n  image: x\n  resources:\n    requests:\n      r: \"1\"\n    limits:\n      r: \"1\"\n");
+        let out = set(
+            text,
+            &[
+                ("0.resources.requests.r", "1"),
+                ("0.resources.limits.r", "1"),
+            ],
+        );
+        assert_eq!(
+            out,
+            "- name: a\n  image: x\n  resources:\n    requests:\n      r: \"1\"\n    limits:\n      r: \"1\"\n"
+        );
         let once = remove(&out, "0.resources.requests.r", 2);
         assert_eq!(remove(&once, "0.resources.limits.r", 2), text);
     }
@@ -662,8 +905,17 @@ mod tests {
     #[test]
     fn flow_resources_round_trip() {
         let text = "- name: a\n  resources: {}\n";
-        let out = set(text, &[("0.resources.requests.r", "1"), ("0.resources.limits.r", "1")]);
-        assert_eq!(out, "- name: a\n  resources: {requests: {r: \"1\"}, limits: {r: \"1\"}}\n");
+        let out = set(
+            text,
+            &[
+                ("0.resources.requests.r", "1"),
+                ("0.resources.limits.r", "1"),
+            ],
+        );
+        assert_eq!(
+            out,
+            "- name: a\n  resources: {requests: {r: \"1\"}, limits: {r: \"1\"}}\n"
+        );
         let once = remove(&out, "0.resources.requests.r", 2);
         assert_eq!(remove(&once, "0.resources.limits.r", 2), text);
     }
@@ -679,16 +931,25 @@ mod tests {
     #[test]
     fn empty_values_become_maps() {
         let text = "metadata:\n  annotations:\n  name: x\n";
-        assert_eq!(set(text, &[("metadata.annotations.k", "true")]), "metadata:\n  annotations:\n    k: \"true\"\n  name: x\n");
+        assert_eq!(
+            set(text, &[("metadata.annotations.k", "true")]),
+            "metadata:\n  annotations:\n    k: \"true\"\n  name: x\n"
+        );
         let text = "metadata:\n  annotations: ~ # none\n";
-        assert_eq!(set(text, &[("metadata.annotations.k", "v")]), "metadata:\n  annotations: # none\n    k: v\n");
+        assert_eq!(
+            set(text, &[("metadata.annotations.k", "v")]),
+            "metadata:\n  annotations: # none\n    k: v\n"
+        );
     }
 
     #[test]
     fn crlf_and_missing_final_newline() {
         let text = "metadata:\r\n  name: x\r\n";
         let out = set(text, &[("metadata.annotations.k", "true")]);
-        assert_eq!(out, "metadata:\r\n  name: x\r\n  annotations:\r\n    k: \"true\"\r\n");
+        assert_eq!(
+            out,
+            "metadata:\r\n  name: x\r\n  annotations:\r\n    k: \"true\"\r\n"
+        );
         let text = "metadata:\n  name: x";
         let out = set(text, &[("metadata.annotations.k", "true")]);
         assert_eq!(out, "metadata:\n  name: x\n  annotations:\n    k: \"true\"");
@@ -699,7 +960,10 @@ mod tests {
     fn json_documents_get_json() {
         let text = "{\n  \"metadata\": {\n    \"name\": \"x\"\n  }\n}\n";
         let out = set(text, &[("metadata.annotations.k", "true")]);
-        assert_eq!(out, "{\n  \"metadata\": {\n    \"name\": \"x\",\n    \"annotations\": {\"k\": \"true\"}\n  }\n}\n");
+        assert_eq!(
+            out,
+            "{\n  \"metadata\": {\n    \"name\": \"x\",\n    \"annotations\": {\"k\": \"true\"}\n  }\n}\n"
+        );
         assert_eq!(remove(&out, "metadata.annotations.k", 1), text);
     }
 
@@ -713,6 +977,12 @@ mod tests {
         let text = "metadata:\n  annotations: \"x\"\n";
         let root = parse(text).unwrap().unwrap();
         let e = plan_sets(text, &root, &[(&path, "v")], &DocStyle::default()).unwrap_err();
-        assert_eq!((e.line, e.message.as_str()), (2, "expected a mapping at metadata.annotations, found a scalar"));
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (
+                2,
+                "expected a mapping at metadata.annotations, found a scalar"
+            )
+        );
     }
 }

@@ -24,7 +24,13 @@ pub struct DocStyle {
 
 impl Default for DocStyle {
     fn default() -> Self {
-        DocStyle { indent: 2, quote: Quote::Double, plain_strings: true, newline: "\n", json: false }
+        DocStyle {
+            indent: 2,
+            quote: Quote::Double,
+            plain_strings: true,
+            newline: "\n",
+            json: false,
+        }
     }
 }
 
@@ -57,9 +63,13 @@ fn walk(text: &str, node: &Node<'_>, counts: &mut Counts) {
                         Style::Plain if super::tree::plain_is_string(t) => counts.plain += 1,
                         _ => {}
                     },
-                    NodeKind::Map { flow: false, entries: inner } if !flow => {
+                    NodeKind::Map {
+                        flow: false,
+                        entries: inner,
+                    } if !flow => {
                         if let Some((ik, _)) = inner.first() {
-                            let step = byte_col(text, ik.start).saturating_sub(byte_col(text, k.start));
+                            let step =
+                                byte_col(text, ik.start).saturating_sub(byte_col(text, k.start));
                             if (1..counts.indents.len()).contains(&step) {
                                 counts.indents[step] += 1;
                             }
@@ -79,13 +89,22 @@ fn walk(text: &str, node: &Node<'_>, counts: &mut Counts) {
 pub fn detect(text: &str, root: &Node<'_>) -> DocStyle {
     let mut counts = Counts::default();
     walk(text, root, &mut counts);
-    let indent = (1..counts.indents.len()).max_by_key(|&i| (counts.indents[i], i == 2)).filter(|&i| counts.indents[i] > 0);
+    let indent = (1..counts.indents.len())
+        .max_by_key(|&i| (counts.indents[i], i == 2))
+        .filter(|&i| counts.indents[i] > 0);
     let quoted = counts.double + counts.single;
     DocStyle {
         indent: indent.unwrap_or(2),
-        quote: if counts.single > counts.double { Quote::Single } else { Quote::Double },
+        quote: if counts.single > counts.double {
+            Quote::Single
+        } else {
+            Quote::Double
+        },
         plain_strings: counts.plain >= quoted || quoted == 0,
         newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
-        json: root.is_flow() && text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}').starts_with('{'),
+        json: root.is_flow()
+            && text
+                .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                .starts_with('{'),
     }
 }
