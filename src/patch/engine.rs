@@ -240,7 +240,7 @@ fn partition(chunks: &[split::Chunk], bytes: usize, n: usize) -> Vec<std::ops::R
     const MIN_BYTES_PER_THREAD: usize = 256 * 1024;
     let n = n.min(bytes / MIN_BYTES_PER_THREAD).max(1);
     if n == 1 || chunks.len() < 2 {
-        return vec![0..chunks.len()];
+        return std::iter::once(0..chunks.len()).collect();
     }
     let target = bytes / n;
     let mut ranges = Vec::with_capacity(n);
