@@ -3,5 +3,6 @@
 mod support;
 
 mod cli;
+mod edit;
 mod fake_kube;
 mod properties;
