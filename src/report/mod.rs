@@ -1,0 +1,1 @@
+//! Reports: findings plus what was learned about the cluster, and their versioned output schema.
