@@ -359,3 +359,8 @@ pub fn restart_hint(owner: &Subject) -> String {
         _ => format!("recreate the pods of {} -n {ns}", owner.short()),
     }
 }
+
+/// `has`/`have` for `count` things.
+pub fn verb<'v>(n: usize, one: &'v str, many: &'v str) -> &'v str {
+    if n == 1 { one } else { many }
+}

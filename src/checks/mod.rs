@@ -226,3 +226,8 @@ mod tests {
         }
     }
 }
+
+/// The node taints that mean "VPC-CNI not ready here".
+pub fn node_eni_ip_taints() -> &'static [&'static str] {
+    &node_eni_ip_unavailable::TAINTS
+}

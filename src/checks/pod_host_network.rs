@@ -1,6 +1,6 @@
 //! `pod-host-network`: hostNetwork pods behind a direct backend.
 
-use super::ctx::{Ctx, by_owner, count, name_pods};
+use super::ctx::{Ctx, by_owner, count, name_pods, verb};
 use super::{Check, Finding, Severity, Stage, finding};
 
 pub const CHECK: Check = Check {
@@ -20,11 +20,13 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                 &CHECK,
                 Some(owner.clone()),
                 format!(
-                    "{} of {} behind {} use hostNetwork ({}): their IP is the node's, not an ENI IP",
+                    "{} of {} behind {} {} hostNetwork ({}): {} the node's IP, not an ENI IP",
                     count(pods.len(), "pod"),
                     owner.short(),
                     b.describe(),
-                    name_pods(&pods)
+                    verb(pods.len(), "uses", "use"),
+                    name_pods(&pods),
+                    verb(pods.len(), "it has", "they have")
                 ),
                 "drop hostNetwork from the pod template, or keep this Service in NodePort mode (remove direct-access)",
             );

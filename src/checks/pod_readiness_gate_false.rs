@@ -1,6 +1,6 @@
 //! `pod-readiness-gate-false`: containers are ready but TKE's readiness gate is not True.
 
-use super::ctx::{Ctx, by_owner, condition, count, name_pods};
+use super::ctx::{Ctx, by_owner, condition, count, name_pods, verb};
 use super::{Check, Finding, Severity, Stage, finding};
 use crate::model::consts;
 
@@ -33,10 +33,11 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                 &CHECK,
                 Some(owner.clone()),
                 format!(
-                    "{} of {} behind {} have ready containers but READINESS GATES 0/1 ({}{detail})",
+                    "{} of {} behind {} {} ready containers but READINESS GATES 0/1 ({}{detail})",
                     count(pods.len(), "pod"),
                     owner.short(),
                     b.describe(),
+                    verb(pods.len(), "has", "have"),
                     name_pods(&pods)
                 ),
                 format!(

@@ -1,6 +1,6 @@
 //! `pod-readiness-gate-missing`: pods behind a direct backend without TKE's readiness gate.
 
-use super::ctx::{Ctx, by_owner, count, name_pods, restart_hint};
+use super::ctx::{Ctx, by_owner, count, name_pods, restart_hint, verb};
 use super::{Check, Finding, Severity, Stage, finding};
 use crate::model::consts;
 use crate::model::network::NetworkMode;
@@ -15,10 +15,11 @@ pub const CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx) -> Vec<Finding> {
-    // In a GlobalRouter cluster without the switch nothing is direct yet; that is reported once, above.
-    if ctx.network.mode == NetworkMode::GlobalRouter
-        && ctx.network.global_route_direct_access != Some(true)
-    {
+    // In a GlobalRouter cluster without the switch, or a Cilium-Overlay one, nothing is direct: that is
+    // reported once, as a cluster finding.
+    let gr_off = ctx.network.mode == NetworkMode::GlobalRouter
+        && ctx.network.global_route_direct_access != Some(true);
+    if gr_off || ctx.network.mode == NetworkMode::CiliumOverlay {
         return vec![];
     }
     let mut out = Vec::new();
@@ -35,10 +36,11 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                 &CHECK,
                 Some(owner.clone()),
                 format!(
-                    "{} of {} behind {} lack the readiness gate {} ({}): created before direct access was enabled?",
+                    "{} of {} behind {} {} the readiness gate {} ({}): created before direct access was enabled?",
                     count(pods.len(), "pod"),
                     owner.short(),
                     b.describe(),
+                    verb(pods.len(), "lacks", "lack"),
                     consts::READINESS_GATE,
                     name_pods(&pods)
                 ),

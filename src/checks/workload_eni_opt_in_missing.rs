@@ -27,6 +27,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
         for w in ctx.facts.workloads.iter().filter(|w| {
             w.namespace == b.service.namespace
                 && !w.host_network
+                && !w.super_node
                 && selects(&b.service.selector, &w.template_labels)
         }) {
             if !seen.insert((&w.kind, &w.namespace, &w.name)) {

@@ -187,6 +187,8 @@ pub struct WorkloadFacts {
     /// ENI resource requested by a container of the template (`eni-ip` or `direct-eni`), if any.
     pub template_eni_resource: Option<String>,
     pub host_network: bool,
+    /// The template pins pods to super nodes (`nodeSelector` instance-type eklet).
+    pub super_node: bool,
     /// `ignore-check.tkedirect.io/*` annotations of the workload.
     pub ignore: BTreeMap<String, String>,
 }

@@ -68,6 +68,7 @@ pub struct PodSpec {
     pub host_network: bool,
     pub readiness_gates: Vec<ReadinessGate>,
     pub containers: Vec<Container>,
+    pub node_selector: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -392,6 +393,11 @@ pub fn workload_facts(kind: &str, w: Workload) -> WorkloadFacts {
             .find_map(eni_resource)
             .map(|(r, _)| r.to_string()),
         host_network: t.spec.host_network,
+        super_node: t
+            .spec
+            .node_selector
+            .get("node.kubernetes.io/instance-type")
+            .is_some_and(|v| v == "eklet"),
         ignore: ignore_annotations(&w.metadata.annotations),
     }
 }
