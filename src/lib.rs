@@ -5,12 +5,14 @@
 //! do I/O. See docs/architecture.md.
 
 pub mod app;
+pub mod checks;
 pub mod cli;
 pub mod cluster;
 pub mod exit;
 pub mod model;
 pub mod patch;
 pub mod render;
+pub mod report;
 pub mod source;
 pub mod yaml;
 
