@@ -3,6 +3,7 @@
 mod support;
 
 mod bad_input;
+mod check;
 mod cli;
 mod doctor;
 mod edit;
