@@ -239,12 +239,38 @@ async fn read_version<T: Transport>(
     }
 }
 
-/// The group versions the server serves (`/apis`; the core group is always there).
-async fn read_groups<T: Transport>(t: &T) -> Result<Vec<String>, ReadFailure> {
-    let b = t.get("/apis").await.map_err(|failure| ReadFailure {
-        what: "read API discovery /apis".into(),
-        failure,
-    })?;
+/// What a current cluster serves, assumed when discovery itself is refused.
+const ASSUMED_GROUPS: [&str; 3] = [
+    "networking.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "admissionregistration.k8s.io/v1",
+];
+
+/// The group versions the server serves (`/apis`; the core group is always there). A refused discovery
+/// is recorded and current APIs are assumed.
+async fn read_groups<T: Transport>(
+    t: &T,
+    errors: &mut Vec<ReadError>,
+) -> Result<Vec<String>, ReadFailure> {
+    let b = match t.get("/apis").await {
+        Ok(b) => b,
+        Err(f) if f.code() == Some(403) => {
+            errors.push(ReadError {
+                verb: "get".into(),
+                resource: "/apis".into(),
+                namespace: None,
+                code: 403,
+                message: failure_message(&f),
+            });
+            return Ok(ASSUMED_GROUPS.iter().map(|g| g.to_string()).collect());
+        }
+        Err(failure) => {
+            return Err(ReadFailure {
+                what: "read API discovery /apis".into(),
+                failure,
+            });
+        }
+    };
     let list: wire::ApiGroupList = wire::decode(&b).map_err(|e| ReadFailure {
         what: "read API discovery /apis".into(),
         failure: ApiFailure::Transport {
@@ -273,8 +299,8 @@ pub async fn read_facts<T: Transport>(
     plan: &ReadPlan,
     progress: &Progress,
 ) -> Result<ClusterFacts, ReadFailure> {
-    let (version, groups) = futures::try_join!(read_version(t), read_groups(t))?;
     let mut errors = Vec::new();
+    let (version, groups) = futures::try_join!(read_version(t), read_groups(t, &mut errors))?;
     let version = version.map_err(|e| errors.push(e)).ok();
     let served = |gv: &str| groups.iter().any(|g| g == gv);
     let apis = ServedApis {
@@ -618,6 +644,19 @@ mod tests {
         );
         assert!(facts.apis.ingress.is_empty());
 
+        let mut refused = answers.clone();
+        refused.insert("/apis".into(), Err(403));
+        let facts = block(read_facts(
+            &Canned(refused),
+            &ReadPlan::default(),
+            &progress,
+        ))
+        .unwrap();
+        assert!(
+            facts.read_errors.iter().any(|e| e.resource == "/apis"),
+            "refused discovery is a finding"
+        );
+        assert!(facts.apis.endpoint_slices, "and current APIs are assumed");
         answers.insert(
             "/api/v1/namespaces/kube-system/configmaps?limit=500".into(),
             Err(500),
