@@ -8,3 +8,4 @@ mod doctor;
 mod edit;
 mod fake_kube;
 mod properties;
+mod yaml_fast;
