@@ -9,3 +9,4 @@ mod doctor;
 mod edit;
 mod fake_kube;
 mod properties;
+mod yaml_fast;
