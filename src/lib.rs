@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cloud;
 pub mod cluster;
 pub mod exit;
 pub mod model;
