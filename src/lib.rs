@@ -13,6 +13,7 @@ pub mod model;
 pub mod patch;
 pub mod render;
 pub mod source;
+pub mod sync;
 pub mod yaml;
 
 pub use exit::Exit;
