@@ -2,6 +2,7 @@
 
 mod edit;
 pub mod output;
+mod sync;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -46,5 +47,6 @@ pub fn run(cli: Cli, ui: &Ui) -> anyhow::Result<Exit> {
         Command::Enable(args) => edit::run_edit(edit::Mode::Enable, args, ui),
         Command::Disable(args) => edit::run_edit(edit::Mode::Disable, args, ui),
         Command::Diff(args) => edit::run_diff(args, ui),
+        Command::Sync(args) => sync::run(args, ui),
     }
 }
