@@ -17,9 +17,16 @@ pub use manifest::{DiffArgs, EditArgs, InputArgs, PatchArgs};
 /// manifests or live objects (always able to show the diff first), and can sync a CLB's backends to the
 /// ready pods once.
 #[derive(Debug, Parser)]
-#[command(name = "tkedirect", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "Exit codes: 0 nothing to do, 1 changes pending or findings, 2 error, 3 partially applied.\n\
-Docs: docs/usage.md; every check: `tkedirect explain <id>`.")]
+#[command(
+    name = "tkedirect",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Exit codes: 0 nothing to do, 1 changes pending or findings, 2 error, 3 partially applied.\n\
+Docs: docs/usage.md; every check: `tkedirect explain <id>`."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

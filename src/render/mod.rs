@@ -1,1 +1,3 @@
-//! (filled in by the file engine)
+//! Renderers: turn reports, plans and changes into text for people and machines.
+
+pub mod diff;

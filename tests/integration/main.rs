@@ -3,3 +3,5 @@
 mod support;
 
 mod cli;
+mod fake_kube;
+mod properties;

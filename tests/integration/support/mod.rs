@@ -25,3 +25,4 @@ pub fn tkedirect() -> Command {
     }
     cmd
 }
+pub mod fake_kube;

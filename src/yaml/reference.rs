@@ -1,0 +1,207 @@
+//! The reference tree builder: complete YAML via serde-saphyr's span-reporting event parser.
+
+use std::borrow::Cow;
+
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, StructureStyle};
+
+use super::ParseError;
+use super::tree::{Node, NodeKind, Style};
+
+enum Frame<'a> {
+    Map {
+        node: Node<'a>,
+        entries: Vec<(Node<'a>, Node<'a>)>,
+        pending_key: Option<Node<'a>>,
+    },
+    Seq {
+        node: Node<'a>,
+        items: Vec<Node<'a>>,
+    },
+}
+
+fn offset(m: &serde_saphyr::granit_parser::Marker) -> usize {
+    m.byte_offset().unwrap_or_else(|| m.index())
+}
+
+fn shell(span: &Span, anchor: usize, tagged: bool) -> Node<'static> {
+    Node {
+        kind: NodeKind::Alias,
+        start: offset(&span.start),
+        end: offset(&span.end),
+        line: span.start.line(),
+        col: span.start.col(),
+        anchored: anchor != 0,
+        tagged,
+    }
+}
+
+/// Parse one document. `Ok(None)` for a document with no content (only comments, or empty).
+pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    let mut root: Option<Node<'_>> = None;
+    let mut documents = 0;
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(|e| ParseError {
+            line: e.marker().line(),
+            col: e.marker().col(),
+            message: e.info(),
+        })?;
+        let node = match event {
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(ParseError {
+                        line: span.start.line(),
+                        col: span.start.col(),
+                        message: "a second document starts here without a `---` line".into(),
+                    });
+                }
+                continue;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let mut node = shell(&span, anchor, tag.is_some());
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                    ScalarStyle::Literal => Style::Literal,
+                    ScalarStyle::Folded => Style::Folded,
+                };
+                node.kind = NodeKind::Scalar {
+                    text: Cow::Owned(text.into_owned()),
+                    style,
+                };
+                node
+            }
+            Event::Alias(_) | Event::UnresolvedAlias(_) => shell(&span, 0, false),
+            Event::MappingStart(style, anchor, tag) => {
+                let node = shell(&span, anchor, tag.is_some());
+                let node = Node {
+                    kind: NodeKind::Map {
+                        flow: style == StructureStyle::Flow,
+                        entries: vec![],
+                    },
+                    ..node
+                };
+                stack.push(Frame::Map {
+                    node,
+                    entries: Vec::new(),
+                    pending_key: None,
+                });
+                continue;
+            }
+            Event::SequenceStart(style, anchor, tag) => {
+                let node = shell(&span, anchor, tag.is_some());
+                let node = Node {
+                    kind: NodeKind::Seq {
+                        flow: style == StructureStyle::Flow,
+                        items: vec![],
+                    },
+                    ..node
+                };
+                stack.push(Frame::Seq {
+                    node,
+                    items: Vec::new(),
+                });
+                continue;
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let frame = stack.pop().expect("balanced events");
+                let (mut node, last_end) = match frame {
+                    Frame::Map {
+                        mut node, entries, ..
+                    } => {
+                        let last = entries.last().map(|(k, v)| k.end.max(v.end));
+                        if let NodeKind::Map { entries: e, .. } = &mut node.kind {
+                            *e = entries;
+                        }
+                        (node, last)
+                    }
+                    Frame::Seq { mut node, items } => {
+                        let last = items.last().map(|n| n.end);
+                        if let NodeKind::Seq { items: i, .. } = &mut node.kind {
+                            *i = items;
+                        }
+                        (node, last)
+                    }
+                };
+                node.end = if node.is_flow() {
+                    offset(&span.end)
+                } else {
+                    last_end.unwrap_or(node.start)
+                };
+                node
+            }
+            _ => continue,
+        };
+        // Attach the finished node to its parent.
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => {
+                    let Some(key) = node.as_str() else {
+                        return Err(ParseError {
+                            line: node.line,
+                            col: node.col,
+                            message: "a mapping key that is not a plain string (complex key)"
+                                .into(),
+                        });
+                    };
+                    if entries.iter().any(|(k, _)| k.as_str() == Some(key)) {
+                        return Err(ParseError {
+                            line: node.line,
+                            col: node.col,
+                            message: format!("duplicate key `{key}`"),
+                        });
+                    }
+                    *pending_key = Some(node);
+                }
+                Some(key) => entries.push((key, node)),
+            },
+        }
+    }
+    Ok(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_and_values() {
+        let text = "a: 1\nb:\n  c: \"x\" # hi\n  d: [1, 2]\n";
+        let root = parse(text).unwrap().unwrap();
+        let b = root.get("b").unwrap();
+        assert_eq!(&text[b.start..b.end], "c: \"x\" # hi\n  d: [1, 2]");
+        let c = b.get("c").unwrap();
+        assert_eq!(&text[c.start..c.end], "\"x\"");
+        assert_eq!(
+            root.to_json(),
+            serde_json::json!({"a": 1, "b": {"c": "x", "d": [1, 2]}})
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let err = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!((err.line, err.col), (3, 0));
+        assert!(err.message.contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn comment_only_document_has_no_root() {
+        assert!(parse("# just a comment\n").unwrap().is_none());
+        // An explicit `---` with nothing after it is a null document.
+        assert!(
+            parse("--- # sep\n# c\n")
+                .unwrap()
+                .is_some_and(|n| n.is_null())
+        );
+    }
+}

@@ -1,0 +1,259 @@
+//! A YAML document as a tree of nodes that remember where they are in the source text.
+//!
+//! Offsets are byte offsets into the document text the tree was parsed from; lines are 1-based and columns
+//! 0-based (in characters), relative to that text. Two parsers build this tree: [`super::reference`] over
+//! serde-saphyr's event parser (complete YAML), and [`super::fast`] for the block-style subset real manifests
+//! use (much faster; it declines anything unusual and the reference parser takes over).
+
+use std::borrow::Cow;
+
+/// How a scalar was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+impl Style {
+    pub fn is_quoted(self) -> bool {
+        matches!(self, Style::SingleQuoted | Style::DoubleQuoted)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind<'a> {
+    /// A scalar with its decoded text. An empty value (`key:` with nothing after it) is a plain scalar
+    /// with text `~` and an empty span just after the key.
+    Scalar {
+        text: Cow<'a, str>,
+        style: Style,
+    },
+    Map {
+        flow: bool,
+        entries: Vec<(Node<'a>, Node<'a>)>,
+    },
+    Seq {
+        flow: bool,
+        items: Vec<Node<'a>>,
+    },
+    Alias,
+}
+
+/// A node and its source span.
+///
+/// * scalars: the token (quotes included; for block scalars `|`/`>` the content lines, not the header);
+/// * flow collections: from `{`/`[` to just after `}`/`]`;
+/// * block mappings: from the first key to the end of the last value;
+/// * block sequences: from the first item's content to the end of the last item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node<'a> {
+    pub kind: NodeKind<'a>,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub col: usize,
+    /// Carries an anchor (`&name`), so other nodes may alias it: never edit through it.
+    pub anchored: bool,
+    /// Carries an explicit tag (`!!str`, `!foo`).
+    pub tagged: bool,
+}
+
+impl<'a> Node<'a> {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The string value if this is a string in the YAML 1.2 core schema (quoted, or plain and not null,
+    /// bool or number).
+    pub fn as_string(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, style } => {
+                if *style != Style::Plain || self.tagged || plain_is_string(text) {
+                    Some(text)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar { text, style: Style::Plain } if is_null(text))
+    }
+
+    pub fn entries(&self) -> Option<&[(Node<'a>, Node<'a>)]> {
+        match &self.kind {
+            NodeKind::Map { entries, .. } => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn items(&self) -> Option<&[Node<'a>]> {
+        match &self.kind {
+            NodeKind::Seq { items, .. } => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.kind, NodeKind::Map { .. })
+    }
+
+    pub fn is_flow(&self) -> bool {
+        matches!(
+            self.kind,
+            NodeKind::Map { flow: true, .. } | NodeKind::Seq { flow: true, .. }
+        )
+    }
+
+    /// The entry of a mapping with this key.
+    pub fn entry(&self, key: &str) -> Option<&(Node<'a>, Node<'a>)> {
+        self.entries()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+    }
+
+    /// The value of a mapping entry.
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// Follow a path of mapping keys.
+    pub fn path(&self, keys: &[&str]) -> Option<&Node<'a>> {
+        keys.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    /// A mapping value as a string (see [`Node::as_string`]).
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Node::as_string)
+    }
+
+    /// This node as JSON, resolving plain scalars with the YAML 1.2 core schema. Aliases become null
+    /// (callers refuse to edit documents where that matters).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            NodeKind::Scalar { text, style } => {
+                if *style != Style::Plain || self.tagged {
+                    Value::String(text.to_string())
+                } else {
+                    resolve_plain(text)
+                }
+            }
+            NodeKind::Map { entries, .. } => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), v.to_json()))
+                    .collect(),
+            ),
+            NodeKind::Seq { items, .. } => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeKind::Alias => Value::Null,
+        }
+    }
+}
+
+pub fn is_null(text: &str) -> bool {
+    matches!(text, "~" | "null" | "Null" | "NULL" | "")
+}
+
+fn is_bool(text: &str) -> bool {
+    matches!(text, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+}
+
+fn looks_numeric(text: &str) -> bool {
+    let t = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if t.is_empty() {
+        return false;
+    }
+    if let Some(hex) = t.strip_prefix("0x") {
+        return !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    if let Some(oct) = t.strip_prefix("0o") {
+        return !oct.is_empty() && oct.chars().all(|c| ('0'..='7').contains(&c));
+    }
+    matches!(t, ".inf" | ".Inf" | ".INF")
+        || matches!(text, ".nan" | ".NaN" | ".NAN")
+        || t.parse::<f64>().is_ok()
+}
+
+/// Whether a plain scalar is a string in the YAML 1.2 core schema.
+pub fn plain_is_string(text: &str) -> bool {
+    !(is_null(text) || is_bool(text) || looks_numeric(text))
+}
+
+fn resolve_plain(text: &str) -> serde_json::Value {
+    use serde_json::Value;
+    if is_null(text) {
+        return Value::Null;
+    }
+    match text {
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if looks_numeric(text) {
+        if let Ok(i) = text.parse::<i64>() {
+            return Value::from(i);
+        }
+        if let Ok(f) = text.parse::<f64>()
+            && let Some(n) = serde_json::Number::from_f64(f)
+        {
+            return Value::Number(n);
+        }
+    }
+    Value::String(text.to_string())
+}
+
+/// Whether a string written plain would be read back as the same string by YAML 1.1 and 1.2 readers
+/// (kubectl's reader is YAML 1.1-ish, so `yes`, `on`, `1_000` and dates must be quoted).
+pub fn safe_as_plain(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if !plain_is_string(s) {
+        return false;
+    }
+    const YAML11: [&str; 16] = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+        "OFF",
+    ];
+    if YAML11.contains(&s) || first.is_ascii_digit() || "-?:,[]{}#&*!|>'\"%@`. ".contains(first) {
+        return false;
+    }
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        && !s.ends_with([' ', ':'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_resolution() {
+        assert!(!plain_is_string("true"));
+        assert!(!plain_is_string("1"));
+        assert!(!plain_is_string("~"));
+        assert!(!plain_is_string("1e3"));
+        assert!(plain_is_string("yes"));
+        assert!(plain_is_string("tke-route-eni"));
+    }
+
+    #[test]
+    fn plain_safety_for_yaml11_readers() {
+        assert!(safe_as_plain("tke-route-eni"));
+        assert!(!safe_as_plain("true"));
+        assert!(!safe_as_plain("yes"));
+        assert!(!safe_as_plain("1"));
+        assert!(!safe_as_plain("2026-01-01"));
+        assert!(!safe_as_plain(""));
+        assert!(!safe_as_plain("a: b"));
+    }
+}
