@@ -21,9 +21,15 @@ use crate::sync::table;
 
 pub fn run(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
     if !matches!(args.target.kind, Kind::Service | Kind::Ingress) {
-        bail!("sync works on Services and Ingresses (svc/NAME, ing/NAME), not {}", args.target);
+        bail!(
+            "sync works on Services and Ingresses (svc/NAME, ing/NAME), not {}",
+            args.target
+        );
     }
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the runtime")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
     runtime.block_on(run_async(args, ui))
 }
 
@@ -45,33 +51,67 @@ fn confirm(question: &str) -> anyhow::Result<bool> {
     eprint!("{question} [y/N] ");
     std::io::stderr().flush()?;
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("reading the answer")?;
-    Ok(matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the answer")?;
+    Ok(matches!(
+        line.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
 }
 
 async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
     // Local settings first: a bad endpoint or missing credentials should not wait for the cluster.
-    let endpoint = match args.endpoint.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+    let endpoint = match args
+        .endpoint
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
         Some(e) => Endpoint::parse(e)?,
         None => Endpoint::default(),
     };
     let creds = credentials::resolve(&|name| std::env::var(name).ok())?;
-    ui.detail(format!("credentials: {} (SecretId {})", creds.source, creds.masked_id()));
+    ui.detail(format!(
+        "credentials: {} (SecretId {})",
+        creds.source,
+        creds.masked_id()
+    ));
 
-    let client = crate::cluster::client::client(&args.kube).await.context("connecting to the cluster")?;
-    let namespace = args.namespace.clone().unwrap_or_else(|| client.default_namespace().to_string());
-    let target = SyncTarget { kind: args.target.kind, namespace, name: args.target.name.clone() };
+    let client = crate::cluster::client::client(&args.kube)
+        .await
+        .context("connecting to the cluster")?;
+    let namespace = args
+        .namespace
+        .clone()
+        .unwrap_or_else(|| client.default_namespace().to_string());
+    let target = SyncTarget {
+        kind: args.target.kind,
+        namespace,
+        name: args.target.name.clone(),
+    };
     let source = KubeSource::new(client);
     let view = engine::read_cluster(&source, &target).await?;
-    ui.detail(format!("endpoints from the {} API; {} Service port route(s)", view.endpoints_api, view.routes.len()));
+    ui.detail(format!(
+        "endpoints from the {} API; {} Service port route(s)",
+        view.endpoints_api,
+        view.routes.len()
+    ));
 
     let env_region = std::env::var("TENCENTCLOUD_REGION").ok();
-    let Some((region, region_source)) =
-        engine::region(args.region.as_deref(), env_region.as_deref(), view.tke_region.as_deref())
-    else {
-        bail!("no Tencent Cloud region: pass --region (for example ap-guangzhou) or set TENCENTCLOUD_REGION");
+    let Some((region, region_source)) = engine::region(
+        args.region.as_deref(),
+        env_region.as_deref(),
+        view.tke_region.as_deref(),
+    ) else {
+        bail!(
+            "no Tencent Cloud region: pass --region (for example ap-guangzhou) or set TENCENTCLOUD_REGION"
+        );
     };
-    ui.detail(format!("region {region} (from {region_source}); CLB API {endpoint}"));
+    ui.detail(format!(
+        "region {region} (from {region_source}); CLB API {endpoint}"
+    ));
 
     let log_ui = ui.clone();
     let logger = Box::new(move |level: LogLevel, line: &str| match level {
@@ -95,7 +135,11 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
     }
 
     let lb_id = clb_view.lb.load_balancer_id.clone();
-    let options = PlanOptions { weight: args.weight, force: args.force, prune_non_eni: args.prune_non_eni };
+    let options = PlanOptions {
+        weight: args.weight,
+        force: args.force,
+        prune_non_eni: args.prune_non_eni,
+    };
     let actual = engine::read_actual(&clb, &lb_id, &clb_view.inputs).await?;
     let the_plan = plan(&clb_view.inputs, &actual, &options);
     let info = RunInfo {
@@ -127,7 +171,10 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
     }
     if plan_status == Status::Blocked {
         finish_plan_only(Status::Blocked)?;
-        let which: Vec<String> = the_plan.blocked().map(|b| format!("{} {}", b.info.binding, b.info.label())).collect();
+        let which: Vec<String> = the_plan
+            .blocked()
+            .map(|b| format!("{} {}", b.info.binding, b.info.label()))
+            .collect();
         bail!(
             "refusing to apply: a safety guard trips on {} (see the plan); nothing was changed. Re-run with --force if this is intended",
             which.join(", ")
@@ -154,19 +201,34 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
 
     let progress = |line: &str| ui.note(line);
     let applied = apply(&clb, &lb_id, &the_plan, &progress).await;
-    let verified = verify(&clb, &lb_id, &clb_view.inputs, &options, applied.clean(), ui).await;
+    let verified = verify(
+        &clb,
+        &lb_id,
+        &clb_view.inputs,
+        &options,
+        applied.clean(),
+        ui,
+    )
+    .await;
     let status = report::apply_status(&applied, verified.as_ref());
     if json {
-        print_json(&report::to_v1(&info, &the_plan, status, Some(&applied), verified.as_ref()))?;
+        print_json(&report::to_v1(
+            &info,
+            &the_plan,
+            status,
+            Some(&applied),
+            verified.as_ref(),
+        ))?;
     } else {
         print(&table::render_apply(&applied, verified.as_ref(), status))?;
     }
     report_calls(ui, &clb);
     match status {
         Status::Partial => ui.warn("the plan was applied only in part; see the result above"),
-        Status::Failed => {
-            ui.warn(format!("nothing was changed: {}", applied.error.as_deref().unwrap_or("every listener failed")))
-        }
+        Status::Failed => ui.warn(format!(
+            "nothing was changed: {}",
+            applied.error.as_deref().unwrap_or("every listener failed")
+        )),
         _ => {}
     }
     Ok(status.exit(true))
@@ -208,6 +270,9 @@ async fn verify(
 
 fn report_calls(ui: &Ui, clb: &TencentClb) {
     let counts = clb.call_counts();
-    let text: Vec<String> = counts.iter().map(|(action, n)| format!("{action} ×{n}")).collect();
+    let text: Vec<String> = counts
+        .iter()
+        .map(|(action, n)| format!("{action} ×{n}"))
+        .collect();
     ui.detail(format!("CLB API requests: {}", text.join(", ")));
 }

@@ -22,7 +22,12 @@ pub struct SyncArgs {
     pub region: Option<String>,
     /// CLB API endpoint (default https://clb.tencentcloudapi.com): a regional, international or
     /// VPC-internal host. Plain http:// only for loopback addresses; TLS certificates are always verified.
-    #[arg(long, value_name = "URL", env = "TKEDIRECT_CLB_ENDPOINT", help_heading = "Tencent Cloud")]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "TKEDIRECT_CLB_ENDPOINT",
+        help_heading = "Tencent Cloud"
+    )]
     pub endpoint: Option<String>,
     /// CLB id (lb-xxxxxxxx) when the object carries none in its annotations; must agree with them if it does.
     #[arg(long, value_name = "LB_ID", help_heading = "Tencent Cloud")]

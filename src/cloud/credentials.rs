@@ -43,7 +43,11 @@ impl fmt::Display for Secret {
 }
 
 /// Environment variables that may carry a session token, in order of precedence.
-pub const TOKEN_VARS: [&str; 3] = ["TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_SESSION_TOKEN"];
+pub const TOKEN_VARS: [&str; 3] = [
+    "TENCENTCLOUD_TOKEN",
+    "TENCENTCLOUD_SECURITY_TOKEN",
+    "TENCENTCLOUD_SESSION_TOKEN",
+];
 pub const SECRET_ID_VAR: &str = "TENCENTCLOUD_SECRET_ID";
 pub const SECRET_KEY_VAR: &str = "TENCENTCLOUD_SECRET_KEY";
 pub const CREDENTIALS_FILE_VAR: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
@@ -67,7 +71,10 @@ impl fmt::Display for Source {
                 write!(f, "environment ({SECRET_ID_VAR}, {SECRET_KEY_VAR})")
             }
             Source::Env { token_var: Some(t) } => {
-                write!(f, "environment ({SECRET_ID_VAR}, {SECRET_KEY_VAR}, session token from {t})")
+                write!(
+                    f,
+                    "environment ({SECRET_ID_VAR}, {SECRET_KEY_VAR}, session token from {t})"
+                )
             }
             Source::ProfileFile(p) => write!(f, "profile file {} [default]", p.display()),
             Source::Tccli { profile, path } => {
@@ -119,7 +126,10 @@ pub fn mask_id(id: &str) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialsError {
     #[error("{set} is set but {missing} is not: set both, or neither to use a profile file")]
-    Incomplete { set: &'static str, missing: &'static str },
+    Incomplete {
+        set: &'static str,
+        missing: &'static str,
+    },
     #[error("could not read {path}")]
     Read {
         path: String,
@@ -127,7 +137,11 @@ pub enum CredentialsError {
         source: std::io::Error,
     },
     #[error("{path} line {line}: {message}")]
-    Ini { path: String, line: usize, message: String },
+    Ini {
+        path: String,
+        line: usize,
+        message: String,
+    },
     #[error("{path}: section [default] lacks `{key}`")]
     MissingKey { path: String, key: &'static str },
     #[error("{path} is not a tccli credential file: {message}")]
@@ -150,24 +164,36 @@ pub fn resolve(env: &dyn Fn(&str) -> Option<String>) -> Result<Credentials, Cred
 
     match (get(SECRET_ID_VAR), get(SECRET_KEY_VAR)) {
         (Some(id), Some(key)) => {
-            let token = TOKEN_VARS.iter().find_map(|var| get(var).map(|t| (*var, t)));
+            let token = TOKEN_VARS
+                .iter()
+                .find_map(|var| get(var).map(|t| (*var, t)));
             return Ok(Credentials {
                 secret_id: id.trim().to_string(),
                 secret_key: Secret::new(key.trim()),
-                source: Source::Env { token_var: token.as_ref().map(|(var, _)| *var) },
+                source: Source::Env {
+                    token_var: token.as_ref().map(|(var, _)| *var),
+                },
                 token: token.map(|(_, t)| Secret::new(t.trim())),
             });
         }
         (Some(_), None) => {
-            return Err(CredentialsError::Incomplete { set: SECRET_ID_VAR, missing: SECRET_KEY_VAR });
+            return Err(CredentialsError::Incomplete {
+                set: SECRET_ID_VAR,
+                missing: SECRET_KEY_VAR,
+            });
         }
         (None, Some(_)) => {
-            return Err(CredentialsError::Incomplete { set: SECRET_KEY_VAR, missing: SECRET_ID_VAR });
+            return Err(CredentialsError::Incomplete {
+                set: SECRET_KEY_VAR,
+                missing: SECRET_ID_VAR,
+            });
         }
         (None, None) => {}
     }
 
-    let home = get("HOME").or_else(|| get("USERPROFILE")).map(PathBuf::from);
+    let home = get("HOME")
+        .or_else(|| get("USERPROFILE"))
+        .map(PathBuf::from);
     let mut searched = Vec::new();
 
     // An explicitly named profile file must exist; the default one may not.
@@ -191,16 +217,21 @@ pub fn resolve(env: &dyn Fn(&str) -> Option<String>) -> Result<Credentials, Cred
         searched.push(path.display().to_string());
     }
 
-    let searched =
-        if searched.is_empty() { "a profile file (HOME is not set)".to_string() } else { searched.join(" or ") };
+    let searched = if searched.is_empty() {
+        "a profile file (HOME is not set)".to_string()
+    } else {
+        searched.join(" or ")
+    };
     Err(CredentialsError::NotFound { searched })
 }
 
 /// Read `[default]` `secret_id` / `secret_key` from an SDK-style INI file.
 fn read_profile_file(path: &Path) -> Result<Credentials, CredentialsError> {
     let shown = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|source| CredentialsError::Read { path: shown.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| CredentialsError::Read {
+        path: shown.clone(),
+        source,
+    })?;
     let values = parse_ini_default(&text).map_err(|(line, message)| CredentialsError::Ini {
         path: shown.clone(),
         line,
@@ -212,7 +243,10 @@ fn read_profile_file(path: &Path) -> Result<Credentials, CredentialsError> {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_empty())
-            .ok_or(CredentialsError::MissingKey { path: shown.clone(), key })
+            .ok_or(CredentialsError::MissingKey {
+                path: shown.clone(),
+                key,
+            })
     };
     Ok(Credentials {
         secret_id: take("secret_id")?,
@@ -233,14 +267,21 @@ fn parse_ini_default(text: &str) -> Result<Vec<(String, String)>, (usize, String
             continue;
         }
         if let Some(rest) = line.strip_prefix('[') {
-            let name = rest.strip_suffix(']').ok_or((i + 1, "unterminated section header".to_string()))?;
+            let name = rest
+                .strip_suffix(']')
+                .ok_or((i + 1, "unterminated section header".to_string()))?;
             section = Some(name.trim().to_string());
             continue;
         }
-        let (key, value) = line.split_once('=').ok_or((i + 1, "expected `key = value`".to_string()))?;
+        let (key, value) = line
+            .split_once('=')
+            .ok_or((i + 1, "expected `key = value`".to_string()))?;
         if section.as_deref() == Some("default") {
             let value = value.trim();
-            let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(value);
             out.push((key.trim().to_ascii_lowercase(), value.to_string()));
         }
     }
@@ -261,21 +302,32 @@ struct TccliCredential {
 
 fn read_tccli(path: &Path, profile: &str) -> Result<Credentials, CredentialsError> {
     let shown = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|source| CredentialsError::Read { path: shown.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| CredentialsError::Read {
+        path: shown.clone(),
+        source,
+    })?;
     // serde_json's messages quote no input text, only positions and expectations.
-    let parsed: TccliCredential = serde_json::from_str(&text)
-        .map_err(|e| CredentialsError::Tccli { path: shown.clone(), message: e.to_string() })?;
+    let parsed: TccliCredential =
+        serde_json::from_str(&text).map_err(|e| CredentialsError::Tccli {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?;
     let nonempty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     match (nonempty(parsed.secret_id), nonempty(parsed.secret_key)) {
         (Some(id), Some(key)) => Ok(Credentials {
             secret_id: id,
             secret_key: Secret::new(key),
             token: nonempty(parsed.token).map(Secret::new),
-            source: Source::Tccli { profile: profile.to_string(), path: path.to_path_buf() },
+            source: Source::Tccli {
+                profile: profile.to_string(),
+                path: path.to_path_buf(),
+            },
         }),
         _ => match nonempty(parsed.kind) {
-            Some(kind) => Err(CredentialsError::TccliType { profile: profile.to_string(), kind }),
+            Some(kind) => Err(CredentialsError::TccliType {
+                profile: profile.to_string(),
+                kind,
+            }),
             None => Err(CredentialsError::Tccli {
                 path: shown,
                 message: "`secretId` and `secretKey` are required".to_string(),
@@ -291,7 +343,10 @@ mod tests {
     use super::*;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |name| map.get(name).cloned()
     }
 
@@ -301,12 +356,17 @@ mod tests {
             secret_id: "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE".into(),
             secret_key: Secret::new("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"),
             token: Some(Secret::new("tok-123456789")),
-            source: Source::Env { token_var: Some("TENCENTCLOUD_TOKEN") },
+            source: Source::Env {
+                token_var: Some("TENCENTCLOUD_TOKEN"),
+            },
         };
         let debug = format!("{c:?} {} {}", c.secret_key, c.token.as_ref().unwrap());
         assert!(!debug.contains("Gu5t9x"), "{debug}");
         assert!(!debug.contains("tok-123"), "{debug}");
-        assert!(!debug.contains("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"), "{debug}");
+        assert!(
+            !debug.contains("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"),
+            "{debug}"
+        );
         assert!(debug.contains("AKID***MPLE"), "{debug}");
         assert_eq!(c.secret_key.expose(), "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE");
         assert_eq!(mask_id("short"), "***");
@@ -323,7 +383,12 @@ mod tests {
         .unwrap();
         assert_eq!(c.secret_id, "AKIDexample1234");
         assert_eq!(c.token.unwrap().expose(), "security");
-        assert_eq!(c.source, Source::Env { token_var: Some("TENCENTCLOUD_SECURITY_TOKEN") });
+        assert_eq!(
+            c.source,
+            Source::Env {
+                token_var: Some("TENCENTCLOUD_SECURITY_TOKEN")
+            }
+        );
 
         let c = resolve(&env_of(&[
             ("TENCENTCLOUD_SECRET_ID", "id"),
@@ -346,7 +411,13 @@ mod tests {
     #[test]
     fn half_a_key_pair_is_an_error() {
         let err = resolve(&env_of(&[("TENCENTCLOUD_SECRET_ID", "id")])).unwrap_err();
-        assert!(matches!(err, CredentialsError::Incomplete { missing: "TENCENTCLOUD_SECRET_KEY", .. }));
+        assert!(matches!(
+            err,
+            CredentialsError::Incomplete {
+                missing: "TENCENTCLOUD_SECRET_KEY",
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -356,7 +427,10 @@ mod tests {
 
         // Nothing anywhere: the error names both places.
         let err = resolve(&env_of(&[("HOME", h)])).unwrap_err().to_string();
-        assert!(err.contains(".tencentcloud/credentials") && err.contains(".tccli/default.credential"), "{err}");
+        assert!(
+            err.contains(".tencentcloud/credentials") && err.contains(".tccli/default.credential"),
+            "{err}"
+        );
 
         // tccli profile chosen by TCCLI_PROFILE.
         std::fs::create_dir_all(home.path().join(".tccli")).unwrap();
@@ -366,7 +440,10 @@ mod tests {
         )
         .unwrap();
         let c = resolve(&env_of(&[("HOME", h), ("TCCLI_PROFILE", "work")])).unwrap();
-        assert_eq!((c.secret_id.as_str(), c.secret_key.expose()), ("AKIDtccli", "tcclikey"));
+        assert_eq!(
+            (c.secret_id.as_str(), c.secret_key.expose()),
+            ("AKIDtccli", "tcclikey")
+        );
         assert_eq!(c.token.unwrap().expose(), "tcclitoken");
         assert!(matches!(c.source, Source::Tccli { ref profile, .. } if profile == "work"));
 
@@ -378,22 +455,39 @@ mod tests {
         )
         .unwrap();
         let c = resolve(&env_of(&[("HOME", h), ("TCCLI_PROFILE", "work")])).unwrap();
-        assert_eq!((c.secret_id.as_str(), c.secret_key.expose()), ("AKIDini", "inikey"));
+        assert_eq!(
+            (c.secret_id.as_str(), c.secret_key.expose()),
+            ("AKIDini", "inikey")
+        );
         assert!(c.token.is_none());
 
         // TENCENTCLOUD_CREDENTIALS_FILE overrides the default path, and must exist.
         let other = home.path().join("creds.ini");
-        std::fs::write(&other, "[default]\nsecret_id=AKIDother\nsecret_key=otherkey\n").unwrap();
-        let c = resolve(&env_of(&[("HOME", h), ("TENCENTCLOUD_CREDENTIALS_FILE", other.to_str().unwrap())])).unwrap();
+        std::fs::write(
+            &other,
+            "[default]\nsecret_id=AKIDother\nsecret_key=otherkey\n",
+        )
+        .unwrap();
+        let c = resolve(&env_of(&[
+            ("HOME", h),
+            ("TENCENTCLOUD_CREDENTIALS_FILE", other.to_str().unwrap()),
+        ]))
+        .unwrap();
         assert_eq!(c.secret_id, "AKIDother");
-        let err =
-            resolve(&env_of(&[("HOME", h), ("TENCENTCLOUD_CREDENTIALS_FILE", "/nonexistent/creds")])).unwrap_err();
+        let err = resolve(&env_of(&[
+            ("HOME", h),
+            ("TENCENTCLOUD_CREDENTIALS_FILE", "/nonexistent/creds"),
+        ]))
+        .unwrap_err();
         assert!(matches!(err, CredentialsError::Read { .. }));
 
         // The environment wins over every file.
-        let c =
-            resolve(&env_of(&[("HOME", h), ("TENCENTCLOUD_SECRET_ID", "AKIDenv"), ("TENCENTCLOUD_SECRET_KEY", "k")]))
-                .unwrap();
+        let c = resolve(&env_of(&[
+            ("HOME", h),
+            ("TENCENTCLOUD_SECRET_ID", "AKIDenv"),
+            ("TENCENTCLOUD_SECRET_KEY", "k"),
+        ]))
+        .unwrap();
         assert_eq!(c.secret_id, "AKIDenv");
     }
 
@@ -401,17 +495,42 @@ mod tests {
     fn bad_files_are_explained_without_their_content() {
         let dir = tempfile::tempdir().unwrap();
         let ini = dir.path().join("c.ini");
-        std::fs::write(&ini, "[default]\nsecret_id = AKID\nthis line holds SECRETVALUE\n").unwrap();
-        let err = resolve(&env_of(&[("TENCENTCLOUD_CREDENTIALS_FILE", ini.to_str().unwrap())])).unwrap_err();
+        std::fs::write(
+            &ini,
+            "[default]\nsecret_id = AKID\nthis line holds SECRETVALUE\n",
+        )
+        .unwrap();
+        let err = resolve(&env_of(&[(
+            "TENCENTCLOUD_CREDENTIALS_FILE",
+            ini.to_str().unwrap(),
+        )]))
+        .unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("line 3") && !text.contains("SECRETVALUE"), "{text}");
+        assert!(
+            text.contains("line 3") && !text.contains("SECRETVALUE"),
+            "{text}"
+        );
 
         std::fs::write(&ini, "[default]\nsecret_id = AKID\n").unwrap();
-        let err = resolve(&env_of(&[("TENCENTCLOUD_CREDENTIALS_FILE", ini.to_str().unwrap())])).unwrap_err();
-        assert!(matches!(err, CredentialsError::MissingKey { key: "secret_key", .. }));
+        let err = resolve(&env_of(&[(
+            "TENCENTCLOUD_CREDENTIALS_FILE",
+            ini.to_str().unwrap(),
+        )]))
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            CredentialsError::MissingKey {
+                key: "secret_key",
+                ..
+            }
+        ));
 
         std::fs::create_dir_all(dir.path().join(".tccli")).unwrap();
-        std::fs::write(dir.path().join(".tccli/default.credential"), r#"{"type": "cvm-role", "role": "r"}"#).unwrap();
+        std::fs::write(
+            dir.path().join(".tccli/default.credential"),
+            r#"{"type": "cvm-role", "role": "r"}"#,
+        )
+        .unwrap();
         let err = resolve(&env_of(&[("HOME", dir.path().to_str().unwrap())])).unwrap_err();
         assert!(matches!(err, CredentialsError::TccliType { ref kind, .. } if kind == "cvm-role"));
     }

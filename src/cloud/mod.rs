@@ -14,7 +14,9 @@ pub mod sign;
 pub mod tencent;
 pub mod types;
 
-pub use types::{Backend, BatchOutcome, BatchTarget, Listener, ListenerBackend, LoadBalancer, Rule, RuleTargets};
+pub use types::{
+    Backend, BatchOutcome, BatchTarget, Listener, ListenerBackend, LoadBalancer, Rule, RuleTargets,
+};
 
 /// CLB API version.
 pub const API_VERSION: &str = "2018-03-17";
@@ -36,7 +38,10 @@ pub mod limits {
 /// The CLB actions `sync` needs. Inputs must respect [`limits`]; splitting is the caller's job.
 #[allow(async_fn_in_trait)] // used with a current-thread runtime: no Send bound needed
 pub trait Clb {
-    async fn describe_load_balancers(&self, ids: &[String]) -> Result<Vec<LoadBalancer>, CloudError>;
+    async fn describe_load_balancers(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<LoadBalancer>, CloudError>;
     async fn describe_listeners(
         &self,
         load_balancer_id: &str,
@@ -65,13 +70,27 @@ pub trait Clb {
 pub enum CloudError {
     /// The API answered with `Response.Error`.
     #[error("{action}: {code}: {message} (RequestId {request_id})")]
-    Api { action: String, code: String, message: String, request_id: String },
+    Api {
+        action: String,
+        code: String,
+        message: String,
+        request_id: String,
+    },
     /// No usable answer over HTTP (connection, TLS, timeout).
     #[error("{action}: cannot reach {endpoint}: {message}")]
-    Transport { action: String, endpoint: String, message: String },
+    Transport {
+        action: String,
+        endpoint: String,
+        message: String,
+    },
     /// An HTTP answer that is not an API envelope.
     #[error("{action}: HTTP {status} from {endpoint}: {snippet}")]
-    Http { action: String, endpoint: String, status: u16, snippet: String },
+    Http {
+        action: String,
+        endpoint: String,
+        status: u16,
+        snippet: String,
+    },
     /// An API envelope tkedirect cannot read.
     #[error("{action}: unreadable response: {message}")]
     Decode { action: String, message: String },

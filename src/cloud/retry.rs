@@ -36,7 +36,11 @@ impl Default for Backoff {
     /// 0.5 s, 1 s, 2 s, 4 s, 8 s, 8 s: about 23 s in all before giving up (Tencent's own controller waits
     /// from 500 ms up, five times, on a busy CLB).
     fn default() -> Self {
-        Backoff { base: Duration::from_millis(500), max_delay: Duration::from_secs(8), max_retries: 6 }
+        Backoff {
+            base: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_retries: 6,
+        }
     }
 }
 
@@ -47,7 +51,9 @@ impl Backoff {
         if retry >= self.max_retries {
             return None;
         }
-        let exp = self.base.saturating_mul(1u32.checked_shl(retry).unwrap_or(u32::MAX));
+        let exp = self
+            .base
+            .saturating_mul(1u32.checked_shl(retry).unwrap_or(u32::MAX));
         let capped = exp.min(self.max_delay);
         let factor = 0.8 + 0.4 * jitter.clamp(0.0, 1.0);
         Some(capped.mul_f64(factor))
@@ -64,12 +70,19 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(max: usize, window: Duration) -> Self {
-        RateLimiter { max: max.max(1), window, sent: HashMap::new() }
+        RateLimiter {
+            max: max.max(1),
+            window,
+            sent: HashMap::new(),
+        }
     }
 
     /// The API's limit with a small margin for network jitter: the server counts arrivals, we count sends.
     pub fn for_clb() -> Self {
-        RateLimiter::new(super::limits::REQUESTS_PER_SECOND, Duration::from_millis(1050))
+        RateLimiter::new(
+            super::limits::REQUESTS_PER_SECOND,
+            Duration::from_millis(1050),
+        )
     }
 
     /// How long to wait before sending `action` at `now`.
@@ -99,9 +112,18 @@ mod tests {
 
     #[test]
     fn classification() {
-        assert_eq!(classify("RequestLimitExceeded"), Some(Retryable::RateLimited));
-        assert_eq!(classify("RequestLimitExceeded.UinLimitExceeded"), Some(Retryable::RateLimited));
-        assert_eq!(classify("FailedOperation.ResourceInOperating"), Some(Retryable::Busy));
+        assert_eq!(
+            classify("RequestLimitExceeded"),
+            Some(Retryable::RateLimited)
+        );
+        assert_eq!(
+            classify("RequestLimitExceeded.UinLimitExceeded"),
+            Some(Retryable::RateLimited)
+        );
+        assert_eq!(
+            classify("FailedOperation.ResourceInOperating"),
+            Some(Retryable::Busy)
+        );
         assert_eq!(classify("FailedOperation"), None);
         assert_eq!(classify("AuthFailure.SignatureFailure"), None);
         assert_eq!(classify("RequestLimitExceededX"), None);
@@ -122,7 +144,10 @@ mod tests {
         let total: Duration = (0..b.max_retries).map(|r| b.delay(r, 1.0).unwrap()).sum();
         assert!(total < Duration::from_secs(30), "bounded: {total:?}");
         // Huge retry numbers do not overflow.
-        let long = Backoff { max_retries: 100, ..b };
+        let long = Backoff {
+            max_retries: 100,
+            ..b
+        };
         assert_eq!(long.delay(90, 0.5).unwrap(), Duration::from_secs(8));
     }
 
@@ -136,10 +161,16 @@ mod tests {
             l.record("A", at);
         }
         // The fourth call waits until the first leaves the window; another action is not affected.
-        assert_eq!(l.wait("A", t0 + Duration::from_millis(30)), Duration::from_millis(970));
+        assert_eq!(
+            l.wait("A", t0 + Duration::from_millis(30)),
+            Duration::from_millis(970)
+        );
         assert_eq!(l.wait("B", t0 + Duration::from_millis(30)), Duration::ZERO);
         l.record("A", t0 + Duration::from_millis(1000));
-        assert_eq!(l.wait("A", t0 + Duration::from_millis(1000)), Duration::from_millis(10));
+        assert_eq!(
+            l.wait("A", t0 + Duration::from_millis(1000)),
+            Duration::from_millis(10)
+        );
         assert_eq!(l.wait("A", t0 + Duration::from_secs(5)), Duration::ZERO);
     }
 
@@ -157,8 +188,14 @@ mod tests {
             now += Duration::from_millis(1);
         }
         for (i, s) in sends.iter().enumerate() {
-            let in_window = sends[i..].iter().take_while(|t| **t < *s + Duration::from_secs(1)).count();
-            assert!(in_window <= 20, "{in_window} sends within 1 s starting at #{i}");
+            let in_window = sends[i..]
+                .iter()
+                .take_while(|t| **t < *s + Duration::from_secs(1))
+                .count();
+            assert!(
+                in_window <= 20,
+                "{in_window} sends within 1 s starting at #{i}"
+            );
         }
         // …and it is not needlessly slow: 100 calls take about 4 windows.
         assert!(now - t0 < Duration::from_millis(4100), "{:?}", now - t0);

@@ -52,7 +52,11 @@ impl TencentClb {
         let builder = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots();
         // Endpoint::parse allows plain http only for loopback hosts; everything else is https-only, with
         // certificate verification against the Mozilla roots.
-        let builder = if endpoint.https { builder.https_only() } else { builder.https_or_http() };
+        let builder = if endpoint.https {
+            builder.https_only()
+        } else {
+            builder.https_or_http()
+        };
         let connector = builder.enable_http1().build();
         let http = HyperClient::builder(TokioExecutor::new()).build(connector);
         TencentClb {
@@ -77,7 +81,11 @@ impl TencentClb {
         &self.endpoint
     }
 
-    async fn call<Req: Serialize, Resp: DeserializeOwned>(&self, action: &str, req: &Req) -> Result<Resp, CloudError> {
+    async fn call<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        action: &str,
+        req: &Req,
+    ) -> Result<Resp, CloudError> {
         let body = serde_json::to_vec(req).map_err(|e| CloudError::Decode {
             action: action.to_string(),
             message: format!("cannot encode the request: {e}"),
@@ -89,13 +97,17 @@ impl TencentClb {
             let wait = match &result {
                 Ok(_) => None,
                 Err(CloudError::Api { code, .. }) => match classify(code) {
-                    Some(kind) => self.backoff.delay(retry, rand::random::<f64>()).map(|d| (d, describe(kind))),
+                    Some(kind) => self
+                        .backoff
+                        .delay(retry, rand::random::<f64>())
+                        .map(|d| (d, describe(kind))),
                     None => None,
                 },
                 // A read that never got an answer is safe to repeat; a write is not (it may have happened).
-                Err(CloudError::Transport { .. }) if read_only && retry < 2 => {
-                    self.backoff.delay(retry, rand::random::<f64>()).map(|d| (d, "no answer"))
-                }
+                Err(CloudError::Transport { .. }) if read_only && retry < 2 => self
+                    .backoff
+                    .delay(retry, rand::random::<f64>())
+                    .map(|d| (d, "no answer")),
                 Err(_) => None,
             };
             match (result, wait) {
@@ -118,20 +130,48 @@ impl TencentClb {
         }
     }
 
-    async fn send_once<Resp: DeserializeOwned>(&self, action: &str, body: &[u8]) -> Result<Resp, CloudError> {
+    async fn send_once<Resp: DeserializeOwned>(
+        &self,
+        action: &str,
+        body: &[u8],
+    ) -> Result<Resp, CloudError> {
         let wait = self.limiter.borrow().wait(action, Instant::now());
         if !wait.is_zero() {
-            (self.log)(LogLevel::Debug, &format!("{action}: waiting {} ms for the 20/s rate limit", wait.as_millis()));
+            (self.log)(
+                LogLevel::Debug,
+                &format!(
+                    "{action}: waiting {} ms for the 20/s rate limit",
+                    wait.as_millis()
+                ),
+            );
             tokio::time::sleep(wait).await;
         }
         self.limiter.borrow_mut().record(action, Instant::now());
-        *self.calls.borrow_mut().entry(action.to_string()).or_default() += 1;
+        *self
+            .calls
+            .borrow_mut()
+            .entry(action.to_string())
+            .or_default() += 1;
 
         let host = self.endpoint.host_header();
         let timestamp = jiff::Timestamp::now().as_second();
-        let signed = [("content-type", CONTENT_TYPE), ("host", host.as_str()), ("x-tc-action", action)];
-        let input = SignInput { method: "POST", service: SERVICE, timestamp, headers: &signed, payload: body };
-        let auth = authorization(&self.credentials.secret_id, self.credentials.secret_key.expose(), &input);
+        let signed = [
+            ("content-type", CONTENT_TYPE),
+            ("host", host.as_str()),
+            ("x-tc-action", action),
+        ];
+        let input = SignInput {
+            method: "POST",
+            service: SERVICE,
+            timestamp,
+            headers: &signed,
+            payload: body,
+        };
+        let auth = authorization(
+            &self.credentials.secret_id,
+            self.credentials.secret_key.expose(),
+            &input,
+        );
 
         let mut request = http::Request::builder()
             .method(http::Method::POST)
@@ -143,20 +183,30 @@ impl TencentClb {
             .header("X-TC-Region", &self.region)
             .header("X-TC-Timestamp", timestamp.to_string())
             .header("X-TC-Language", "en-US")
-            .header("X-TC-RequestClient", concat!("tkedirect/", env!("CARGO_PKG_VERSION")))
+            .header(
+                "X-TC-RequestClient",
+                concat!("tkedirect/", env!("CARGO_PKG_VERSION")),
+            )
             .header(http::header::AUTHORIZATION, auth);
         if let Some(token) = &self.credentials.token {
             request = request.header("X-TC-Token", token.expose());
         }
-        let request = request.body(Full::new(Bytes::copy_from_slice(body))).map_err(|e| CloudError::Transport {
-            action: action.to_string(),
-            endpoint: self.endpoint.to_string(),
-            message: e.to_string(),
-        })?;
+        let request = request
+            .body(Full::new(Bytes::copy_from_slice(body)))
+            .map_err(|e| CloudError::Transport {
+                action: action.to_string(),
+                endpoint: self.endpoint.to_string(),
+                message: e.to_string(),
+            })?;
 
         (self.log)(
             LogLevel::Debug,
-            &format!("→ {action} {} ({} bytes, region {})", self.endpoint, body.len(), self.region),
+            &format!(
+                "→ {action} {} ({} bytes, region {})",
+                self.endpoint,
+                body.len(),
+                self.region
+            ),
         );
         let started = Instant::now();
         let transport = |message: String| CloudError::Transport {
@@ -165,21 +215,35 @@ impl TencentClb {
             message,
         };
         let exchange = async {
-            let response = self.http.request(request).await.map_err(|e| transport(error_chain(&e)))?;
+            let response = self
+                .http
+                .request(request)
+                .await
+                .map_err(|e| transport(error_chain(&e)))?;
             let status = response.status();
-            let bytes = response.into_body().collect().await.map_err(|e| transport(error_chain(&e)))?.to_bytes();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| transport(error_chain(&e)))?
+                .to_bytes();
             Ok::<_, CloudError>((status, bytes))
         };
         let (status, bytes) = tokio::time::timeout(self.timeout, exchange)
             .await
             .map_err(|_| transport(format!("no answer within {} s", self.timeout.as_secs())))??;
         if bytes.len() > MAX_RESPONSE_BYTES {
-            return Err(CloudError::Decode { action: action.to_string(), message: "response too large".into() });
+            return Err(CloudError::Decode {
+                action: action.to_string(),
+                message: "response too large".into(),
+            });
         }
         let result = decode::<Resp>(action, &self.endpoint, status.as_u16(), &bytes);
         let request_id = match &result {
             Ok((_, id)) => id.clone(),
-            Err(CloudError::Api { code, request_id, .. }) => format!("{request_id}, error {code}"),
+            Err(CloudError::Api {
+                code, request_id, ..
+            }) => format!("{request_id}, error {code}"),
             Err(_) => String::new(),
         };
         (self.log)(
@@ -220,7 +284,10 @@ pub fn decode<T: DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> Result<(T, String), CloudError> {
-    let decode_err = |message: String| CloudError::Decode { action: action.to_string(), message };
+    let decode_err = |message: String| CloudError::Decode {
+        action: action.to_string(),
+        message,
+    };
     let value: serde_json::Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(_) => {
@@ -235,9 +302,19 @@ pub fn decode<T: DeserializeOwned>(
         }
     };
     if let Some(response) = value.get("Response") {
-        let request_id = response.get("RequestId").and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let request_id = response
+            .get("RequestId")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
         if let Some(error) = response.get("Error").filter(|e| !e.is_null()) {
-            let field = |k: &str| error.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let field = |k: &str| {
+                error
+                    .get(k)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
             return Err(CloudError::Api {
                 action: action.to_string(),
                 code: field("Code"),
@@ -245,25 +322,59 @@ pub fn decode<T: DeserializeOwned>(
                 request_id,
             });
         }
-        let parsed = serde_json::from_value(response.clone()).map_err(|e| decode_err(e.to_string()))?;
+        let parsed =
+            serde_json::from_value(response.clone()).map_err(|e| decode_err(e.to_string()))?;
         return Ok((parsed, request_id));
     }
-    if let Some(code) = value.get("code").filter(|c| !c.is_null() && c.as_i64() != Some(0)) {
-        let message = value.get("message").and_then(|v| v.as_str()).unwrap_or("").to_string();
-        let code = code.as_str().map(str::to_string).unwrap_or_else(|| code.to_string());
-        return Err(CloudError::Api { action: action.to_string(), code, message, request_id: String::new() });
+    if let Some(code) = value
+        .get("code")
+        .filter(|c| !c.is_null() && c.as_i64() != Some(0))
+    {
+        let message = value
+            .get("message")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        let code = code
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| code.to_string());
+        return Err(CloudError::Api {
+            action: action.to_string(),
+            code,
+            message,
+            request_id: String::new(),
+        });
     }
     if !(200..300).contains(&status) {
-        let snippet: String = String::from_utf8_lossy(body).chars().filter(|c| !c.is_control()).take(200).collect();
-        return Err(CloudError::Http { action: action.to_string(), endpoint: endpoint.to_string(), status, snippet });
+        let snippet: String = String::from_utf8_lossy(body)
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        return Err(CloudError::Http {
+            action: action.to_string(),
+            endpoint: endpoint.to_string(),
+            status,
+            snippet,
+        });
     }
     Err(decode_err("no `Response` object".to_string()))
 }
 
 impl Clb for TencentClb {
-    async fn describe_load_balancers(&self, ids: &[String]) -> Result<Vec<LoadBalancer>, CloudError> {
-        let r: DescribeLoadBalancersResponse =
-            self.call("DescribeLoadBalancers", &DescribeLoadBalancersRequest { load_balancer_ids: ids }).await?;
+    async fn describe_load_balancers(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<LoadBalancer>, CloudError> {
+        let r: DescribeLoadBalancersResponse = self
+            .call(
+                "DescribeLoadBalancers",
+                &DescribeLoadBalancersRequest {
+                    load_balancer_ids: ids,
+                },
+            )
+            .await?;
         Ok(r.load_balancer_set)
     }
 
@@ -273,8 +384,16 @@ impl Clb for TencentClb {
         protocol: Option<&str>,
         port: Option<i64>,
     ) -> Result<Vec<Listener>, CloudError> {
-        let r: DescribeListenersResponse =
-            self.call("DescribeListeners", &DescribeListenersRequest { load_balancer_id, protocol, port }).await?;
+        let r: DescribeListenersResponse = self
+            .call(
+                "DescribeListeners",
+                &DescribeListenersRequest {
+                    load_balancer_id,
+                    protocol,
+                    port,
+                },
+            )
+            .await?;
         Ok(r.listeners)
     }
 
@@ -283,8 +402,15 @@ impl Clb for TencentClb {
         load_balancer_id: &str,
         listener_ids: &[String],
     ) -> Result<Vec<ListenerBackend>, CloudError> {
-        let r: DescribeTargetsResponse =
-            self.call("DescribeTargets", &DescribeTargetsRequest { load_balancer_id, listener_ids }).await?;
+        let r: DescribeTargetsResponse = self
+            .call(
+                "DescribeTargets",
+                &DescribeTargetsRequest {
+                    load_balancer_id,
+                    listener_ids,
+                },
+            )
+            .await?;
         Ok(r.listeners)
     }
 
@@ -293,7 +419,14 @@ impl Clb for TencentClb {
         load_balancer_id: &str,
         targets: &[BatchTarget],
     ) -> Result<BatchOutcome, CloudError> {
-        self.call("BatchRegisterTargets", &BatchTargetsRequest { load_balancer_id, targets }).await
+        self.call(
+            "BatchRegisterTargets",
+            &BatchTargetsRequest {
+                load_balancer_id,
+                targets,
+            },
+        )
+        .await
     }
 
     async fn batch_deregister_targets(
@@ -301,7 +434,14 @@ impl Clb for TencentClb {
         load_balancer_id: &str,
         targets: &[BatchTarget],
     ) -> Result<BatchOutcome, CloudError> {
-        self.call("BatchDeregisterTargets", &BatchTargetsRequest { load_balancer_id, targets }).await
+        self.call(
+            "BatchDeregisterTargets",
+            &BatchTargetsRequest {
+                load_balancer_id,
+                targets,
+            },
+        )
+        .await
     }
 }
 
@@ -322,7 +462,10 @@ mod tests {
             br#"{"Response": {"Listeners": [{"ListenerId": "lbl-1", "Protocol": "TCP", "Port": 80}], "TotalCount": 1, "RequestId": "req-1"}}"#,
         )
         .unwrap();
-        assert_eq!((r.listeners[0].listener_id.as_str(), id.as_str()), ("lbl-1", "req-1"));
+        assert_eq!(
+            (r.listeners[0].listener_id.as_str(), id.as_str()),
+            ("lbl-1", "req-1")
+        );
 
         let err = decode::<DescribeListenersResponse>(
             "DescribeListeners",
@@ -332,7 +475,12 @@ mod tests {
         )
         .unwrap_err();
         match err {
-            CloudError::Api { code, message, request_id, .. } => {
+            CloudError::Api {
+                code,
+                message,
+                request_id,
+                ..
+            } => {
                 assert_eq!(
                     (code.as_str(), message.as_str(), request_id.as_str()),
                     ("AuthFailure.SignatureFailure", "bad", "req-2")
@@ -352,17 +500,26 @@ mod tests {
         assert_eq!(err.code(), Some("InternalError"));
 
         // Legacy API 2.0 shape.
-        let err =
-            decode::<DescribeListenersResponse>("X", &ep(), 200, br#"{"code": 4000, "message": "m", "codeDesc": "d"}"#)
-                .unwrap_err();
+        let err = decode::<DescribeListenersResponse>(
+            "X",
+            &ep(),
+            200,
+            br#"{"code": 4000, "message": "m", "codeDesc": "d"}"#,
+        )
+        .unwrap_err();
         assert_eq!(err.code(), Some("4000"));
 
         // Not JSON at all: an HTTP error with a snippet.
-        let err = decode::<DescribeListenersResponse>("X", &ep(), 502, b"<html>bad gateway</html>").unwrap_err();
-        assert!(matches!(err, CloudError::Http { status: 502, .. }), "{err:?}");
+        let err = decode::<DescribeListenersResponse>("X", &ep(), 502, b"<html>bad gateway</html>")
+            .unwrap_err();
+        assert!(
+            matches!(err, CloudError::Http { status: 502, .. }),
+            "{err:?}"
+        );
         assert!(err.to_string().contains("bad gateway"));
 
-        let err = decode::<DescribeListenersResponse>("X", &ep(), 200, br#"{"foo": 1}"#).unwrap_err();
+        let err =
+            decode::<DescribeListenersResponse>("X", &ep(), 200, br#"{"foo": 1}"#).unwrap_err();
         assert!(matches!(err, CloudError::Decode { .. }));
     }
 }

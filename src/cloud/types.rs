@@ -225,8 +225,12 @@ mod tests {
         }))
         .unwrap();
         assert!(r.listeners[0].targets.is_empty());
-        assert_eq!(r.listeners[1].rules[0].targets[0].private_ip_addresses, ["10.0.0.1"]);
-        let b: BatchOutcome = serde_json::from_str(r#"{"FailListenerIdSet": null, "RequestId": "r"}"#).unwrap();
+        assert_eq!(
+            r.listeners[1].rules[0].targets[0].private_ip_addresses,
+            ["10.0.0.1"]
+        );
+        let b: BatchOutcome =
+            serde_json::from_str(r#"{"FailListenerIdSet": null, "RequestId": "r"}"#).unwrap();
         assert!(b.fail_listener_id_set.is_empty());
     }
 

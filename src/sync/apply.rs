@@ -75,7 +75,15 @@ pub async fn apply<C: Clb>(clb: &C, lb: &str, plan: &Plan, progress: &dyn Fn(&st
     let all_dereg = deregister_targets(plan, &BTreeSet::new()).len();
     let deregister = deregister_targets(plan, &register_failed);
     report.skipped = all_dereg - deregister.len();
-    run(clb, lb, Action::Deregister, &deregister, &mut report, progress).await;
+    run(
+        clb,
+        lb,
+        Action::Deregister,
+        &deregister,
+        &mut report,
+        progress,
+    )
+    .await;
     report
 }
 
@@ -98,8 +106,15 @@ async fn run<C: Clb>(
         };
         match result {
             Ok(outcome) => {
-                let fails: BTreeSet<&str> = outcome.fail_listener_id_set.iter().map(String::as_str).collect();
-                let done = batch.iter().filter(|t| !fails.contains(t.listener_id.as_str())).count();
+                let fails: BTreeSet<&str> = outcome
+                    .fail_listener_id_set
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                let done = batch
+                    .iter()
+                    .filter(|t| !fails.contains(t.listener_id.as_str()))
+                    .count();
                 match action {
                     Action::Register => report.registered += done,
                     Action::Deregister => report.deregistered += done,
@@ -110,10 +125,16 @@ async fn run<C: Clb>(
                     i + 1,
                     total,
                     batch.len(),
-                    if fails.is_empty() { String::new() } else { format!(", failed on {}", join(&fails)) }
+                    if fails.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", failed on {}", join(&fails))
+                    }
                 ));
                 failed.extend(outcome.fail_listener_id_set.iter().cloned());
-                report.failed_listeners.extend(outcome.fail_listener_id_set.iter().cloned());
+                report
+                    .failed_listeners
+                    .extend(outcome.fail_listener_id_set.iter().cloned());
                 report.calls.push(CallReport {
                     action,
                     targets: batch.len(),
@@ -157,28 +178,56 @@ mod tests {
     use crate::sync::testing::MemClb;
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
     }
 
     fn binding(l: &str) -> Binding {
-        Binding { listener_id: l.into(), location_id: None }
+        Binding {
+            listener_id: l.into(),
+            location_id: None,
+        }
     }
 
     #[test]
     fn registers_first_then_deregisters_in_batches() {
         let clb = MemClb::new("lb-1");
         // One stale target and one that stays (removing 1 of 2 is not more than half).
-        clb.bind(&binding("lbl-1"), vec![eni("10.9.0.1", 80, 10), eni("10.0.0.0", 80, 10)]);
-        let wanted: Vec<_> = (0..=600).map(|i| want(&format!("10.0.{}.{}", i / 200, i % 200), 80, "p")).collect();
-        let p = plan(&[input("lbl-1", wanted)], &clb.actual(), &PlanOptions::default());
+        clb.bind(
+            &binding("lbl-1"),
+            vec![eni("10.9.0.1", 80, 10), eni("10.0.0.0", 80, 10)],
+        );
+        let wanted: Vec<_> = (0..=600)
+            .map(|i| want(&format!("10.0.{}.{}", i / 200, i % 200), 80, "p"))
+            .collect();
+        let p = plan(
+            &[input("lbl-1", wanted)],
+            &clb.actual(),
+            &PlanOptions::default(),
+        );
         let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
         assert!(report.clean(), "{report:?}");
         assert_eq!((report.registered, report.deregistered), (600, 1));
-        assert_eq!(clb.calls(), ["BatchRegisterTargets:500", "BatchRegisterTargets:100", "BatchDeregisterTargets:1"]);
+        assert_eq!(
+            clb.calls(),
+            [
+                "BatchRegisterTargets:500",
+                "BatchRegisterTargets:100",
+                "BatchDeregisterTargets:1"
+            ]
+        );
         assert_eq!(clb.actual()[&binding("lbl-1")].len(), 601);
         // Applying the same plan computed again finds nothing to do.
         let again = plan(
-            &[input("lbl-1", (0..=600).map(|i| want(&format!("10.0.{}.{}", i / 200, i % 200), 80, "p")).collect())],
+            &[input(
+                "lbl-1",
+                (0..=600)
+                    .map(|i| want(&format!("10.0.{}.{}", i / 200, i % 200), 80, "p"))
+                    .collect(),
+            )],
             &clb.actual(),
             &PlanOptions::default(),
         );
@@ -188,28 +237,53 @@ mod tests {
     #[test]
     fn failed_listener_keeps_its_old_targets() {
         let clb = MemClb::new("lb-1");
-        clb.bind(&binding("lbl-1"), vec![eni("10.9.0.1", 80, 10), eni("10.9.0.2", 80, 10)]);
-        clb.bind(&binding("lbl-2"), vec![eni("10.9.0.1", 81, 10), eni("10.9.0.2", 81, 10)]);
+        clb.bind(
+            &binding("lbl-1"),
+            vec![eni("10.9.0.1", 80, 10), eni("10.9.0.2", 80, 10)],
+        );
+        clb.bind(
+            &binding("lbl-2"),
+            vec![eni("10.9.0.1", 81, 10), eni("10.9.0.2", 81, 10)],
+        );
         clb.fail_listener("lbl-2");
         let inputs = [
-            input("lbl-1", vec![want("10.0.0.1", 80, "a"), want("10.9.0.2", 80, "b")]),
-            input("lbl-2", vec![want("10.0.0.1", 81, "a"), want("10.9.0.2", 81, "b")]),
+            input(
+                "lbl-1",
+                vec![want("10.0.0.1", 80, "a"), want("10.9.0.2", 80, "b")],
+            ),
+            input(
+                "lbl-2",
+                vec![want("10.0.0.1", 81, "a"), want("10.9.0.2", 81, "b")],
+            ),
         ];
         let p = plan(&inputs, &clb.actual(), &PlanOptions::default());
         let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
-        assert_eq!(report.failed_listeners, BTreeSet::from(["lbl-2".to_string()]));
-        assert_eq!((report.registered, report.deregistered, report.skipped), (1, 1, 1));
+        assert_eq!(
+            report.failed_listeners,
+            BTreeSet::from(["lbl-2".to_string()])
+        );
+        assert_eq!(
+            (report.registered, report.deregistered, report.skipped),
+            (1, 1, 1)
+        );
         assert!(report.wrote_anything() && !report.clean());
         // lbl-2 still has both old targets.
         assert_eq!(clb.actual()[&binding("lbl-2")].len(), 2);
-        assert_eq!(clb.calls(), ["BatchRegisterTargets:2", "BatchDeregisterTargets:1"]);
+        assert_eq!(
+            clb.calls(),
+            ["BatchRegisterTargets:2", "BatchDeregisterTargets:1"]
+        );
     }
 
     #[test]
     fn a_hard_error_stops_everything_after_it() {
         let clb = MemClb::new("lb-1");
         clb.fail_next_call("InternalError");
-        let p = plan(&[input("lbl-1", vec![want("10.0.0.1", 80, "a")])], &BTreeMap::new(), &PlanOptions::default());
+        let p = plan(
+            &[input("lbl-1", vec![want("10.0.0.1", 80, "a")])],
+            &BTreeMap::new(),
+            &PlanOptions::default(),
+        );
         let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
         assert!(report.error.as_deref().unwrap().contains("InternalError"));
         assert_eq!((report.registered, report.not_sent), (0, 1));
@@ -220,7 +294,11 @@ mod tests {
     fn blocked_bindings_are_not_touched() {
         let clb = MemClb::new("lb-1");
         clb.bind(&binding("lbl-1"), vec![eni("10.9.0.1", 80, 10)]);
-        let p = plan(&[input("lbl-1", vec![])], &clb.actual(), &PlanOptions::default());
+        let p = plan(
+            &[input("lbl-1", vec![])],
+            &clb.actual(),
+            &PlanOptions::default(),
+        );
         assert!(p.bindings[0].blocked());
         let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
         assert!(clb.calls().is_empty());

@@ -34,7 +34,11 @@ pub struct ServicePortSpec {
 impl ServicePortSpec {
     /// The name if any, else the port number: how the plan refers to it.
     pub fn label(&self) -> String {
-        if self.name.is_empty() { self.port.to_string() } else { self.name.clone() }
+        if self.name.is_empty() {
+            self.port.to_string()
+        } else {
+            self.name.clone()
+        }
     }
 }
 
@@ -70,7 +74,10 @@ pub enum PodReadiness {
 
 fn condition_true(pod: &Pod, kind: &str) -> bool {
     let conditions = pod.status.as_ref().and_then(|s| s.conditions.as_ref());
-    conditions.into_iter().flatten().any(|c| c.type_ == kind && c.status == "True")
+    conditions
+        .into_iter()
+        .flatten()
+        .any(|c| c.type_ == kind && c.status == "True")
 }
 
 pub fn readiness(pod: &Pod) -> PodReadiness {
@@ -92,7 +99,10 @@ pub fn readiness(pod: &Pod) -> PodReadiness {
         .collect();
     let only_tke_gate_unmet = gates.contains(&READINESS_GATE)
         && !condition_true(pod, READINESS_GATE)
-        && gates.iter().filter(|g| **g != READINESS_GATE).all(|g| condition_true(pod, g));
+        && gates
+            .iter()
+            .filter(|g| **g != READINESS_GATE)
+            .all(|g| condition_true(pod, g));
     if only_tke_gate_unmet && condition_true(pod, "ContainersReady") {
         PodReadiness::WaitingOnGate
     } else {
@@ -110,7 +120,10 @@ pub fn resolve_target_port(pod: &Pod, target: &TargetPort, protocol: &str) -> Op
             .containers
             .iter()
             .flat_map(|c| c.ports.iter().flatten())
-            .find(|p| p.name.as_deref() == Some(name.as_str()) && p.protocol.as_deref().unwrap_or("TCP") == protocol)
+            .find(|p| {
+                p.name.as_deref() == Some(name.as_str())
+                    && p.protocol.as_deref().unwrap_or("TCP") == protocol
+            })
             .map(|p| i64::from(p.container_port)),
     }
 }
@@ -130,14 +143,20 @@ pub struct Desired {
 }
 
 fn pod_ip(pod: &Pod) -> Option<&str> {
-    pod.status.as_ref()?.pod_ip.as_deref().filter(|ip| !ip.is_empty())
+    pod.status
+        .as_ref()?
+        .pod_ip
+        .as_deref()
+        .filter(|ip| !ip.is_empty())
 }
 
 /// Desired targets of one Service port. `pods` are the pods the Service selects (for the gate check and
 /// for gate-waiting pods the endpoints controller has not listed yet).
 pub fn desired_for_port(sp: &ServicePortSpec, endpoints: &[Endpoint], pods: &[Pod]) -> Desired {
-    let by_name: BTreeMap<&str, &Pod> =
-        pods.iter().filter_map(|p| p.metadata.name.as_deref().map(|n| (n, p))).collect();
+    let by_name: BTreeMap<&str, &Pod> = pods
+        .iter()
+        .filter_map(|p| p.metadata.name.as_deref().map(|n| (n, p)))
+        .collect();
     let mut out = Desired::default();
     let mut seen: BTreeSet<(String, i64)> = BTreeSet::new();
     let mut listed_ips: BTreeSet<&str> = BTreeSet::new();
@@ -147,7 +166,11 @@ pub fn desired_for_port(sp: &ServicePortSpec, endpoints: &[Endpoint], pods: &[Po
         if let Some(pod) = &ep.pod {
             out.known.insert(ep.ip.clone(), pod.clone());
         }
-        let Some(port) = ep.ports.iter().find(|p| p.name == sp.name && p.protocol == sp.protocol) else {
+        let Some(port) = ep
+            .ports
+            .iter()
+            .find(|p| p.name == sp.name && p.protocol == sp.protocol)
+        else {
             continue;
         };
         let key = (ep.ip.clone(), port.port);
@@ -161,15 +184,23 @@ pub fn desired_for_port(sp: &ServicePortSpec, endpoints: &[Endpoint], pods: &[Po
         } else {
             // A not-ready endpoint whose pod looks Ready means the endpoints controller lags: trust the
             // endpoint and wait for the next sync.
-            match ep.pod.as_deref().and_then(|n| by_name.get(n)).map(|p| readiness(p)) {
+            match ep
+                .pod
+                .as_deref()
+                .and_then(|n| by_name.get(n))
+                .map(|p| readiness(p))
+            {
                 Some(PodReadiness::WaitingOnGate) => Some(Why::WaitingOnGate),
                 _ => None,
             }
         };
         match why {
-            Some(why) if seen.insert(key.clone()) => {
-                out.targets.push(DesiredTarget { ip: key.0, port: key.1, pod: ep.pod.clone(), why })
-            }
+            Some(why) if seen.insert(key.clone()) => out.targets.push(DesiredTarget {
+                ip: key.0,
+                port: key.1,
+                pod: ep.pod.clone(),
+                why,
+            }),
             Some(_) => {}
             None if !ep.terminating => out.not_ready += 1,
             None => {}
@@ -178,8 +209,12 @@ pub fn desired_for_port(sp: &ServicePortSpec, endpoints: &[Endpoint], pods: &[Po
 
     // Gate-waiting pods not listed in any endpoint yet: resolve the target port in the pod itself.
     for pod in pods {
-        let (Some(name), Some(ip)) = (pod.metadata.name.as_deref(), pod_ip(pod)) else { continue };
-        out.known.entry(ip.to_string()).or_insert_with(|| name.to_string());
+        let (Some(name), Some(ip)) = (pod.metadata.name.as_deref(), pod_ip(pod)) else {
+            continue;
+        };
+        out.known
+            .entry(ip.to_string())
+            .or_insert_with(|| name.to_string());
         if listed_ips.contains(ip) || readiness(pod) != PodReadiness::WaitingOnGate {
             continue;
         }
@@ -213,7 +248,13 @@ pub(crate) mod tests {
     use crate::sync::endpoints::{EndpointPort, from_slices};
 
     /// A running pod; `gates` lists (conditionType, status) readiness gates.
-    pub fn pod(name: &str, ip: &str, ready: bool, containers_ready: bool, gates: &[(&str, bool)]) -> Pod {
+    pub fn pod(
+        name: &str,
+        ip: &str,
+        ready: bool,
+        containers_ready: bool,
+        gates: &[(&str, bool)],
+    ) -> Pod {
         let mut conditions = vec![
             json!({"type": "Ready", "status": if ready { "True" } else { "False" }}),
             json!({"type": "ContainersReady", "status": if containers_ready { "True" } else { "False" }}),
@@ -239,38 +280,87 @@ pub(crate) mod tests {
             terminating: false,
             serving: ready,
             pod: Some(pod.into()),
-            ports: vec![EndpointPort { name: "http".into(), port, protocol: "TCP".into() }],
+            ports: vec![EndpointPort {
+                name: "http".into(),
+                port,
+                protocol: "TCP".into(),
+            }],
         }
     }
 
     fn http_port(target: TargetPort) -> ServicePortSpec {
-        ServicePortSpec { name: "http".into(), port: 80, protocol: "TCP".into(), target_port: target }
+        ServicePortSpec {
+            name: "http".into(),
+            port: 80,
+            protocol: "TCP".into(),
+            target_port: target,
+        }
     }
 
     #[test]
     fn readiness_rules() {
-        assert_eq!(readiness(&pod("a", "10.0.0.1", true, true, &[(READINESS_GATE, true)])), PodReadiness::Ready);
         assert_eq!(
-            readiness(&pod("a", "10.0.0.1", false, true, &[(READINESS_GATE, false)])),
+            readiness(&pod("a", "10.0.0.1", true, true, &[(READINESS_GATE, true)])),
+            PodReadiness::Ready
+        );
+        assert_eq!(
+            readiness(&pod(
+                "a",
+                "10.0.0.1",
+                false,
+                true,
+                &[(READINESS_GATE, false)]
+            )),
             PodReadiness::WaitingOnGate
         );
         // A condition absent from status counts as False: still waiting on the gate.
         let mut p = pod("a", "10.0.0.1", false, true, &[(READINESS_GATE, false)]);
-        p.status.as_mut().unwrap().conditions.as_mut().unwrap().retain(|c| c.type_ != READINESS_GATE);
+        p.status
+            .as_mut()
+            .unwrap()
+            .conditions
+            .as_mut()
+            .unwrap()
+            .retain(|c| c.type_ != READINESS_GATE);
         assert_eq!(readiness(&p), PodReadiness::WaitingOnGate);
         // Containers not ready, another gate unmet, no TKE gate at all, or being deleted: not bindable.
-        assert_eq!(readiness(&pod("a", "10.0.0.1", false, false, &[(READINESS_GATE, false)])), PodReadiness::NotReady);
         assert_eq!(
-            readiness(&pod("a", "10.0.0.1", false, true, &[(READINESS_GATE, false), ("example.com/other", false)])),
+            readiness(&pod(
+                "a",
+                "10.0.0.1",
+                false,
+                false,
+                &[(READINESS_GATE, false)]
+            )),
             PodReadiness::NotReady
         );
         assert_eq!(
-            readiness(&pod("a", "10.0.0.1", false, true, &[(READINESS_GATE, false), ("example.com/other", true)])),
+            readiness(&pod(
+                "a",
+                "10.0.0.1",
+                false,
+                true,
+                &[(READINESS_GATE, false), ("example.com/other", false)]
+            )),
+            PodReadiness::NotReady
+        );
+        assert_eq!(
+            readiness(&pod(
+                "a",
+                "10.0.0.1",
+                false,
+                true,
+                &[(READINESS_GATE, false), ("example.com/other", true)]
+            )),
             PodReadiness::WaitingOnGate
         );
-        assert_eq!(readiness(&pod("a", "10.0.0.1", false, true, &[])), PodReadiness::NotReady);
+        assert_eq!(
+            readiness(&pod("a", "10.0.0.1", false, true, &[])),
+            PodReadiness::NotReady
+        );
         let mut deleting = pod("a", "10.0.0.1", true, true, &[]);
-        deleting.metadata.deletion_timestamp = Some(serde_json::from_value(json!("2026-01-01T00:00:00Z")).unwrap());
+        deleting.metadata.deletion_timestamp =
+            Some(serde_json::from_value(json!("2026-01-01T00:00:00Z")).unwrap());
         assert_eq!(readiness(&deleting), PodReadiness::NotReady);
     }
 
@@ -279,7 +369,13 @@ pub(crate) mod tests {
         let pods = vec![
             pod("web-1", "10.0.0.1", true, true, &[(READINESS_GATE, true)]),
             pod("web-2", "10.0.0.2", false, true, &[(READINESS_GATE, false)]),
-            pod("web-3", "10.0.0.3", false, false, &[(READINESS_GATE, false)]),
+            pod(
+                "web-3",
+                "10.0.0.3",
+                false,
+                false,
+                &[(READINESS_GATE, false)],
+            ),
         ];
         let eps = vec![
             ep("10.0.0.1", "web-1", true, 8080),
@@ -287,8 +383,18 @@ pub(crate) mod tests {
             ep("10.0.0.3", "web-3", false, 8080),
         ];
         let d = desired_for_port(&http_port(TargetPort::Name("http".into())), &eps, &pods);
-        let got: Vec<_> = d.targets.iter().map(|t| (t.ip.as_str(), t.port, t.why)).collect();
-        assert_eq!(got, [("10.0.0.1", 8080, Why::Ready), ("10.0.0.2", 8080, Why::WaitingOnGate)]);
+        let got: Vec<_> = d
+            .targets
+            .iter()
+            .map(|t| (t.ip.as_str(), t.port, t.why))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("10.0.0.1", 8080, Why::Ready),
+                ("10.0.0.2", 8080, Why::WaitingOnGate)
+            ]
+        );
         assert_eq!(d.not_ready, 1);
         assert_eq!(d.known.get("10.0.0.3").map(String::as_str), Some("web-3"));
     }
@@ -303,7 +409,11 @@ pub(crate) mod tests {
              "endpoints": [{"addresses": ["10.0.0.2"], "conditions": {"ready": true}, "targetRef": {"kind": "Pod", "name": "web-2"}}]}
         ]))
         .unwrap();
-        let d = desired_for_port(&http_port(TargetPort::Name("http".into())), &from_slices(&slices), &[]);
+        let d = desired_for_port(
+            &http_port(TargetPort::Name("http".into())),
+            &from_slices(&slices),
+            &[],
+        );
         let got: Vec<_> = d.targets.iter().map(|t| (t.ip.as_str(), t.port)).collect();
         assert_eq!(got, [("10.0.0.1", 8080), ("10.0.0.2", 8081)]);
 
@@ -317,12 +427,24 @@ pub(crate) mod tests {
         };
         let d = desired_for_port(&metrics, &[], &[waiting.clone()]);
         assert_eq!(
-            (d.targets[0].ip.as_str(), d.targets[0].port, d.targets[0].why),
+            (
+                d.targets[0].ip.as_str(),
+                d.targets[0].port,
+                d.targets[0].why
+            ),
             ("10.0.0.9", 9100, Why::WaitingOnGate)
         );
-        let d = desired_for_port(&http_port(TargetPort::Name("nope".into())), &[], &[waiting.clone()]);
+        let d = desired_for_port(
+            &http_port(TargetPort::Name("nope".into())),
+            &[],
+            &[waiting.clone()],
+        );
         assert!(d.targets.is_empty());
-        assert!(d.notes[0].contains("no container port named `nope`"), "{:?}", d.notes);
+        assert!(
+            d.notes[0].contains("no container port named `nope`"),
+            "{:?}",
+            d.notes
+        );
         let d = desired_for_port(&http_port(TargetPort::Number(7000)), &[], &[waiting]);
         assert_eq!(d.targets[0].port, 7000);
     }
@@ -330,22 +452,37 @@ pub(crate) mod tests {
     #[test]
     fn multiple_ports_pick_their_own_endpoint_port() {
         let mut e = ep("10.0.0.1", "web-1", true, 8080);
-        e.ports.push(EndpointPort { name: "metrics".into(), port: 9100, protocol: "TCP".into() });
-        e.ports.push(EndpointPort { name: "dns".into(), port: 53, protocol: "UDP".into() });
+        e.ports.push(EndpointPort {
+            name: "metrics".into(),
+            port: 9100,
+            protocol: "TCP".into(),
+        });
+        e.ports.push(EndpointPort {
+            name: "dns".into(),
+            port: 53,
+            protocol: "UDP".into(),
+        });
         let metrics = ServicePortSpec {
             name: "metrics".into(),
             port: 9100,
             protocol: "TCP".into(),
             target_port: TargetPort::Name("metrics".into()),
         };
-        assert_eq!(desired_for_port(&metrics, std::slice::from_ref(&e), &[]).targets[0].port, 9100);
+        assert_eq!(
+            desired_for_port(&metrics, std::slice::from_ref(&e), &[]).targets[0].port,
+            9100
+        );
         let dns_tcp = ServicePortSpec {
             name: "dns".into(),
             port: 53,
             protocol: "TCP".into(),
             target_port: TargetPort::Number(53),
         };
-        assert!(desired_for_port(&dns_tcp, std::slice::from_ref(&e), &[]).targets.is_empty());
+        assert!(
+            desired_for_port(&dns_tcp, std::slice::from_ref(&e), &[])
+                .targets
+                .is_empty()
+        );
     }
 
     #[test]

@@ -48,7 +48,11 @@ pub fn from_slices(slices: &[EndpointSlice]) -> Vec<Endpoint> {
             let ready = conditions.and_then(|c| c.ready).unwrap_or(true);
             let terminating = conditions.and_then(|c| c.terminating).unwrap_or(false);
             let serving = conditions.and_then(|c| c.serving).unwrap_or(ready);
-            let pod = ep.target_ref.as_ref().filter(|r| r.kind.as_deref() == Some("Pod")).and_then(|r| r.name.clone());
+            let pod = ep
+                .target_ref
+                .as_ref()
+                .filter(|r| r.kind.as_deref() == Some("Pod"))
+                .and_then(|r| r.name.clone());
             for ip in &ep.addresses {
                 out.push(Endpoint {
                     ip: ip.clone(),
@@ -78,13 +82,19 @@ pub fn from_endpoints(endpoints: &Endpoints) -> Vec<Endpoint> {
                 protocol: p.protocol.clone().unwrap_or_else(|| "TCP".into()),
             })
             .collect();
-        for (list, ready) in [(&subset.addresses, true), (&subset.not_ready_addresses, false)] {
+        for (list, ready) in [
+            (&subset.addresses, true),
+            (&subset.not_ready_addresses, false),
+        ] {
             for a in list.iter().flatten() {
                 if a.ip.contains(':') {
                     continue;
                 }
-                let pod =
-                    a.target_ref.as_ref().filter(|r| r.kind.as_deref() == Some("Pod")).and_then(|r| r.name.clone());
+                let pod = a
+                    .target_ref
+                    .as_ref()
+                    .filter(|r| r.kind.as_deref() == Some("Pod"))
+                    .and_then(|r| r.name.clone());
                 out.push(Endpoint {
                     ip: a.ip.clone(),
                     ready,
@@ -123,7 +133,10 @@ mod tests {
         ]))
         .unwrap();
         let eps = from_slices(&slices);
-        let summary: Vec<_> = eps.iter().map(|e| (e.ip.as_str(), e.ready, e.ports[0].port, e.pod.as_deref())).collect();
+        let summary: Vec<_> = eps
+            .iter()
+            .map(|e| (e.ip.as_str(), e.ready, e.ports[0].port, e.pod.as_deref()))
+            .collect();
         assert_eq!(
             summary,
             [
@@ -150,6 +163,13 @@ mod tests {
         let eps = from_endpoints(&ep);
         assert_eq!(eps.len(), 2);
         assert!(eps[0].ready && !eps[1].ready);
-        assert_eq!(eps[1].ports[0], EndpointPort { name: "http".into(), port: 8080, protocol: "TCP".into() });
+        assert_eq!(
+            eps[1].ports[0],
+            EndpointPort {
+                name: "http".into(),
+                port: 8080,
+                protocol: "TCP".into()
+            }
+        );
     }
 }

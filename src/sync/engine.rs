@@ -31,7 +31,13 @@ pub struct SyncTarget {
 
 impl std::fmt::Display for SyncTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{} -n {}", self.kind.short(), self.name, self.namespace)
+        write!(
+            f,
+            "{}/{} -n {}",
+            self.kind.short(),
+            self.name,
+            self.namespace
+        )
     }
 }
 
@@ -47,14 +53,24 @@ pub enum SyncError {
     Lb(#[from] LbError),
     #[error("CLB {lb} not found (DescribeLoadBalancers, region {region})")]
     LbNotFound { lb: String, region: String },
-    #[error("CLB {0} is a classic CLB: BatchRegisterTargets and pod (ENI) targets need a CLB (Forward = 1)")]
+    #[error(
+        "CLB {0} is a classic CLB: BatchRegisterTargets and pod (ENI) targets need a CLB (Forward = 1)"
+    )]
     ClassicLb(String),
     #[error(
         "CLB {lb} is in {lb_vpc} but the cluster is in {cluster_vpc} (kube-system/tke-config TKE_VPC_ID): pods cannot be bound across VPCs this way"
     )]
-    VpcMismatch { lb: String, lb_vpc: String, cluster_vpc: String },
+    VpcMismatch {
+        lb: String,
+        lb_vpc: String,
+        cluster_vpc: String,
+    },
     #[error("no listener of CLB {lb} serves {target}; {hint}")]
-    NothingToSync { lb: String, target: String, hint: String },
+    NothingToSync {
+        lb: String,
+        target: String,
+        hint: String,
+    },
     #[error(transparent)]
     Source(#[from] SourceError),
     #[error(transparent)]
@@ -99,28 +115,55 @@ struct BackendService {
     api: &'static str,
 }
 
-async fn backend_service<S: SyncSource>(source: &S, ns: &str, name: &str) -> Result<Option<BackendService>, SyncError> {
-    let Some(service) = source.service(ns, name).await? else { return Ok(None) };
+async fn backend_service<S: SyncSource>(
+    source: &S,
+    ns: &str,
+    name: &str,
+) -> Result<Option<BackendService>, SyncError> {
+    let Some(service) = source.service(ns, name).await? else {
+        return Ok(None);
+    };
     // EndpointSlices when served and present; the Endpoints object on clusters before 1.21 (and while the
     // slice controller has not caught up).
     let (endpoints, api) = match source.endpoint_slices(ns, name).await? {
         Some(slices) if !slices.is_empty() => (from_slices(&slices), "EndpointSlice"),
         served => match source.endpoints(ns, name).await? {
             Some(ep) => (from_endpoints(&ep), "Endpoints"),
-            None => (Vec::new(), if served.is_some() { "EndpointSlice" } else { "Endpoints" }),
+            None => (
+                Vec::new(),
+                if served.is_some() {
+                    "EndpointSlice"
+                } else {
+                    "Endpoints"
+                },
+            ),
         },
     };
-    let selector = service.spec.as_ref().and_then(|s| s.selector.clone()).unwrap_or_default();
+    let selector = service
+        .spec
+        .as_ref()
+        .and_then(|s| s.selector.clone())
+        .unwrap_or_default();
     let pods = source.pods(ns, &selector).await?;
-    Ok(Some(BackendService { service, endpoints, pods, api }))
+    Ok(Some(BackendService {
+        service,
+        endpoints,
+        pods,
+        api,
+    }))
 }
 
 fn is_true(annotations: &BTreeMap<String, String>, key: &str) -> bool {
-    annotations.get(key).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    annotations
+        .get(key)
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
 /// Read the Service or Ingress, its backends' endpoints and pods, and the tke-config hints.
-pub async fn read_cluster<S: SyncSource>(source: &S, target: &SyncTarget) -> Result<ClusterView, SyncError> {
+pub async fn read_cluster<S: SyncSource>(
+    source: &S,
+    target: &SyncTarget,
+) -> Result<ClusterView, SyncError> {
     let ns = target.namespace.as_str();
     let mut warnings = Vec::new();
     let mut routes = Vec::new();
@@ -146,12 +189,21 @@ pub async fn read_cluster<S: SyncSource>(source: &S, target: &SyncTarget) -> Res
             api = b.api;
             for port in ports {
                 let desired = desired_for_port(&port, &b.endpoints, &b.pods);
-                routes.push(Route { frontend: Frontend::ServicePort, service: target.name.clone(), port, desired });
+                routes.push(Route {
+                    frontend: Frontend::ServicePort,
+                    service: target.name.clone(),
+                    port,
+                    desired,
+                });
             }
         }
         Kind::Ingress => {
-            let ing = source.ingress(ns, &target.name).await?.ok_or_else(|| SyncError::NotFound(target.to_string()))?;
-            annotations = serde_json::from_value(ing["metadata"]["annotations"].clone()).unwrap_or_default();
+            let ing = source
+                .ingress(ns, &target.name)
+                .await?
+                .ok_or_else(|| SyncError::NotFound(target.to_string()))?;
+            annotations =
+                serde_json::from_value(ing["metadata"]["annotations"].clone()).unwrap_or_default();
             if !is_true(&annotations, INGRESS_DIRECT_ACCESS) {
                 warnings.push(format!(
                     "{target} is not in direct mode ({INGRESS_DIRECT_ACCESS} is not \"true\"): TKE binds node ports for it, \
@@ -160,11 +212,15 @@ pub async fn read_cluster<S: SyncSource>(source: &S, target: &SyncTarget) -> Res
             }
             let parsed = ingress::parse(&ing);
             if parsed.has_default_backend {
-                warnings.push(format!("{target}: the default backend is not an L7 rule and is left alone"));
+                warnings.push(format!(
+                    "{target}: the default backend is not an L7 rule and is left alone"
+                ));
             }
             if parsed.skipped > 0 {
-                warnings
-                    .push(format!("{target}: {} path(s) with a non-Service backend are left alone", parsed.skipped));
+                warnings.push(format!(
+                    "{target}: {} path(s) with a non-Service backend are left alone",
+                    parsed.skipped
+                ));
             }
             let mut cache: BTreeMap<String, Option<BackendService>> = BTreeMap::new();
             for path in parsed.paths {
@@ -182,10 +238,12 @@ pub async fn read_cluster<S: SyncSource>(source: &S, target: &SyncTarget) -> Res
                     ));
                     continue;
                 };
-                let port = service_ports(&b.service).into_iter().find(|sp| match &path.port {
-                    PortRef::Number(n) => sp.port == *n,
-                    PortRef::Name(name) => &sp.name == name,
-                });
+                let port = service_ports(&b.service)
+                    .into_iter()
+                    .find(|sp| match &path.port {
+                        PortRef::Number(n) => sp.port == *n,
+                        PortRef::Name(name) => &sp.name == name,
+                    });
                 let Some(port) = port else {
                     warnings.push(format!(
                         "{target}: Service {} has no port {}; path {}{} skipped",
@@ -195,7 +253,10 @@ pub async fn read_cluster<S: SyncSource>(source: &S, target: &SyncTarget) -> Res
                 };
                 let desired = desired_for_port(&port, &b.endpoints, &b.pods);
                 routes.push(Route {
-                    frontend: Frontend::Rule { host: path.host, path: path.path },
+                    frontend: Frontend::Rule {
+                        host: path.host,
+                        path: path.path,
+                    },
                     service: path.service,
                     port,
                     desired,
@@ -214,8 +275,16 @@ pub async fn read_cluster<S: SyncSource>(source: &S, target: &SyncTarget) -> Res
         }
     }
 
-    let tke = source.config_map(TKE_CONFIG.0, TKE_CONFIG.1).await?.and_then(|cm| cm.data).unwrap_or_default();
-    let hint = |k: &str| tke.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let tke = source
+        .config_map(TKE_CONFIG.0, TKE_CONFIG.1)
+        .await?
+        .and_then(|cm| cm.data)
+        .unwrap_or_default();
+    let hint = |k: &str| {
+        tke.get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     Ok(ClusterView {
         target: target.clone(),
         annotations,
@@ -246,8 +315,16 @@ impl std::fmt::Display for RegionSource {
 }
 
 /// `--region`, else `TENCENTCLOUD_REGION`, else the cluster's `tke-config`.
-pub fn region(flag: Option<&str>, env: Option<&str>, tke: Option<&str>) -> Option<(String, RegionSource)> {
-    let clean = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+pub fn region(
+    flag: Option<&str>,
+    env: Option<&str>,
+    tke: Option<&str>,
+) -> Option<(String, RegionSource)> {
+    let clean = |v: Option<&str>| {
+        v.map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     clean(flag)
         .map(|r| (r, RegionSource::Flag))
         .or_else(|| clean(env).map(|r| (r, RegionSource::Env)))
@@ -278,14 +355,23 @@ pub async fn resolve_clb<C: Clb>(
         .await?
         .into_iter()
         .find(|l| l.load_balancer_id == lb_id)
-        .ok_or_else(|| SyncError::LbNotFound { lb: lb_id.clone(), region: region.to_string() })?;
+        .ok_or_else(|| SyncError::LbNotFound {
+            lb: lb_id.clone(),
+            region: region.to_string(),
+        })?;
     if lb.forward == Some(0) {
         return Err(SyncError::ClassicLb(lb_id));
     }
-    if let (Some(lb_vpc), Some(cluster_vpc)) = (lb.vpc_id.as_deref().filter(|v| !v.is_empty()), view.tke_vpc.as_deref())
-        && lb_vpc != cluster_vpc
+    if let (Some(lb_vpc), Some(cluster_vpc)) = (
+        lb.vpc_id.as_deref().filter(|v| !v.is_empty()),
+        view.tke_vpc.as_deref(),
+    ) && lb_vpc != cluster_vpc
     {
-        return Err(SyncError::VpcMismatch { lb: lb_id, lb_vpc: lb_vpc.into(), cluster_vpc: cluster_vpc.into() });
+        return Err(SyncError::VpcMismatch {
+            lb: lb_id,
+            lb_vpc: lb_vpc.into(),
+            cluster_vpc: cluster_vpc.into(),
+        });
     }
 
     let mut warnings = Vec::new();
@@ -294,11 +380,15 @@ pub async fn resolve_clb<C: Clb>(
         Kind::Ingress => {
             let listeners = clb.describe_listeners(&lb_id, None, None).await?;
             for route in &view.routes {
-                let Frontend::Rule { host, path } = &route.frontend else { continue };
+                let Frontend::Rule { host, path } = &route.frontend else {
+                    continue;
+                };
                 let rules = l7_rules(&listeners, &lb, host, path);
                 if rules.is_empty() {
                     let host_shown = if host.is_empty() { "(no host)" } else { host };
-                    warnings.push(format!("no L7 rule for {host_shown} {path} on {lb_id}; skipped"));
+                    warnings.push(format!(
+                        "no L7 rule for {host_shown} {path} on {lb_id}; skipped"
+                    ));
                 }
                 for (listener, rule) in rules {
                     inputs.push(BindingInput {
@@ -332,13 +422,18 @@ pub async fn resolve_clb<C: Clb>(
                 }
                 let key = (protocol.clone(), port);
                 if !asked.contains_key(&key) {
-                    let found = clb.describe_listeners(&lb_id, Some(&protocol), Some(port)).await?;
+                    let found = clb
+                        .describe_listeners(&lb_id, Some(&protocol), Some(port))
+                        .await?;
                     asked.insert(key.clone(), found);
                 }
                 match l4_listener(&asked[&key], &protocol, port) {
                     Some(listener) => inputs.push(BindingInput {
                         info: BindingInfo {
-                            binding: Binding { listener_id: listener.listener_id.clone(), location_id: None },
+                            binding: Binding {
+                                listener_id: listener.listener_id.clone(),
+                                location_id: None,
+                            },
                             protocol: listener.protocol.clone(),
                             port: listener.port,
                             domain: None,
@@ -358,12 +453,24 @@ pub async fn resolve_clb<C: Clb>(
     }
     if inputs.is_empty() {
         let hint = match target.kind {
-            Kind::Ingress => "the Ingress's host/path pairs match no L7 rule (Domain + Url)".to_string(),
-            _ => "DescribeListeners found no listener with the Service's protocol and port".to_string(),
+            Kind::Ingress => {
+                "the Ingress's host/path pairs match no L7 rule (Domain + Url)".to_string()
+            }
+            _ => "DescribeListeners found no listener with the Service's protocol and port"
+                .to_string(),
         };
-        return Err(SyncError::NothingToSync { lb: lb_id, target: shown, hint });
+        return Err(SyncError::NothingToSync {
+            lb: lb_id,
+            target: shown,
+            hint,
+        });
     }
-    Ok(ClbView { lb, lb_source, inputs, warnings })
+    Ok(ClbView {
+        lb,
+        lb_source,
+        inputs,
+        warnings,
+    })
 }
 
 fn actual_target(b: &Backend) -> ActualTarget {
@@ -382,18 +489,32 @@ pub async fn read_actual<C: Clb>(
     lb: &str,
     inputs: &[BindingInput],
 ) -> Result<BTreeMap<Binding, Vec<ActualTarget>>, CloudError> {
-    let ids: Vec<String> =
-        inputs.iter().map(|i| i.info.binding.listener_id.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let ids: Vec<String> = inputs
+        .iter()
+        .map(|i| i.info.binding.listener_id.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut out: BTreeMap<Binding, Vec<ActualTarget>> = BTreeMap::new();
     for chunk in ids.chunks(DESCRIBE_TARGETS_LISTENERS) {
         for l in clb.describe_targets(lb, chunk).await? {
             if !l.targets.is_empty() {
-                let b = Binding { listener_id: l.listener_id.clone(), location_id: None };
-                out.entry(b).or_default().extend(l.targets.iter().map(actual_target));
+                let b = Binding {
+                    listener_id: l.listener_id.clone(),
+                    location_id: None,
+                };
+                out.entry(b)
+                    .or_default()
+                    .extend(l.targets.iter().map(actual_target));
             }
             for r in &l.rules {
-                let b = Binding { listener_id: l.listener_id.clone(), location_id: Some(r.location_id.clone()) };
-                out.entry(b).or_default().extend(r.targets.iter().map(actual_target));
+                let b = Binding {
+                    listener_id: l.listener_id.clone(),
+                    location_id: Some(r.location_id.clone()),
+                };
+                out.entry(b)
+                    .or_default()
+                    .extend(r.targets.iter().map(actual_target));
             }
         }
     }
@@ -410,11 +531,19 @@ mod tests {
     use serde_json::json;
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
     }
 
     fn svc_target() -> SyncTarget {
-        SyncTarget { kind: Kind::Service, namespace: "default".into(), name: "web".into() }
+        SyncTarget {
+            kind: Kind::Service,
+            namespace: "default".into(),
+            name: "web".into(),
+        }
     }
 
     fn source() -> MemSource {
@@ -467,18 +596,32 @@ mod tests {
     fn service_end_to_end_over_fakes() {
         let src = source();
         let view = block_on(read_cluster(&src, &svc_target())).unwrap();
-        assert_eq!((view.tke_region.as_deref(), view.endpoints_api), (Some("ap-guangzhou"), "EndpointSlice"));
+        assert_eq!(
+            (view.tke_region.as_deref(), view.endpoints_api),
+            (Some("ap-guangzhou"), "EndpointSlice")
+        );
         assert!(view.warnings.is_empty(), "{:?}", view.warnings);
         let clb = clb();
         let cv = block_on(resolve_clb(&clb, &view, None, "ap-guangzhou")).unwrap();
-        assert_eq!(cv.lb_source, LbSource::Annotation("service.kubernetes.io/loadbalance-id"));
+        assert_eq!(
+            cv.lb_source,
+            LbSource::Annotation("service.kubernetes.io/loadbalance-id")
+        );
         assert_eq!(cv.inputs.len(), 2);
         let actual = block_on(read_actual(&clb, "lb-1", &cv.inputs)).unwrap();
         let p = plan(&cv.inputs, &actual, &PlanOptions::default());
         // Both pods on both ports: the ready one and the one waiting on TKE's gate.
         assert_eq!(p.register_count(), 4);
         assert_eq!(p.gate_waiting(), 2);
-        assert_eq!(clb.calls(), ["DescribeLoadBalancers", "DescribeListeners", "DescribeListeners", "DescribeTargets"]);
+        assert_eq!(
+            clb.calls(),
+            [
+                "DescribeLoadBalancers",
+                "DescribeListeners",
+                "DescribeListeners",
+                "DescribeTargets"
+            ]
+        );
     }
 
     #[test]
@@ -502,10 +645,18 @@ mod tests {
         });
         let cv = block_on(resolve_clb(&clb, &view, None, "r")).unwrap();
         assert_eq!(cv.inputs.len(), 1);
-        assert!(cv.warnings[0].contains("no UDP:53 listener"), "{:?}", cv.warnings);
+        assert!(
+            cv.warnings[0].contains("no UDP:53 listener"),
+            "{:?}",
+            cv.warnings
+        );
         let p = plan(&cv.inputs, &BTreeMap::new(), &PlanOptions::default());
         assert_eq!(
-            p.bindings[0].register.iter().map(|r| (r.ip.as_str(), r.port)).collect::<Vec<_>>(),
+            p.bindings[0]
+                .register
+                .iter()
+                .map(|r| (r.ip.as_str(), r.port))
+                .collect::<Vec<_>>(),
             [("10.0.0.1", 8080), ("10.0.0.2", 8080)]
         );
     }
@@ -541,31 +692,60 @@ mod tests {
                 {"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"name": "http"}}}},
                 {"path": "/api", "pathType": "Prefix", "backend": {"service": {"name": "api", "port": {"number": 8000}}}},
                 {"path": "/gone", "pathType": "Prefix", "backend": {"service": {"name": "gone", "port": {"number": 80}}}}]}}]}}));
-        let target = SyncTarget { kind: Kind::Ingress, namespace: "default".into(), name: "site".into() };
+        let target = SyncTarget {
+            kind: Kind::Ingress,
+            namespace: "default".into(),
+            name: "site".into(),
+        };
         let view = block_on(read_cluster(&src, &target)).unwrap();
         assert_eq!(view.routes.len(), 2);
-        assert!(view.warnings.iter().any(|w| w.contains("gone")), "{:?}", view.warnings);
+        assert!(
+            view.warnings.iter().any(|w| w.contains("gone")),
+            "{:?}",
+            view.warnings
+        );
         let clb = MemClb::new("lb-1");
         clb.add_listener(Listener {
             listener_id: "lbl-7".into(),
             protocol: "HTTP".into(),
             port: 80,
             rules: vec![
-                Rule { location_id: "loc-root".into(), domain: "a.example.com".into(), url: "/".into() },
-                Rule { location_id: "loc-api".into(), domain: "a.example.com".into(), url: "/api".into() },
+                Rule {
+                    location_id: "loc-root".into(),
+                    domain: "a.example.com".into(),
+                    url: "/".into(),
+                },
+                Rule {
+                    location_id: "loc-api".into(),
+                    domain: "a.example.com".into(),
+                    url: "/api".into(),
+                },
             ],
             ..Default::default()
         });
         clb.bind(
-            &Binding { listener_id: "lbl-7".into(), location_id: Some("loc-api".into()) },
+            &Binding {
+                listener_id: "lbl-7".into(),
+                location_id: Some("loc-api".into()),
+            },
             vec![crate::sync::plan::tests::eni("10.0.1.1", 9090, 40)],
         );
         let cv = block_on(resolve_clb(&clb, &view, None, "r")).unwrap();
-        let p = plan(&cv.inputs, &block_on(read_actual(&clb, "lb-1", &cv.inputs)).unwrap(), &PlanOptions::default());
+        let p = plan(
+            &cv.inputs,
+            &block_on(read_actual(&clb, "lb-1", &cv.inputs)).unwrap(),
+            &PlanOptions::default(),
+        );
         let got: Vec<_> = p
             .bindings
             .iter()
-            .map(|b| (b.info.label(), b.register.iter().map(|r| r.port).collect::<Vec<_>>(), b.keep.len()))
+            .map(|b| {
+                (
+                    b.info.label(),
+                    b.register.iter().map(|r| r.port).collect::<Vec<_>>(),
+                    b.keep.len(),
+                )
+            })
             .collect();
         assert_eq!(
             got,
@@ -578,9 +758,18 @@ mod tests {
 
     #[test]
     fn region_precedence() {
-        assert_eq!(region(Some("ap-a"), Some("ap-b"), Some("ap-c")), Some(("ap-a".into(), RegionSource::Flag)));
-        assert_eq!(region(None, Some("ap-b"), Some("ap-c")), Some(("ap-b".into(), RegionSource::Env)));
-        assert_eq!(region(Some(" "), Some(""), Some("ap-c")), Some(("ap-c".into(), RegionSource::TkeConfig)));
+        assert_eq!(
+            region(Some("ap-a"), Some("ap-b"), Some("ap-c")),
+            Some(("ap-a".into(), RegionSource::Flag))
+        );
+        assert_eq!(
+            region(None, Some("ap-b"), Some("ap-c")),
+            Some(("ap-b".into(), RegionSource::Env))
+        );
+        assert_eq!(
+            region(Some(" "), Some(""), Some("ap-c")),
+            Some(("ap-c".into(), RegionSource::TkeConfig))
+        );
         assert_eq!(region(None, None, None), None);
     }
 }

@@ -44,7 +44,10 @@ fn backend(b: &Value) -> Option<(String, PortRef)> {
     if let Some(svc) = b.get("service") {
         let name = svc.get("name")?.as_str()?.to_string();
         let port = svc.get("port")?;
-        let port = match (port.get("number").and_then(Value::as_i64), port.get("name").and_then(Value::as_str)) {
+        let port = match (
+            port.get("number").and_then(Value::as_i64),
+            port.get("name").and_then(Value::as_str),
+        ) {
             (Some(n), _) => PortRef::Number(n),
             (None, Some(s)) => PortRef::Name(s.to_string()),
             _ => return None,
@@ -73,9 +76,18 @@ pub fn parse(ingress: &Value) -> ParsedIngress {
     for rule in spec["rules"].as_array().into_iter().flatten() {
         let host = rule["host"].as_str().unwrap_or("").to_string();
         for p in rule["http"]["paths"].as_array().into_iter().flatten() {
-            let path = p["path"].as_str().filter(|s| !s.is_empty()).unwrap_or("/").to_string();
+            let path = p["path"]
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .unwrap_or("/")
+                .to_string();
             match backend(&p["backend"]) {
-                Some((service, port)) => out.paths.push(IngressPath { host: host.clone(), path, service, port }),
+                Some((service, port)) => out.paths.push(IngressPath {
+                    host: host.clone(),
+                    path,
+                    service,
+                    port,
+                }),
                 None => out.skipped += 1,
             }
         }
@@ -111,7 +123,10 @@ mod tests {
                 port: PortRef::Name("http".into())
             }
         );
-        assert_eq!((p.paths[2].host.as_str(), p.paths[2].path.as_str()), ("", "/"));
+        assert_eq!(
+            (p.paths[2].host.as_str(), p.paths[2].path.as_str()),
+            ("", "/")
+        );
         assert_eq!((p.skipped, p.has_default_backend), (1, false));
 
         let beta = json!({"apiVersion": "extensions/v1beta1", "kind": "Ingress", "spec": {
@@ -125,7 +140,11 @@ mod tests {
         assert!(p.has_default_backend);
         assert_eq!(
             p.paths.iter().map(|x| x.port.clone()).collect::<Vec<_>>(),
-            [PortRef::Number(80), PortRef::Name("http".into()), PortRef::Number(8080)]
+            [
+                PortRef::Number(80),
+                PortRef::Name("http".into()),
+                PortRef::Number(8080)
+            ]
         );
     }
 }

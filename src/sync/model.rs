@@ -102,7 +102,11 @@ pub fn addr_cmp(a: (&str, i64), b: (&str, i64)) -> Ordering {
 
 /// `10.0.0.1:8080`, `[fd00::1]:8080`.
 pub fn addr(ip: &str, port: i64) -> String {
-    if ip.contains(':') { format!("[{ip}]:{port}") } else { format!("{ip}:{port}") }
+    if ip.contains(':') {
+        format!("[{ip}]:{port}")
+    } else {
+        format!("{ip}:{port}")
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,11 @@ pub struct PlanOptions {
 
 impl Default for PlanOptions {
     fn default() -> Self {
-        PlanOptions { weight: DEFAULT_WEIGHT, force: false, prune_non_eni: false }
+        PlanOptions {
+            weight: DEFAULT_WEIGHT,
+            force: false,
+            prune_non_eni: false,
+        }
     }
 }
 
@@ -126,7 +130,9 @@ impl Guard {
 
     pub fn describe(self) -> String {
         match self {
-            Guard::WouldEmpty { before } => format!("would remove all {before} targets and leave none"),
+            Guard::WouldEmpty { before } => {
+                format!("would remove all {before} targets and leave none")
+            }
             Guard::RemovesMoreThanHalf { removing, before } => {
                 format!("would remove {removing} of {before} targets (more than half)")
             }
@@ -190,7 +196,11 @@ impl Plan {
     }
 
     pub fn gate_waiting(&self) -> usize {
-        self.bindings.iter().flat_map(|b| &b.register).filter(|r| r.why == Why::WaitingOnGate).count()
+        self.bindings
+            .iter()
+            .flat_map(|b| &b.register)
+            .filter(|r| r.why == Why::WaitingOnGate)
+            .count()
     }
 }
 
@@ -198,16 +208,29 @@ impl Plan {
 fn merge(inputs: &[BindingInput]) -> Vec<BindingInput> {
     let mut merged: Vec<BindingInput> = Vec::new();
     for input in inputs {
-        match merged.iter_mut().find(|m| m.info.binding == input.info.binding) {
+        match merged
+            .iter_mut()
+            .find(|m| m.info.binding == input.info.binding)
+        {
             Some(m) => {
                 for t in &input.desired.targets {
-                    if !m.desired.targets.iter().any(|x| x.ip == t.ip && x.port == t.port) {
+                    if !m
+                        .desired
+                        .targets
+                        .iter()
+                        .any(|x| x.ip == t.ip && x.port == t.port)
+                    {
                         m.desired.targets.push(t.clone());
                     }
                 }
-                m.desired.draining.extend(input.desired.draining.iter().cloned());
+                m.desired
+                    .draining
+                    .extend(input.desired.draining.iter().cloned());
                 for (ip, pod) in &input.desired.known {
-                    m.desired.known.entry(ip.clone()).or_insert_with(|| pod.clone());
+                    m.desired
+                        .known
+                        .entry(ip.clone())
+                        .or_insert_with(|| pod.clone());
                 }
             }
             None => merged.push(input.clone()),
@@ -217,7 +240,11 @@ fn merge(inputs: &[BindingInput]) -> Vec<BindingInput> {
 }
 
 /// Plan every binding. `actual` maps bindings to the CLB's targets; a missing entry means none.
-pub fn plan(inputs: &[BindingInput], actual: &BTreeMap<Binding, Vec<ActualTarget>>, opts: &PlanOptions) -> Plan {
+pub fn plan(
+    inputs: &[BindingInput],
+    actual: &BTreeMap<Binding, Vec<ActualTarget>>,
+    opts: &PlanOptions,
+) -> Plan {
     let none = Vec::new();
     let mut bindings: Vec<BindingPlan> = merge(inputs)
         .into_iter()
@@ -227,21 +254,31 @@ pub fn plan(inputs: &[BindingInput], actual: &BTreeMap<Binding, Vec<ActualTarget
         })
         .collect();
     bindings.sort_by(|a, b| {
-        (a.info.port, &a.info.protocol, &a.info.domain, &a.info.url, &a.info.binding).cmp(&(
-            b.info.port,
-            &b.info.protocol,
-            &b.info.domain,
-            &b.info.url,
-            &b.info.binding,
-        ))
+        (
+            a.info.port,
+            &a.info.protocol,
+            &a.info.domain,
+            &a.info.url,
+            &a.info.binding,
+        )
+            .cmp(&(
+                b.info.port,
+                &b.info.protocol,
+                &b.info.domain,
+                &b.info.url,
+                &b.info.binding,
+            ))
     });
     Plan { bindings }
 }
 
 fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions) -> BindingPlan {
     let BindingInput { info, desired } = input;
-    let wanted: BTreeMap<(&str, i64), &DesiredTarget> =
-        desired.targets.iter().map(|t| ((t.ip.as_str(), t.port), t)).collect();
+    let wanted: BTreeMap<(&str, i64), &DesiredTarget> = desired
+        .targets
+        .iter()
+        .map(|t| ((t.ip.as_str(), t.port), t))
+        .collect();
     let wanted_ips: BTreeSet<&str> = desired.targets.iter().map(|t| t.ip.as_str()).collect();
 
     let mut register = Vec::new();
@@ -266,9 +303,17 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
                 why: d.why,
             });
         } else if desired.draining.contains(&(t.ip.clone(), t.port)) {
-            leave.push(Leave { target: t.clone(), pod, reason: LeaveReason::Draining });
+            leave.push(Leave {
+                target: t.clone(),
+                pod,
+                reason: LeaveReason::Draining,
+            });
         } else if !t.is_eni() && !opts.prune_non_eni {
-            leave.push(Leave { target: t.clone(), pod, reason: LeaveReason::NonEni });
+            leave.push(Leave {
+                target: t.clone(),
+                pod,
+                reason: LeaveReason::NonEni,
+            });
         } else {
             let reason = if !t.is_eni() {
                 DeregisterReason::NonEni
@@ -280,11 +325,20 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
                 DeregisterReason::NotAnEndpoint
             };
             let pod = if reason == DeregisterReason::PortChanged {
-                desired.targets.iter().find(|d| d.ip == t.ip).and_then(|d| d.pod.clone()).or(pod)
+                desired
+                    .targets
+                    .iter()
+                    .find(|d| d.ip == t.ip)
+                    .and_then(|d| d.pod.clone())
+                    .or(pod)
             } else {
                 pod
             };
-            deregister.push(Deregister { target: t.clone(), pod, reason });
+            deregister.push(Deregister {
+                target: t.clone(),
+                pod,
+                reason,
+            });
         }
     }
     for d in &desired.targets {
@@ -301,10 +355,19 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
 
     register.sort_by(|a, b| addr_cmp((&a.ip, a.port), (&b.ip, b.port)));
     keep.sort_by(|a, b| addr_cmp((&a.ip, a.port), (&b.ip, b.port)));
-    deregister.sort_by(|a, b| addr_cmp((&a.target.ip, a.target.port), (&b.target.ip, b.target.port)));
+    deregister
+        .sort_by(|a, b| addr_cmp((&a.target.ip, a.target.port), (&b.target.ip, b.target.port)));
     leave.sort_by(|a, b| addr_cmp((&a.target.ip, a.target.port), (&b.target.ip, b.target.port)));
 
-    let mut plan = BindingPlan { info, register, deregister, keep, leave, guard: None, forced: false };
+    let mut plan = BindingPlan {
+        info,
+        register,
+        deregister,
+        keep,
+        leave,
+        guard: None,
+        forced: false,
+    };
     let (before, after, removing) = (plan.before(), plan.after(), plan.deregister.len());
     plan.guard = if before > 0 && after == 0 {
         Some(Guard::WouldEmpty { before })
@@ -323,8 +386,15 @@ pub(crate) mod tests {
 
     pub fn info(listener: &str, location: Option<&str>) -> BindingInfo {
         BindingInfo {
-            binding: Binding { listener_id: listener.into(), location_id: location.map(str::to_string) },
-            protocol: if location.is_some() { "HTTP".into() } else { "TCP".into() },
+            binding: Binding {
+                listener_id: listener.into(),
+                location_id: location.map(str::to_string),
+            },
+            protocol: if location.is_some() {
+                "HTTP".into()
+            } else {
+                "TCP".into()
+            },
             port: 80,
             domain: location.map(|_| "example.com".into()),
             url: location.map(|_| "/".into()),
@@ -334,31 +404,66 @@ pub(crate) mod tests {
     }
 
     pub fn want(ip: &str, port: i64, pod: &str) -> DesiredTarget {
-        DesiredTarget { ip: ip.into(), port, pod: Some(pod.into()), why: Why::Ready }
+        DesiredTarget {
+            ip: ip.into(),
+            port,
+            pod: Some(pod.into()),
+            why: Why::Ready,
+        }
     }
 
     pub fn eni(ip: &str, port: i64, weight: i64) -> ActualTarget {
-        ActualTarget { ip: ip.into(), port, weight, kind: "ENI".into(), instance_id: None }
+        ActualTarget {
+            ip: ip.into(),
+            port,
+            weight,
+            kind: "ENI".into(),
+            instance_id: None,
+        }
     }
 
     pub fn input(listener: &str, targets: Vec<DesiredTarget>) -> BindingInput {
-        let known = targets.iter().map(|t| (t.ip.clone(), t.pod.clone().unwrap())).collect();
-        BindingInput { info: info(listener, None), desired: Desired { targets, known, ..Default::default() } }
+        let known = targets
+            .iter()
+            .map(|t| (t.ip.clone(), t.pod.clone().unwrap()))
+            .collect();
+        BindingInput {
+            info: info(listener, None),
+            desired: Desired {
+                targets,
+                known,
+                ..Default::default()
+            },
+        }
     }
 
     fn actual(listener: &str, targets: Vec<ActualTarget>) -> BTreeMap<Binding, Vec<ActualTarget>> {
-        BTreeMap::from([(Binding { listener_id: listener.into(), location_id: None }, targets)])
+        BTreeMap::from([(
+            Binding {
+                listener_id: listener.into(),
+                location_id: None,
+            },
+            targets,
+        )])
     }
 
     fn addrs<'a>(it: impl IntoIterator<Item = (&'a str, i64)>) -> Vec<String> {
-        it.into_iter().map(|(ip, port)| format!("{ip}:{port}")).collect()
+        it.into_iter()
+            .map(|(ip, port)| format!("{ip}:{port}"))
+            .collect()
     }
 
     #[test]
     fn in_sync_is_empty() {
         let p = plan(
-            &[input("lbl-1", vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b")])],
-            &actual("lbl-1", vec![eni("10.0.0.2", 80, 10), eni("10.0.0.1", 80, 10)]),
+            &[input(
+                "lbl-1",
+                vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b")],
+            )],
+            &actual(
+                "lbl-1",
+                vec![eni("10.0.0.2", 80, 10), eni("10.0.0.1", 80, 10)],
+            ),
             &PlanOptions::default(),
         );
         assert!(!p.has_changes());
@@ -368,16 +473,36 @@ pub(crate) mod tests {
 
     #[test]
     fn scale_up_and_down_with_weights_kept() {
-        let opts = PlanOptions { weight: 30, ..Default::default() };
+        let opts = PlanOptions {
+            weight: 30,
+            ..Default::default()
+        };
         let p = plan(
-            &[input("lbl-1", vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b"), want("10.0.0.3", 80, "c")])],
-            &actual("lbl-1", vec![eni("10.0.0.1", 80, 55), eni("10.0.0.9", 80, 10)]),
+            &[input(
+                "lbl-1",
+                vec![
+                    want("10.0.0.1", 80, "a"),
+                    want("10.0.0.2", 80, "b"),
+                    want("10.0.0.3", 80, "c"),
+                ],
+            )],
+            &actual(
+                "lbl-1",
+                vec![eni("10.0.0.1", 80, 55), eni("10.0.0.9", 80, 10)],
+            ),
             &opts,
         );
         let b = &p.bindings[0];
-        assert_eq!(addrs(b.register.iter().map(|r| (r.ip.as_str(), r.port))), ["10.0.0.2:80", "10.0.0.3:80"]);
+        assert_eq!(
+            addrs(b.register.iter().map(|r| (r.ip.as_str(), r.port))),
+            ["10.0.0.2:80", "10.0.0.3:80"]
+        );
         assert!(b.register.iter().all(|r| r.weight == 30));
-        assert_eq!((b.keep[0].ip.as_str(), b.keep[0].weight), ("10.0.0.1", 55), "existing weight kept");
+        assert_eq!(
+            (b.keep[0].ip.as_str(), b.keep[0].weight),
+            ("10.0.0.1", 55),
+            "existing weight kept"
+        );
         assert_eq!(b.deregister[0].target.ip, "10.0.0.9");
         assert_eq!(b.deregister[0].reason, DeregisterReason::NotAnEndpoint);
         assert_eq!(b.guard, None, "1 of 2 is not more than half");
@@ -389,15 +514,32 @@ pub(crate) mod tests {
         let p = plan(
             &[input(
                 "lbl-1",
-                vec![want("10.0.0.1", 8081, "new-7"), want("10.0.0.2", 8080, "b"), want("10.0.0.3", 8080, "c")],
+                vec![
+                    want("10.0.0.1", 8081, "new-7"),
+                    want("10.0.0.2", 8080, "b"),
+                    want("10.0.0.3", 8080, "c"),
+                ],
             )],
-            &actual("lbl-1", vec![eni("10.0.0.1", 8080, 10), eni("10.0.0.2", 8080, 10), eni("10.0.0.3", 8080, 10)]),
+            &actual(
+                "lbl-1",
+                vec![
+                    eni("10.0.0.1", 8080, 10),
+                    eni("10.0.0.2", 8080, 10),
+                    eni("10.0.0.3", 8080, 10),
+                ],
+            ),
             &PlanOptions::default(),
         );
         let b = &p.bindings[0];
-        assert_eq!(addrs(b.register.iter().map(|r| (r.ip.as_str(), r.port))), ["10.0.0.1:8081"]);
+        assert_eq!(
+            addrs(b.register.iter().map(|r| (r.ip.as_str(), r.port))),
+            ["10.0.0.1:8081"]
+        );
         assert_eq!(b.deregister.len(), 1);
-        assert_eq!((b.deregister[0].target.port, b.deregister[0].reason), (8080, DeregisterReason::PortChanged));
+        assert_eq!(
+            (b.deregister[0].target.port, b.deregister[0].reason),
+            (8080, DeregisterReason::PortChanged)
+        );
         assert_eq!(b.deregister[0].pod.as_deref(), Some("new-7"));
 
         // Same IP and same port, new pod: the target is right as it is; it is kept with its weight and
@@ -408,57 +550,123 @@ pub(crate) mod tests {
             &PlanOptions::default(),
         );
         assert!(!p.has_changes());
-        assert_eq!((p.bindings[0].keep[0].pod.as_deref(), p.bindings[0].keep[0].weight), (Some("new-7"), 0));
+        assert_eq!(
+            (
+                p.bindings[0].keep[0].pod.as_deref(),
+                p.bindings[0].keep[0].weight
+            ),
+            (Some("new-7"), 0)
+        );
 
         // The IP now belongs to a not-ready pod of the Service: removed as not ready.
-        let mut i = input("lbl-1", vec![want("10.0.0.2", 8080, "b"), want("10.0.0.3", 8080, "c")]);
-        i.desired.known.insert("10.0.0.1".into(), "starting-1".into());
+        let mut i = input(
+            "lbl-1",
+            vec![want("10.0.0.2", 8080, "b"), want("10.0.0.3", 8080, "c")],
+        );
+        i.desired
+            .known
+            .insert("10.0.0.1".into(), "starting-1".into());
         let p = plan(
             &[i],
-            &actual("lbl-1", vec![eni("10.0.0.1", 8080, 10), eni("10.0.0.2", 8080, 10), eni("10.0.0.3", 8080, 10)]),
+            &actual(
+                "lbl-1",
+                vec![
+                    eni("10.0.0.1", 8080, 10),
+                    eni("10.0.0.2", 8080, 10),
+                    eni("10.0.0.3", 8080, 10),
+                ],
+            ),
             &PlanOptions::default(),
         );
-        assert_eq!(p.bindings[0].deregister[0].reason, DeregisterReason::NotReady);
-        assert_eq!(p.bindings[0].deregister[0].pod.as_deref(), Some("starting-1"));
+        assert_eq!(
+            p.bindings[0].deregister[0].reason,
+            DeregisterReason::NotReady
+        );
+        assert_eq!(
+            p.bindings[0].deregister[0].pod.as_deref(),
+            Some("starting-1")
+        );
     }
 
     #[test]
     fn guards_empty_and_more_than_half() {
-        let four =
-            || vec![eni("10.0.0.1", 80, 10), eni("10.0.0.2", 80, 10), eni("10.0.0.3", 80, 10), eni("10.0.0.4", 80, 10)];
+        let four = || {
+            vec![
+                eni("10.0.0.1", 80, 10),
+                eni("10.0.0.2", 80, 10),
+                eni("10.0.0.3", 80, 10),
+                eni("10.0.0.4", 80, 10),
+            ]
+        };
         // Nothing desired: would empty the listener.
-        let p = plan(&[input("lbl-1", vec![])], &actual("lbl-1", four()), &PlanOptions::default());
+        let p = plan(
+            &[input("lbl-1", vec![])],
+            &actual("lbl-1", four()),
+            &PlanOptions::default(),
+        );
         assert_eq!(p.bindings[0].guard, Some(Guard::WouldEmpty { before: 4 }));
         assert!(p.bindings[0].blocked());
         // Three of four go: more than half.
-        let p =
-            plan(&[input("lbl-1", vec![want("10.0.0.1", 80, "a")])], &actual("lbl-1", four()), &PlanOptions::default());
-        assert_eq!(p.bindings[0].guard, Some(Guard::RemovesMoreThanHalf { removing: 3, before: 4 }));
+        let p = plan(
+            &[input("lbl-1", vec![want("10.0.0.1", 80, "a")])],
+            &actual("lbl-1", four()),
+            &PlanOptions::default(),
+        );
+        assert_eq!(
+            p.bindings[0].guard,
+            Some(Guard::RemovesMoreThanHalf {
+                removing: 3,
+                before: 4
+            })
+        );
         // Exactly half is allowed.
         let p = plan(
-            &[input("lbl-1", vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b")])],
+            &[input(
+                "lbl-1",
+                vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b")],
+            )],
             &actual("lbl-1", four()),
             &PlanOptions::default(),
         );
         assert_eq!(p.bindings[0].guard, None);
         // A full rollover (all new IPs) removes everything old: guarded even though the listener never empties.
         let p = plan(
-            &[input("lbl-1", vec![want("10.0.1.1", 80, "n1"), want("10.0.1.2", 80, "n2")])],
+            &[input(
+                "lbl-1",
+                vec![want("10.0.1.1", 80, "n1"), want("10.0.1.2", 80, "n2")],
+            )],
             &actual("lbl-1", four()),
             &PlanOptions::default(),
         );
-        assert_eq!(p.bindings[0].guard, Some(Guard::RemovesMoreThanHalf { removing: 4, before: 4 }));
+        assert_eq!(
+            p.bindings[0].guard,
+            Some(Guard::RemovesMoreThanHalf {
+                removing: 4,
+                before: 4
+            })
+        );
         // --force keeps the guard on record but unblocks.
         let p = plan(
             &[input("lbl-1", vec![])],
             &actual("lbl-1", four()),
-            &PlanOptions { force: true, ..Default::default() },
+            &PlanOptions {
+                force: true,
+                ..Default::default()
+            },
         );
         assert!(p.bindings[0].forced && !p.bindings[0].blocked());
         // An empty listener with nothing desired is fine; so is an empty listener getting targets.
-        let p = plan(&[input("lbl-1", vec![])], &BTreeMap::new(), &PlanOptions::default());
+        let p = plan(
+            &[input("lbl-1", vec![])],
+            &BTreeMap::new(),
+            &PlanOptions::default(),
+        );
         assert_eq!((p.bindings[0].guard, p.has_changes()), (None, false));
-        let p = plan(&[input("lbl-1", vec![want("10.0.0.1", 80, "a")])], &BTreeMap::new(), &PlanOptions::default());
+        let p = plan(
+            &[input("lbl-1", vec![want("10.0.0.1", 80, "a")])],
+            &BTreeMap::new(),
+            &PlanOptions::default(),
+        );
         assert_eq!((p.bindings[0].guard, p.register_count()), (None, 1));
     }
 
@@ -474,7 +682,14 @@ pub(crate) mod tests {
         };
         let p = plan(
             &[input("lbl-1", vec![])],
-            &actual("lbl-1", vec![cvm("192.168.0.1"), cvm("192.168.0.2"), eni("10.0.0.1", 80, 10)]),
+            &actual(
+                "lbl-1",
+                vec![
+                    cvm("192.168.0.1"),
+                    cvm("192.168.0.2"),
+                    eni("10.0.0.1", 80, 10),
+                ],
+            ),
             &PlanOptions::default(),
         );
         let b = &p.bindings[0];
@@ -483,11 +698,27 @@ pub(crate) mod tests {
         // With --prune-non-eni they go too: the listener would be empty.
         let p = plan(
             &[input("lbl-1", vec![])],
-            &actual("lbl-1", vec![cvm("192.168.0.1"), cvm("192.168.0.2"), eni("10.0.0.1", 80, 10)]),
-            &PlanOptions { prune_non_eni: true, ..Default::default() },
+            &actual(
+                "lbl-1",
+                vec![
+                    cvm("192.168.0.1"),
+                    cvm("192.168.0.2"),
+                    eni("10.0.0.1", 80, 10),
+                ],
+            ),
+            &PlanOptions {
+                prune_non_eni: true,
+                ..Default::default()
+            },
         );
         let b = &p.bindings[0];
-        assert_eq!(b.deregister.iter().filter(|d| d.reason == DeregisterReason::NonEni).count(), 2);
+        assert_eq!(
+            b.deregister
+                .iter()
+                .filter(|d| d.reason == DeregisterReason::NonEni)
+                .count(),
+            2
+        );
         assert_eq!(b.guard, Some(Guard::WouldEmpty { before: 3 }));
     }
 
@@ -497,7 +728,10 @@ pub(crate) mod tests {
         i.desired.draining.insert(("10.0.0.2".into(), 80));
         let p = plan(
             &[i],
-            &actual("lbl-1", vec![eni("10.0.0.1", 80, 10), eni("10.0.0.2", 80, 0)]),
+            &actual(
+                "lbl-1",
+                vec![eni("10.0.0.1", 80, 10), eni("10.0.0.2", 80, 0)],
+            ),
             &PlanOptions::default(),
         );
         assert!(!p.has_changes());
@@ -508,7 +742,10 @@ pub(crate) mod tests {
     fn multiple_listeners_and_l7_rules_are_independent() {
         let l7 = |loc: &str, targets| BindingInput {
             info: info("lbl-7", Some(loc)),
-            desired: Desired { targets, ..Default::default() },
+            desired: Desired {
+                targets,
+                ..Default::default()
+            },
         };
         let p = plan(
             &[
@@ -518,29 +755,50 @@ pub(crate) mod tests {
             ],
             &BTreeMap::from([
                 (
-                    Binding { listener_id: "lbl-7".into(), location_id: Some("loc-a".into()) },
+                    Binding {
+                        listener_id: "lbl-7".into(),
+                        location_id: Some("loc-a".into()),
+                    },
                     vec![eni("10.0.0.1", 8080, 10)],
                 ),
                 // The address of loc-a is on loc-b too: stale there.
                 (
-                    Binding { listener_id: "lbl-7".into(), location_id: Some("loc-b".into()) },
+                    Binding {
+                        listener_id: "lbl-7".into(),
+                        location_id: Some("loc-b".into()),
+                    },
                     vec![eni("10.0.0.1", 8080, 10)],
                 ),
             ]),
             &PlanOptions::default(),
         );
-        let by_loc =
-            |loc: &str| p.bindings.iter().find(|b| b.info.binding.location_id.as_deref() == Some(loc)).unwrap();
+        let by_loc = |loc: &str| {
+            p.bindings
+                .iter()
+                .find(|b| b.info.binding.location_id.as_deref() == Some(loc))
+                .unwrap()
+        };
         assert!(!by_loc("loc-a").has_changes());
         assert_eq!(by_loc("loc-b").register[0].ip, "10.0.0.2");
         assert_eq!(by_loc("loc-b").deregister[0].target.ip, "10.0.0.1");
-        assert_eq!(p.bindings.iter().find(|b| b.info.binding.location_id.is_none()).unwrap().register.len(), 1);
+        assert_eq!(
+            p.bindings
+                .iter()
+                .find(|b| b.info.binding.location_id.is_none())
+                .unwrap()
+                .register
+                .len(),
+            1
+        );
     }
 
     #[test]
     fn two_inputs_on_one_binding_merge() {
         let a = input("lbl-1", vec![want("10.0.0.1", 80, "a")]);
-        let b = input("lbl-1", vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b")]);
+        let b = input(
+            "lbl-1",
+            vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b")],
+        );
         let p = plan(&[a, b], &BTreeMap::new(), &PlanOptions::default());
         assert_eq!(p.bindings.len(), 1);
         assert_eq!(p.register_count(), 2);

@@ -296,7 +296,11 @@ fn listener(b: &BindingPlan) -> v1::Listener {
                 reason: l.reason.as_str(),
             })
             .collect(),
-        guard: b.guard.map(|g| v1::Guard { id: g.id(), message: g.describe(), overridden: b.forced }),
+        guard: b.guard.map(|g| v1::Guard {
+            id: g.id(),
+            message: g.describe(),
+            overridden: b.forced,
+        }),
     }
 }
 
@@ -356,8 +360,10 @@ pub fn to_v1(
             not_sent: a.not_sent,
             error: a.error.clone(),
         }),
-        verified: verified
-            .map(|v| v1::Verified { in_sync: !v.has_changes(), listeners: v.bindings.iter().map(listener).collect() }),
+        verified: verified.map(|v| v1::Verified {
+            in_sync: !v.has_changes(),
+            listeners: v.bindings.iter().map(listener).collect(),
+        }),
     }
 }
 
@@ -376,11 +382,17 @@ mod tests {
     fn statuses_and_exit_codes() {
         let empty = Plan::default();
         assert_eq!(plan_status(&empty), Status::InSync);
-        let pending =
-            plan(&[input("lbl-1", vec![want("10.0.0.1", 80, "a")])], &BTreeMap::new(), &PlanOptions::default());
+        let pending = plan(
+            &[input("lbl-1", vec![want("10.0.0.1", 80, "a")])],
+            &BTreeMap::new(),
+            &PlanOptions::default(),
+        );
         assert_eq!(plan_status(&pending), Status::ChangesPending);
         let actual = BTreeMap::from([(
-            Binding { listener_id: "lbl-1".into(), location_id: None },
+            Binding {
+                listener_id: "lbl-1".into(),
+                location_id: None,
+            },
             vec![eni("10.0.0.9", 80, 10)],
         )]);
         let blocked = plan(&[input("lbl-1", vec![])], &actual, &PlanOptions::default());
@@ -390,13 +402,19 @@ mod tests {
         assert_eq!(Status::ChangesPending.exit(false), Exit::Changes);
         assert_eq!(Status::InSync.exit(false), Exit::Ok);
 
-        let clean = ApplyReport { registered: 1, ..Default::default() };
+        let clean = ApplyReport {
+            registered: 1,
+            ..Default::default()
+        };
         assert_eq!(apply_status(&clean, Some(&empty)), Status::Applied);
         assert_eq!(apply_status(&clean, Some(&pending)), Status::Partial);
         let mut failed = clean.clone();
         failed.failed_listeners.insert("lbl-2".into());
         assert_eq!(apply_status(&failed, Some(&empty)), Status::Partial);
-        let nothing = ApplyReport { error: Some("AuthFailure".into()), ..Default::default() };
+        let nothing = ApplyReport {
+            error: Some("AuthFailure".into()),
+            ..Default::default()
+        };
         assert_eq!(apply_status(&nothing, Some(&pending)), Status::Failed);
         assert_eq!(Status::Partial.exit(true), Exit::Partial);
         assert_eq!(Status::Failed.exit(true), Exit::Error);
@@ -406,16 +424,33 @@ mod tests {
     #[test]
     fn json_v1_shape() {
         let actual = BTreeMap::from([(
-            Binding { listener_id: "lbl-1".into(), location_id: None },
+            Binding {
+                listener_id: "lbl-1".into(),
+                location_id: None,
+            },
             vec![eni("10.0.0.1", 8080, 55), eni("10.0.0.9", 8080, 10)],
         )]);
         let p = plan(
-            &[input("lbl-1", vec![want("10.0.0.1", 8080, "web-1"), want("10.0.0.2", 8080, "web-2")])],
+            &[input(
+                "lbl-1",
+                vec![
+                    want("10.0.0.1", 8080, "web-1"),
+                    want("10.0.0.2", 8080, "web-2"),
+                ],
+            )],
             &actual,
             &PlanOptions::default(),
         );
-        let target = SyncTarget { kind: Kind::Service, namespace: "default".into(), name: "web".into() };
-        let lb = LoadBalancer { load_balancer_id: "lb-1".into(), vpc_id: Some("vpc-1".into()), ..Default::default() };
+        let target = SyncTarget {
+            kind: Kind::Service,
+            namespace: "default".into(),
+            name: "web".into(),
+        };
+        let lb = LoadBalancer {
+            load_balancer_id: "lb-1".into(),
+            vpc_id: Some("vpc-1".into()),
+            ..Default::default()
+        };
         let warnings = vec!["w".to_string()];
         let info = RunInfo {
             target: &target,
@@ -436,8 +471,14 @@ mod tests {
             registered: 1,
             ..Default::default()
         };
-        let json =
-            serde_json::to_value(to_v1(&info, &p, Status::Applied, Some(&apply), Some(&Plan::default()))).unwrap();
+        let json = serde_json::to_value(to_v1(
+            &info,
+            &p,
+            Status::Applied,
+            Some(&apply),
+            Some(&Plan::default()),
+        ))
+        .unwrap();
         insta::assert_json_snapshot!(json);
     }
 }

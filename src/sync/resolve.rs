@@ -41,9 +41,18 @@ impl fmt::Display for LbSource {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LbError {
     #[error("{target} names no CLB (no {written} or {existing} annotation): pass --lb lb-xxxxxxxx")]
-    Missing { target: String, written: &'static str, existing: &'static str },
+    Missing {
+        target: String,
+        written: &'static str,
+        existing: &'static str,
+    },
     #[error("--lb {flag} disagrees with {target}'s annotation {key}: {value}")]
-    Conflict { target: String, flag: String, key: &'static str, value: String },
+    Conflict {
+        target: String,
+        flag: String,
+        key: &'static str,
+        value: String,
+    },
 }
 
 /// The CLB id: the written-back annotation, else the existing-CLB annotation, else `--lb`.
@@ -57,22 +66,42 @@ pub fn load_balancer_id(
         Kind::Ingress => (INGRESS_LB_ID, INGRESS_EXISTED_LB_ID),
         _ => (SERVICE_LB_ID, SERVICE_EXISTED_LB_ID),
     };
-    let from_annotation = [written, existing]
-        .into_iter()
-        .find_map(|key| annotations.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()).map(|v| (v.to_string(), key)));
-    match (from_annotation, flag.map(str::trim).filter(|f| !f.is_empty())) {
-        (Some((value, key)), Some(flag)) if value != flag => {
-            Err(LbError::Conflict { target: target.to_string(), flag: flag.to_string(), key, value })
-        }
+    let from_annotation = [written, existing].into_iter().find_map(|key| {
+        annotations
+            .get(key)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(|v| (v.to_string(), key))
+    });
+    match (
+        from_annotation,
+        flag.map(str::trim).filter(|f| !f.is_empty()),
+    ) {
+        (Some((value, key)), Some(flag)) if value != flag => Err(LbError::Conflict {
+            target: target.to_string(),
+            flag: flag.to_string(),
+            key,
+            value,
+        }),
         (Some((value, key)), _) => Ok((value, LbSource::Annotation(key))),
         (None, Some(flag)) => Ok((flag.to_string(), LbSource::Flag)),
-        (None, None) => Err(LbError::Missing { target: target.to_string(), written, existing }),
+        (None, None) => Err(LbError::Missing {
+            target: target.to_string(),
+            written,
+            existing,
+        }),
     }
 }
 
 /// The L4 listener for a Service port (the CLB protocol names TCP and UDP like Kubernetes does).
-pub fn l4_listener<'a>(listeners: &'a [Listener], protocol: &str, port: i64) -> Option<&'a Listener> {
-    listeners.iter().find(|l| l.protocol.eq_ignore_ascii_case(protocol) && l.port == port)
+pub fn l4_listener<'a>(
+    listeners: &'a [Listener],
+    protocol: &str,
+    port: i64,
+) -> Option<&'a Listener> {
+    listeners
+        .iter()
+        .find(|l| l.protocol.eq_ignore_ascii_case(protocol) && l.port == port)
 }
 
 /// The L7 rules serving `host` + `path`: every HTTP/HTTPS listener's rule with that domain and URL. An
@@ -84,7 +113,11 @@ pub fn l7_rules<'a>(
     path: &str,
 ) -> Vec<(&'a Listener, &'a Rule)> {
     let domains: Vec<String> = if host.is_empty() {
-        lb.load_balancer_vips.iter().cloned().chain(lb.load_balancer_domain.clone()).collect()
+        lb.load_balancer_vips
+            .iter()
+            .cloned()
+            .chain(lb.load_balancer_domain.clone())
+            .collect()
     } else {
         vec![host.to_string()]
     };
@@ -101,20 +134,33 @@ mod tests {
     use super::*;
 
     fn ann(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn lb_id_precedence() {
-        let both = ann(&[(SERVICE_LB_ID, "lb-written"), (SERVICE_EXISTED_LB_ID, "lb-existing")]);
+        let both = ann(&[
+            (SERVICE_LB_ID, "lb-written"),
+            (SERVICE_EXISTED_LB_ID, "lb-existing"),
+        ]);
         assert_eq!(
             load_balancer_id(Kind::Service, "svc/web", &both, None).unwrap(),
             ("lb-written".into(), LbSource::Annotation(SERVICE_LB_ID))
         );
         let existing = ann(&[(SERVICE_EXISTED_LB_ID, "lb-existing")]);
-        assert_eq!(load_balancer_id(Kind::Service, "svc/web", &existing, None).unwrap().0, "lb-existing");
         assert_eq!(
-            load_balancer_id(Kind::Service, "svc/web", &existing, Some("lb-existing")).unwrap().1,
+            load_balancer_id(Kind::Service, "svc/web", &existing, None)
+                .unwrap()
+                .0,
+            "lb-existing"
+        );
+        assert_eq!(
+            load_balancer_id(Kind::Service, "svc/web", &existing, Some("lb-existing"))
+                .unwrap()
+                .1,
             LbSource::Annotation(SERVICE_EXISTED_LB_ID)
         );
         assert!(matches!(
@@ -128,10 +174,26 @@ mod tests {
         let err = load_balancer_id(Kind::Service, "svc/web", &ann(&[]), None).unwrap_err();
         assert!(err.to_string().contains("--lb"), "{err}");
 
-        let ing = ann(&[(INGRESS_EXISTED_LB_ID, "lb-ing"), (SERVICE_LB_ID, "lb-not-for-ingress")]);
-        assert_eq!(load_balancer_id(Kind::Ingress, "ing/web", &ing, None).unwrap().0, "lb-ing");
-        let ing = ann(&[(INGRESS_LB_ID, "lb-written"), (INGRESS_EXISTED_LB_ID, "lb-ing")]);
-        assert_eq!(load_balancer_id(Kind::Ingress, "ing/web", &ing, None).unwrap().0, "lb-written");
+        let ing = ann(&[
+            (INGRESS_EXISTED_LB_ID, "lb-ing"),
+            (SERVICE_LB_ID, "lb-not-for-ingress"),
+        ]);
+        assert_eq!(
+            load_balancer_id(Kind::Ingress, "ing/web", &ing, None)
+                .unwrap()
+                .0,
+            "lb-ing"
+        );
+        let ing = ann(&[
+            (INGRESS_LB_ID, "lb-written"),
+            (INGRESS_EXISTED_LB_ID, "lb-ing"),
+        ]);
+        assert_eq!(
+            load_balancer_id(Kind::Ingress, "ing/web", &ing, None)
+                .unwrap()
+                .0,
+            "lb-written"
+        );
     }
 
     fn listener(id: &str, protocol: &str, port: i64, rules: &[(&str, &str, &str)]) -> Listener {
@@ -141,7 +203,11 @@ mod tests {
             port,
             rules: rules
                 .iter()
-                .map(|(loc, d, u)| Rule { location_id: loc.to_string(), domain: d.to_string(), url: u.to_string() })
+                .map(|(loc, d, u)| Rule {
+                    location_id: loc.to_string(),
+                    domain: d.to_string(),
+                    url: u.to_string(),
+                })
                 .collect(),
             ..Default::default()
         }
@@ -149,7 +215,10 @@ mod tests {
 
     #[test]
     fn listeners_by_protocol_and_port() {
-        let ls = [listener("lbl-tcp", "TCP", 80, &[]), listener("lbl-udp", "UDP", 80, &[])];
+        let ls = [
+            listener("lbl-tcp", "TCP", 80, &[]),
+            listener("lbl-udp", "UDP", 80, &[]),
+        ];
         assert_eq!(l4_listener(&ls, "UDP", 80).unwrap().listener_id, "lbl-udp");
         assert_eq!(l4_listener(&ls, "TCP", 80).unwrap().listener_id, "lbl-tcp");
         assert!(l4_listener(&ls, "TCP", 443).is_none());
@@ -162,19 +231,34 @@ mod tests {
                 "lbl-http",
                 "HTTP",
                 80,
-                &[("loc-1", "a.example.com", "/"), ("loc-2", "a.example.com", "/api"), ("loc-3", "1.2.3.4", "/")],
+                &[
+                    ("loc-1", "a.example.com", "/"),
+                    ("loc-2", "a.example.com", "/api"),
+                    ("loc-3", "1.2.3.4", "/"),
+                ],
             ),
-            listener("lbl-https", "HTTPS", 443, &[("loc-4", "a.example.com", "/api")]),
+            listener(
+                "lbl-https",
+                "HTTPS",
+                443,
+                &[("loc-4", "a.example.com", "/api")],
+            ),
             listener("lbl-tcp", "TCP", 81, &[]),
         ];
-        let lb = LoadBalancer { load_balancer_vips: vec!["1.2.3.4".into()], ..Default::default() };
+        let lb = LoadBalancer {
+            load_balancer_vips: vec!["1.2.3.4".into()],
+            ..Default::default()
+        };
         let ids = |host: &str, path: &str| {
             l7_rules(&ls, &lb, host, path)
                 .iter()
                 .map(|(l, r)| format!("{}/{}", l.listener_id, r.location_id))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(ids("A.example.com", "/api"), ["lbl-http/loc-2", "lbl-https/loc-4"]);
+        assert_eq!(
+            ids("A.example.com", "/api"),
+            ["lbl-http/loc-2", "lbl-https/loc-4"]
+        );
         assert_eq!(ids("a.example.com", "/"), ["lbl-http/loc-1"]);
         assert_eq!(ids("", "/"), ["lbl-http/loc-3"]);
         assert!(ids("b.example.com", "/").is_empty());

@@ -45,12 +45,21 @@ fn is_404(e: &kube::Error) -> bool {
 pub trait SyncSource {
     async fn service(&self, ns: &str, name: &str) -> Result<Option<Service>, SourceError>;
     /// The Ingress as JSON, from networking.k8s.io/v1 or, on old clusters, a v1beta1 API.
-    async fn ingress(&self, ns: &str, name: &str) -> Result<Option<serde_json::Value>, SourceError>;
+    async fn ingress(&self, ns: &str, name: &str)
+    -> Result<Option<serde_json::Value>, SourceError>;
     /// The Service's EndpointSlices; `None` when the cluster does not serve discovery.k8s.io/v1.
-    async fn endpoint_slices(&self, ns: &str, service: &str) -> Result<Option<Vec<EndpointSlice>>, SourceError>;
+    async fn endpoint_slices(
+        &self,
+        ns: &str,
+        service: &str,
+    ) -> Result<Option<Vec<EndpointSlice>>, SourceError>;
     async fn endpoints(&self, ns: &str, name: &str) -> Result<Option<Endpoints>, SourceError>;
     /// Pods matching a Service selector (an empty selector selects none).
-    async fn pods(&self, ns: &str, selector: &BTreeMap<String, String>) -> Result<Vec<Pod>, SourceError>;
+    async fn pods(
+        &self,
+        ns: &str,
+        selector: &BTreeMap<String, String>,
+    ) -> Result<Vec<Pod>, SourceError>;
     /// A ConfigMap, `None` when absent or not readable (it is a hint, never required).
     async fn config_map(&self, ns: &str, name: &str) -> Result<Option<ConfigMap>, SourceError>;
 }
@@ -74,10 +83,16 @@ impl SyncSource for KubeSource {
             .map_err(wrap(format!("Service {ns}/{name}")))
     }
 
-    async fn ingress(&self, ns: &str, name: &str) -> Result<Option<serde_json::Value>, SourceError> {
+    async fn ingress(
+        &self,
+        ns: &str,
+        name: &str,
+    ) -> Result<Option<serde_json::Value>, SourceError> {
         let what = format!("Ingress {ns}/{name}");
-        if let Some(ing) =
-            Api::<Ingress>::namespaced(self.client.clone(), ns).get_opt(name).await.map_err(wrap(&what))?
+        if let Some(ing) = Api::<Ingress>::namespaced(self.client.clone(), ns)
+            .get_opt(name)
+            .await
+            .map_err(wrap(&what))?
         {
             let mut value = serde_json::to_value(ing).unwrap_or_default();
             value["apiVersion"] = "networking.k8s.io/v1".into();
@@ -96,9 +111,16 @@ impl SyncSource for KubeSource {
         Ok(None)
     }
 
-    async fn endpoint_slices(&self, ns: &str, service: &str) -> Result<Option<Vec<EndpointSlice>>, SourceError> {
+    async fn endpoint_slices(
+        &self,
+        ns: &str,
+        service: &str,
+    ) -> Result<Option<Vec<EndpointSlice>>, SourceError> {
         let lp = ListParams::default().labels(&format!("{SERVICE_NAME_LABEL}={service}"));
-        match Api::<EndpointSlice>::namespaced(self.client.clone(), ns).list(&lp).await {
+        match Api::<EndpointSlice>::namespaced(self.client.clone(), ns)
+            .list(&lp)
+            .await
+        {
             Ok(list) => Ok(Some(list.items)),
             Err(e) if is_404(&e) => Ok(None),
             Err(e) => Err(wrap(format!("EndpointSlices of Service {ns}/{service}"))(e)),
@@ -112,11 +134,19 @@ impl SyncSource for KubeSource {
             .map_err(wrap(format!("Endpoints {ns}/{name}")))
     }
 
-    async fn pods(&self, ns: &str, selector: &BTreeMap<String, String>) -> Result<Vec<Pod>, SourceError> {
+    async fn pods(
+        &self,
+        ns: &str,
+        selector: &BTreeMap<String, String>,
+    ) -> Result<Vec<Pod>, SourceError> {
         if selector.is_empty() {
             return Ok(Vec::new());
         }
-        let labels = selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
+        let labels = selector
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",");
         let list = Api::<Pod>::namespaced(self.client.clone(), ns)
             .list(&ListParams::default().labels(&labels))
             .await
@@ -125,7 +155,10 @@ impl SyncSource for KubeSource {
     }
 
     async fn config_map(&self, ns: &str, name: &str) -> Result<Option<ConfigMap>, SourceError> {
-        match Api::<ConfigMap>::namespaced(self.client.clone(), ns).get_opt(name).await {
+        match Api::<ConfigMap>::namespaced(self.client.clone(), ns)
+            .get_opt(name)
+            .await
+        {
             Ok(cm) => Ok(cm),
             Err(kube::Error::Api(s)) if s.is_forbidden() => Ok(None),
             Err(e) => Err(wrap(format!("ConfigMap {ns}/{name}"))(e)),

@@ -47,9 +47,19 @@ struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    fn push(&mut self, action: &str, target: String, weight: String, pod: Option<&str>, note: &str) {
-        let (l, s) =
-            if self.first { (self.listener.clone(), self.service.clone()) } else { (String::new(), String::new()) };
+    fn push(
+        &mut self,
+        action: &str,
+        target: String,
+        weight: String,
+        pod: Option<&str>,
+        note: &str,
+    ) {
+        let (l, s) = if self.first {
+            (self.listener.clone(), self.service.clone())
+        } else {
+            (String::new(), String::new())
+        };
         self.first = false;
         self.table.add_row(vec![
             l,
@@ -64,7 +74,13 @@ impl Rows<'_> {
 
     fn more(&mut self, action: &str, hidden: usize) {
         if hidden > 0 {
-            self.push(action, format!("… and {hidden} more (see -o json)"), String::new(), None, "");
+            self.push(
+                action,
+                format!("… and {hidden} more (see -o json)"),
+                String::new(),
+                None,
+                "",
+            );
         }
     }
 }
@@ -90,7 +106,15 @@ pub fn render_plan(info: &RunInfo<'_>, plan: &Plan) -> String {
         info.lb_source,
         info.region
     );
-    let mut table = new_table(&["LISTENER", "SERVICE PORT", "ACTION", "TARGET", "WEIGHT", "POD", "NOTE"]);
+    let mut table = new_table(&[
+        "LISTENER",
+        "SERVICE PORT",
+        "ACTION",
+        "TARGET",
+        "WEIGHT",
+        "POD",
+        "NOTE",
+    ]);
     for b in &plan.bindings {
         let mut rows = Rows {
             table: &mut table,
@@ -99,7 +123,13 @@ pub fn render_plan(info: &RunInfo<'_>, plan: &Plan) -> String {
             service: format!("{}:{}", b.info.service, b.info.service_port),
         };
         for r in b.register.iter().take(MAX_ROWS) {
-            rows.push("register", addr(&r.ip, r.port), r.weight.to_string(), r.pod.as_deref(), why(r.why));
+            rows.push(
+                "register",
+                addr(&r.ip, r.port),
+                r.weight.to_string(),
+                r.pod.as_deref(),
+                why(r.why),
+            );
         }
         rows.more("register", b.register.len().saturating_sub(MAX_ROWS));
         for d in b.deregister.iter().take(MAX_ROWS) {
@@ -114,16 +144,42 @@ pub fn render_plan(info: &RunInfo<'_>, plan: &Plan) -> String {
         rows.more("deregister", b.deregister.len().saturating_sub(MAX_ROWS));
         for l in b.leave.iter().take(MAX_ROWS) {
             let note = format!("{} ({})", leave_reason(l.reason), l.target.kind);
-            rows.push("leave", addr(&l.target.ip, l.target.port), l.target.weight.to_string(), l.pod.as_deref(), &note);
+            rows.push(
+                "leave",
+                addr(&l.target.ip, l.target.port),
+                l.target.weight.to_string(),
+                l.pod.as_deref(),
+                &note,
+            );
         }
         rows.more("leave", b.leave.len().saturating_sub(MAX_ROWS));
         for k in b.keep.iter().take(MAX_ROWS) {
-            let note = if k.weight == 0 { "weight 0: gets no traffic" } else { why(k.why) };
-            rows.push("keep", addr(&k.ip, k.port), k.weight.to_string(), k.pod.as_deref(), note);
+            let note = if k.weight == 0 {
+                "weight 0: gets no traffic"
+            } else {
+                why(k.why)
+            };
+            rows.push(
+                "keep",
+                addr(&k.ip, k.port),
+                k.weight.to_string(),
+                k.pod.as_deref(),
+                note,
+            );
         }
         rows.more("keep", b.keep.len().saturating_sub(MAX_ROWS));
-        if b.register.is_empty() && b.deregister.is_empty() && b.leave.is_empty() && b.keep.is_empty() {
-            rows.push("-", "no targets, none wanted".into(), String::new(), None, "");
+        if b.register.is_empty()
+            && b.deregister.is_empty()
+            && b.leave.is_empty()
+            && b.keep.is_empty()
+        {
+            rows.push(
+                "-",
+                "no targets, none wanted".into(),
+                String::new(),
+                None,
+                "",
+            );
         }
     }
     out.push_str(&table.trim_fmt());
@@ -146,9 +202,15 @@ pub fn render_plan(info: &RunInfo<'_>, plan: &Plan) -> String {
     for b in plan.bindings.iter().filter(|b| b.guard.is_some()) {
         let guard = b.guard.expect("filtered").describe();
         if b.forced {
-            out.push_str(&format!("Guard overridden with --force: {} {guard}.\n", binding_label(b)));
+            out.push_str(&format!(
+                "Guard overridden with --force: {} {guard}.\n",
+                binding_label(b)
+            ));
         } else {
-            out.push_str(&format!("Blocked: {} {guard}; --apply refuses without --force.\n", binding_label(b)));
+            out.push_str(&format!(
+                "Blocked: {} {guard}; --apply refuses without --force.\n",
+                binding_label(b)
+            ));
         }
     }
     out
@@ -174,7 +236,10 @@ pub fn render_apply(apply: &ApplyReport, verified: Option<&Plan>, status: Status
         ));
     }
     if let Some(e) = &apply.error {
-        out.push_str(&format!("Stopped by an error, {} target change(s) not sent: {e}\n", apply.not_sent));
+        out.push_str(&format!(
+            "Stopped by an error, {} target change(s) not sent: {e}\n",
+            apply.not_sent
+        ));
     }
     match verified {
         Some(v) if !v.has_changes() => out.push_str("Verified with DescribeTargets: in sync.\n"),
@@ -189,7 +254,11 @@ pub fn render_apply(apply: &ApplyReport, verified: Option<&Plan>, status: Status
                 let label = binding_label(b);
                 let mut first = true;
                 let mut push = |action: &str, target: String| {
-                    table.add_row(vec![if first { label.clone() } else { String::new() }, action.to_string(), target]);
+                    table.add_row(vec![
+                        if first { label.clone() } else { String::new() },
+                        action.to_string(),
+                        target,
+                    ]);
                     first = false;
                 };
                 for r in b.register.iter().take(MAX_ROWS) {
@@ -224,15 +293,35 @@ mod tests {
     #[test]
     fn plan_table() {
         let actual = BTreeMap::from([(
-            Binding { listener_id: "lbl-1".into(), location_id: None },
-            vec![eni("10.0.0.1", 8080, 55), eni("10.0.0.9", 8080, 10), eni("10.0.0.8", 8080, 10)],
+            Binding {
+                listener_id: "lbl-1".into(),
+                location_id: None,
+            },
+            vec![
+                eni("10.0.0.1", 8080, 55),
+                eni("10.0.0.9", 8080, 10),
+                eni("10.0.0.8", 8080, 10),
+            ],
         )]);
         let mut waiting = want("10.0.0.2", 8080, "web-2");
         waiting.why = Why::WaitingOnGate;
-        let p =
-            plan(&[input("lbl-1", vec![want("10.0.0.1", 8080, "web-1"), waiting])], &actual, &PlanOptions::default());
-        let target = SyncTarget { kind: Kind::Service, namespace: "default".into(), name: "web".into() };
-        let lb = LoadBalancer { load_balancer_id: "lb-1".into(), ..Default::default() };
+        let p = plan(
+            &[input(
+                "lbl-1",
+                vec![want("10.0.0.1", 8080, "web-1"), waiting],
+            )],
+            &actual,
+            &PlanOptions::default(),
+        );
+        let target = SyncTarget {
+            kind: Kind::Service,
+            namespace: "default".into(),
+            name: "web".into(),
+        };
+        let lb = LoadBalancer {
+            load_balancer_id: "lb-1".into(),
+            ..Default::default()
+        };
         let info = RunInfo {
             target: &target,
             region: "ap-guangzhou",

@@ -4,7 +4,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cloud::{
-    Backend, BatchOutcome, BatchTarget, Clb, CloudError, Listener, ListenerBackend, LoadBalancer, RuleTargets,
+    Backend, BatchOutcome, BatchTarget, Clb, CloudError, Listener, ListenerBackend, LoadBalancer,
+    RuleTargets,
 };
 use crate::sync::model::{ActualTarget, Binding};
 
@@ -32,7 +33,12 @@ impl MemClb {
             load_balancer_vips: vec!["1.2.3.4".into()],
             ..Default::default()
         };
-        MemClb { state: RefCell::new(State { lbs: vec![lb], ..Default::default() }) }
+        MemClb {
+            state: RefCell::new(State {
+                lbs: vec![lb],
+                ..Default::default()
+            }),
+        }
     }
 
     pub fn add_listener(&self, l: Listener) {
@@ -64,14 +70,22 @@ impl MemClb {
         let mut s = self.state.borrow_mut();
         s.calls.push(call.clone());
         match s.next_error.take() {
-            Some(code) => {
-                Err(CloudError::Api { action: call, code, message: "injected".into(), request_id: "mem".into() })
-            }
+            Some(code) => Err(CloudError::Api {
+                action: call,
+                code,
+                message: "injected".into(),
+                request_id: "mem".into(),
+            }),
             None => Ok(()),
         }
     }
 
-    fn write(&self, action: &str, targets: &[BatchTarget], add: bool) -> Result<BatchOutcome, CloudError> {
+    fn write(
+        &self,
+        action: &str,
+        targets: &[BatchTarget],
+        add: bool,
+    ) -> Result<BatchOutcome, CloudError> {
         self.enter(format!("{action}:{}", targets.len()))?;
         let mut s = self.state.borrow_mut();
         let mut failed = BTreeSet::new();
@@ -80,7 +94,10 @@ impl MemClb {
                 failed.insert(t.listener_id.clone());
                 continue;
             }
-            let b = Binding { listener_id: t.listener_id.clone(), location_id: t.location_id.clone() };
+            let b = Binding {
+                listener_id: t.listener_id.clone(),
+                location_id: t.location_id.clone(),
+            };
             let ip = t.eni_ip.clone().unwrap_or_default();
             let list = s.targets.entry(b).or_default();
             if add {
@@ -93,18 +110,33 @@ impl MemClb {
                 });
             } else {
                 list.retain(|a| {
-                    !((a.ip == ip || a.instance_id == t.instance_id && t.instance_id.is_some()) && a.port == t.port)
+                    !((a.ip == ip || a.instance_id == t.instance_id && t.instance_id.is_some())
+                        && a.port == t.port)
                 });
             }
         }
-        Ok(BatchOutcome { fail_listener_id_set: failed.into_iter().collect(), message: None, request_id: "mem".into() })
+        Ok(BatchOutcome {
+            fail_listener_id_set: failed.into_iter().collect(),
+            message: None,
+            request_id: "mem".into(),
+        })
     }
 }
 
 impl Clb for MemClb {
-    async fn describe_load_balancers(&self, ids: &[String]) -> Result<Vec<LoadBalancer>, CloudError> {
+    async fn describe_load_balancers(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<LoadBalancer>, CloudError> {
         self.enter("DescribeLoadBalancers".into())?;
-        Ok(self.state.borrow().lbs.iter().filter(|l| ids.contains(&l.load_balancer_id)).cloned().collect())
+        Ok(self
+            .state
+            .borrow()
+            .lbs
+            .iter()
+            .filter(|l| ids.contains(&l.load_balancer_id))
+            .cloned()
+            .collect())
     }
 
     async fn describe_listeners(
@@ -119,12 +151,18 @@ impl Clb for MemClb {
             .borrow()
             .listeners
             .iter()
-            .filter(|l| protocol.is_none_or(|p| l.protocol == p) && port.is_none_or(|p| l.port == p))
+            .filter(|l| {
+                protocol.is_none_or(|p| l.protocol == p) && port.is_none_or(|p| l.port == p)
+            })
             .cloned()
             .collect())
     }
 
-    async fn describe_targets(&self, _lb: &str, listener_ids: &[String]) -> Result<Vec<ListenerBackend>, CloudError> {
+    async fn describe_targets(
+        &self,
+        _lb: &str,
+        listener_ids: &[String],
+    ) -> Result<Vec<ListenerBackend>, CloudError> {
         self.enter("DescribeTargets".into())?;
         let s = self.state.borrow();
         let backend = |a: &ActualTarget| Backend {
@@ -140,8 +178,16 @@ impl Clb for MemClb {
             .filter(|l| listener_ids.contains(&l.listener_id))
             .map(|l| {
                 let of = |loc: Option<&str>| {
-                    let b = Binding { listener_id: l.listener_id.clone(), location_id: loc.map(str::to_string) };
-                    s.targets.get(&b).into_iter().flatten().map(backend).collect::<Vec<_>>()
+                    let b = Binding {
+                        listener_id: l.listener_id.clone(),
+                        location_id: loc.map(str::to_string),
+                    };
+                    s.targets
+                        .get(&b)
+                        .into_iter()
+                        .flatten()
+                        .map(backend)
+                        .collect::<Vec<_>>()
                 };
                 ListenerBackend {
                     listener_id: l.listener_id.clone(),
@@ -163,11 +209,19 @@ impl Clb for MemClb {
             .collect())
     }
 
-    async fn batch_register_targets(&self, _lb: &str, targets: &[BatchTarget]) -> Result<BatchOutcome, CloudError> {
+    async fn batch_register_targets(
+        &self,
+        _lb: &str,
+        targets: &[BatchTarget],
+    ) -> Result<BatchOutcome, CloudError> {
         self.write("BatchRegisterTargets", targets, true)
     }
 
-    async fn batch_deregister_targets(&self, _lb: &str, targets: &[BatchTarget]) -> Result<BatchOutcome, CloudError> {
+    async fn batch_deregister_targets(
+        &self,
+        _lb: &str,
+        targets: &[BatchTarget],
+    ) -> Result<BatchOutcome, CloudError> {
         self.write("BatchDeregisterTargets", targets, false)
     }
 }
@@ -181,7 +235,10 @@ pub struct MemSource {
 
 impl Default for MemSource {
     fn default() -> Self {
-        MemSource { objects: Vec::new(), slices_served: true }
+        MemSource {
+            objects: Vec::new(),
+            slices_served: true,
+        }
     }
 }
 
@@ -189,15 +246,28 @@ impl MemSource {
     fn find<T: serde::de::DeserializeOwned>(&self, kind: &str, ns: &str, name: &str) -> Option<T> {
         self.objects
             .iter()
-            .find(|o| o["kind"] == kind && o["metadata"]["namespace"] == ns && o["metadata"]["name"] == name)
+            .find(|o| {
+                o["kind"] == kind
+                    && o["metadata"]["namespace"] == ns
+                    && o["metadata"]["name"] == name
+            })
             .map(|o| serde_json::from_value(o.clone()).expect("fixture object"))
     }
 
-    fn list<T: serde::de::DeserializeOwned>(&self, kind: &str, ns: &str, labels: &BTreeMap<String, String>) -> Vec<T> {
+    fn list<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        ns: &str,
+        labels: &BTreeMap<String, String>,
+    ) -> Vec<T> {
         self.objects
             .iter()
             .filter(|o| o["kind"] == kind && o["metadata"]["namespace"] == ns)
-            .filter(|o| labels.iter().all(|(k, v)| o["metadata"]["labels"][k] == v.as_str()))
+            .filter(|o| {
+                labels
+                    .iter()
+                    .all(|(k, v)| o["metadata"]["labels"][k] == v.as_str())
+            })
             .map(|o| serde_json::from_value(o.clone()).expect("fixture object"))
             .collect()
     }
@@ -212,11 +282,19 @@ impl SyncSource for MemSource {
         Ok(self.find("Service", ns, name))
     }
 
-    async fn ingress(&self, ns: &str, name: &str) -> Result<Option<serde_json::Value>, SourceError> {
+    async fn ingress(
+        &self,
+        ns: &str,
+        name: &str,
+    ) -> Result<Option<serde_json::Value>, SourceError> {
         Ok(self.find("Ingress", ns, name))
     }
 
-    async fn endpoint_slices(&self, ns: &str, service: &str) -> Result<Option<Vec<EndpointSlice>>, SourceError> {
+    async fn endpoint_slices(
+        &self,
+        ns: &str,
+        service: &str,
+    ) -> Result<Option<Vec<EndpointSlice>>, SourceError> {
         if !self.slices_served {
             return Ok(None);
         }
@@ -231,7 +309,11 @@ impl SyncSource for MemSource {
         Ok(self.find("Endpoints", ns, name))
     }
 
-    async fn pods(&self, ns: &str, selector: &BTreeMap<String, String>) -> Result<Vec<Pod>, SourceError> {
+    async fn pods(
+        &self,
+        ns: &str,
+        selector: &BTreeMap<String, String>,
+    ) -> Result<Vec<Pod>, SourceError> {
         if selector.is_empty() {
             return Ok(Vec::new());
         }
