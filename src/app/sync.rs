@@ -183,6 +183,7 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
 
     if !json {
         print(&table::render_plan(&info, &the_plan))?;
+        print("\n")?;
     }
     if ui.stdin_tty && !args.yes {
         let question = format!(

@@ -221,7 +221,7 @@ pub fn render_apply(apply: &ApplyReport, verified: Option<&Plan>, status: Status
     let mut out = String::new();
     let count = |a: Action| apply.calls.iter().filter(|c| c.action == a).count();
     out.push_str(&format!(
-        "Applied: {} registered, {} deregistered in {} calls (BatchRegisterTargets ×{}, BatchDeregisterTargets ×{}).\n",
+        "Applied: {} registered, {} deregistered in {} call(s) (BatchRegisterTargets ×{}, BatchDeregisterTargets ×{}).\n",
         apply.registered,
         apply.deregistered,
         apply.calls.len(),

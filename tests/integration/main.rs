@@ -5,3 +5,4 @@ mod support;
 mod cli;
 mod fake_kube;
 mod properties;
+mod sync;

@@ -26,3 +26,4 @@ pub fn tkedirect() -> Command {
     cmd
 }
 pub mod fake_kube;
+pub mod fake_clb;
