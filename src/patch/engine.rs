@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::model::{Kind, Target};
 use crate::yaml::edit::{self, Edit, Seg};
-use crate::yaml::{self, Node, split, style};
+use crate::yaml::{self, Node, split, style, verify};
 
 use super::decide::{self, Summary, Verdict};
 use super::select::{self, Selection};
@@ -95,62 +95,47 @@ pub fn run(
         ..Default::default()
     };
     let mut diags = Vec::new();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
 
-    // Pass 1.
+    // Pass 1, over contiguous runs of documents in parallel.
     for (si, source) in sources.iter().enumerate() {
         let (bom, body) = split_bom(&source.text);
-        let mut output: Option<String> = None;
-        let mut copied = 0; // bytes of `body` already accounted for in `output`
-        for (di, chunk) in split::documents(body).enumerate() {
-            let doc = &body[chunk.start..chunk.end];
-            let root = match yaml::parse(doc) {
-                Ok(Some(root)) => root,
-                Ok(None) => continue,
-                Err(e) => {
-                    diags.push(parse_diagnostic(si, chunk.line, doc, &e));
-                    continue;
-                }
-            };
-            let first = out.records.len();
-            collect_objects(si, di, chunk.line, &root, opts, &mut out);
-            if !immediate || !diags.is_empty() {
-                continue;
-            }
-            let edits: Vec<(Vec<Seg>, &Edit)> = out.records[first..]
-                .iter()
-                .filter(|r| in_namespace(r, namespace))
-                .flat_map(|r| match &r.verdict {
-                    Verdict::Change { edits, .. } => {
-                        edits.iter().map(|e| (r.root.clone(), e)).collect()
-                    }
-                    _ => Vec::new(),
-                })
-                .collect();
-            if edits.is_empty() {
-                continue;
-            }
-            match edit_document(doc, Some(root), &edits) {
-                Ok(new) => {
-                    let o = output.get_or_insert_with(|| {
-                        let mut s = String::with_capacity(source.text.len() + 1024);
-                        s.push_str(bom);
-                        s
-                    });
-                    o.push_str(&body[copied..chunk.start]);
-                    o.push_str(&new);
-                    copied = chunk.end;
-                }
-                Err(d) => diags.push(Diagnostic {
-                    source: si,
-                    line: chunk.line + d.line - 1,
-                    col: d.col,
-                    message: d.message,
-                }),
-            }
+        let chunks: Vec<split::Chunk> = split::documents(body).collect();
+        let ranges = partition(&chunks, body.len(), threads);
+        let parts: Vec<Part> = if ranges.len() == 1 {
+            vec![pass1(si, body, &chunks, 0, opts, namespace, immediate)]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = ranges
+                    .iter()
+                    .map(|r| {
+                        let chunks = &chunks[r.clone()];
+                        let first = r.start;
+                        scope.spawn(move || {
+                            pass1(si, body, chunks, first, opts, namespace, immediate)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("a worker panicked"))
+                    .collect()
+            })
+        };
+        let mut pieces = vec![bom.to_string()];
+        let mut changed = false;
+        for part in parts {
+            out.records.extend(part.records);
+            diags.extend(part.diags);
+            out.other_documents += part.other_documents;
+            out.unnamed.extend(part.unnamed);
+            changed |= part.changed;
+            pieces.push(part.text);
         }
-        if let Some(mut o) = output {
-            o.push_str(&body[copied..]);
-            out.outputs[si] = Some(o);
+        if immediate && changed && diags.is_empty() {
+            out.outputs[si] = Some(pieces.concat());
         }
     }
     if !diags.is_empty() {
@@ -238,13 +223,118 @@ fn parse_diagnostic(
     }
 }
 
+/// What one worker found in its run of documents.
+#[derive(Default)]
+struct Part {
+    records: Vec<Record>,
+    diags: Vec<Diagnostic>,
+    other_documents: usize,
+    unnamed: Vec<(usize, usize, Kind)>,
+    /// The run's text, edited where edits applied right away.
+    text: String,
+    changed: bool,
+}
+
+/// Split documents into up to `n` contiguous runs of similar byte size (one run for small inputs).
+fn partition(chunks: &[split::Chunk], bytes: usize, n: usize) -> Vec<std::ops::Range<usize>> {
+    const MIN_BYTES_PER_THREAD: usize = 256 * 1024;
+    let n = n.min(bytes / MIN_BYTES_PER_THREAD).max(1);
+    if n == 1 || chunks.len() < 2 {
+        return std::iter::once(0..chunks.len()).collect();
+    }
+    let target = bytes / n;
+    let mut ranges = Vec::with_capacity(n);
+    let mut start = 0;
+    for (i, c) in chunks.iter().enumerate() {
+        if ranges.len() + 1 < n && c.end - chunks[start].start >= target {
+            ranges.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < chunks.len() {
+        ranges.push(start..chunks.len());
+    }
+    ranges
+}
+
+/// Parse, recognise and decide each document of a run; with `immediate`, apply the edits too.
+fn pass1(
+    si: usize,
+    body: &str,
+    chunks: &[split::Chunk],
+    first_doc: usize,
+    opts: &Options,
+    namespace: Option<&str>,
+    immediate: bool,
+) -> Part {
+    let mut part = Part::default();
+    let Some(begin) = chunks.first().map(|c| c.start) else {
+        return part;
+    };
+    let end = chunks.last().map_or(begin, |c| c.end);
+    let mut copied = begin;
+    for (offset, chunk) in chunks.iter().enumerate() {
+        let di = first_doc + offset;
+        let doc = &body[chunk.start..chunk.end];
+        let root = match yaml::parse(doc) {
+            Ok(Some(root)) => root,
+            Ok(None) => continue,
+            Err(e) => {
+                part.diags.push(parse_diagnostic(si, chunk.line, doc, &e));
+                continue;
+            }
+        };
+        let first = part.records.len();
+        collect_objects(si, di, chunk.line, &root, opts, &mut part);
+        if !immediate || !part.diags.is_empty() {
+            continue;
+        }
+        let edits: DocEdits<'_> = part.records[first..]
+            .iter()
+            .filter(|r| in_namespace(r, namespace))
+            .flat_map(|r| match &r.verdict {
+                Verdict::Change { edits, .. } => {
+                    edits.iter().map(|e| (r.root.clone(), e)).collect()
+                }
+                _ => Vec::new(),
+            })
+            .collect();
+        if edits.is_empty() {
+            continue;
+        }
+        match edit_document(doc, Some(root), &edits) {
+            Ok(new) => {
+                if part.text.capacity() == 0 {
+                    part.text.reserve(end - begin + 4096);
+                }
+                part.text.push_str(&body[copied..chunk.start]);
+                part.text.push_str(&new);
+                copied = chunk.end;
+                part.changed = true;
+            }
+            Err(d) => part.diags.push(Diagnostic {
+                source: si,
+                line: chunk.line + d.line - 1,
+                col: d.col,
+                message: d.message,
+            }),
+        }
+    }
+    if part.changed {
+        part.text.push_str(&body[copied..end]);
+    } else if immediate {
+        part.text = body[begin..end].to_string();
+    }
+    part
+}
+
 fn collect_objects(
     si: usize,
     di: usize,
     first_line: usize,
     root: &Node<'_>,
     opts: &Options,
-    out: &mut Outcome,
+    out: &mut Part,
 ) {
     let is_list =
         root.get_str("kind").is_some_and(|k| k.ends_with("List")) && root.get("items").is_some();
@@ -340,7 +430,7 @@ fn edit_document(
     };
     let edits: Vec<Edit> = edits.iter().map(|(root, e)| prefixed(root, e)).collect();
     let doc_style = style::detect(doc, &root);
-    let mut expected = root.to_json();
+    let mut expect = verify::Expect::default();
 
     let sets: Vec<(&[Seg], &str)> = edits
         .iter()
@@ -349,36 +439,29 @@ fn edit_document(
             Edit::Remove { .. } => None,
         })
         .collect();
+    for (path, value) in &sets {
+        expect.set(path, value);
+    }
     let mut text = if sets.is_empty() {
         doc.to_string()
     } else {
         let ops = edit::plan_sets(doc, &root, &sets, &doc_style)?;
         edit::splice(doc, ops)
     };
-    drop(root);
-    for e in edits.iter().filter(|e| matches!(e, Edit::Set { .. })) {
-        edit::apply_json(&mut expected, e);
-    }
     for e in &edits {
         let Edit::Remove { path, prune } = e else {
             continue;
         };
-        let root = yaml::parse(&text)?.ok_or(DocError {
+        let current = yaml::parse(&text)?.ok_or(DocError {
             line: 1,
             col: 1,
             message: "the document is empty".into(),
         })?;
-        if let Some((ops, removed)) = edit::plan_remove(&text, &root, path, *prune)? {
+        if let Some((ops, removed)) = edit::plan_remove(&text, &current, path, *prune)? {
             let new = edit::splice(&text, ops);
-            drop(root);
+            drop(current);
             text = new;
-            edit::apply_json(
-                &mut expected,
-                &Edit::Remove {
-                    path: removed,
-                    prune: 0,
-                },
-            );
+            expect.removed(&removed);
         }
     }
 
@@ -390,8 +473,10 @@ fn edit_document(
             e.message
         ),
     })?;
-    let actual = reparsed.as_ref().map(Node::to_json).unwrap_or_default();
-    if actual != expected || split::documents(&text).count() != 1 {
+    let faithful = reparsed
+        .as_ref()
+        .is_some_and(|new| verify::check(Some(&root), new, &expect));
+    if !faithful || split::documents(&text).count() != 1 {
         return Err(DocError {
             line: 1,
             col: 1,

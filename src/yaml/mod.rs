@@ -6,6 +6,7 @@ pub mod reference;
 pub mod split;
 pub mod style;
 pub mod tree;
+pub mod verify;
 
 pub use tree::{Node, NodeKind, Style};
 
