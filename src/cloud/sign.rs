@@ -195,7 +195,8 @@ mod tests {
             sha256_hex(body),
             "8ceba5324e3c15c568b05d931ce1459b4dd595873c6f727e7fa300d08c5b8fab"
         );
-        let rows: [(&[(&str, &str)], &str, &str, &str); 3] = [
+        type Row<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a str);
+        let rows: [Row; 3] = [
             (
                 &[
                     ("content-type", "application/json"),

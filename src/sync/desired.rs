@@ -425,7 +425,7 @@ pub(crate) mod tests {
             protocol: "TCP".into(),
             target_port: TargetPort::Name("metrics".into()),
         };
-        let d = desired_for_port(&metrics, &[], &[waiting.clone()]);
+        let d = desired_for_port(&metrics, &[], std::slice::from_ref(&waiting));
         assert_eq!(
             (
                 d.targets[0].ip.as_str(),
@@ -437,7 +437,7 @@ pub(crate) mod tests {
         let d = desired_for_port(
             &http_port(TargetPort::Name("nope".into())),
             &[],
-            &[waiting.clone()],
+            std::slice::from_ref(&waiting),
         );
         assert!(d.targets.is_empty());
         assert!(

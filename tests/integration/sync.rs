@@ -66,11 +66,16 @@ fn tke_config() -> Value {
 /// `n` ready pods web-1.. at 10.0.0.1.. with their slice.
 fn ready_web(n: usize) -> Vec<Value> {
     let mut objs = vec![web_service(), tke_config()];
-    let eps: Vec<(String, String)> = (1..=n).map(|i| (format!("10.0.0.{i}"), format!("web-{i}"))).collect();
+    let eps: Vec<(String, String)> = (1..=n)
+        .map(|i| (format!("10.0.0.{i}"), format!("web-{i}")))
+        .collect();
     for (ip, name) in &eps {
         objs.push(pod("web", name, ip, true, Some(true), 8080));
     }
-    let refs: Vec<(&str, &str, bool)> = eps.iter().map(|(ip, n)| (ip.as_str(), n.as_str(), true)).collect();
+    let refs: Vec<(&str, &str, bool)> = eps
+        .iter()
+        .map(|(ip, n)| (ip.as_str(), n.as_str(), true))
+        .collect();
     objs.push(slice("web", "a", 8080, &refs));
     objs
 }
@@ -86,7 +91,11 @@ fn world(objects: Vec<Value>) -> World {
     let clb = FakeClb::start();
     clb.add_lb(LB, VPC);
     clb.add_listener(LB, "lbl-http", "TCP", 80);
-    World { kube: FakeKube::start(objects), clb, home: tempfile::tempdir().unwrap() }
+    World {
+        kube: FakeKube::start(objects),
+        clb,
+        home: tempfile::tempdir().unwrap(),
+    }
 }
 
 impl World {
@@ -118,7 +127,8 @@ impl World {
         let mut all = args.to_vec();
         all.extend(["-o", "json"]);
         let (code, out, err) = self.run(&all);
-        let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}):\n{out}\nstderr:\n{err}"));
+        let v = serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{out}\nstderr:\n{err}"));
         (code, v)
     }
 }
@@ -133,7 +143,10 @@ fn already_in_sync_makes_no_write_call() {
     }
     let (code, out, err) = w.run(&["svc/web"]);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("Plan: 0 to register, 0 to deregister, 3 unchanged"), "{out}");
+    assert!(
+        out.contains("Plan: 0 to register, 0 to deregister, 3 unchanged"),
+        "{out}"
+    );
     let (code, _, err) = w.run(&["svc/web", "--apply"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("In sync: nothing to apply"), "{err}");
@@ -150,17 +163,34 @@ fn scale_up_registers_keeps_weights_and_converges() {
 
     let (code, out, err) = w.run(&["svc/web"]);
     assert_eq!(code, 1, "plan-only with changes exits 1\n{out}\n{err}");
-    assert!(out.contains("Plan: 2 to register, 0 to deregister, 2 unchanged"), "{out}");
+    assert!(
+        out.contains("Plan: 2 to register, 0 to deregister, 2 unchanged"),
+        "{out}"
+    );
     assert_eq!(w.clb.writes(), 0, "plan-only never writes");
 
     let (code, out, err) = w.run(&["svc/web", "--apply", "--weight", "20"]);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("Verified with DescribeTargets: in sync."), "{out}");
+    assert!(
+        out.contains("Verified with DescribeTargets: in sync."),
+        "{out}"
+    );
     assert_eq!(
         w.clb.targets("lbl-http", ""),
-        ["10.0.0.1:8080/50", "10.0.0.2:8080/50", "10.0.0.3:8080/20", "10.0.0.4:8080/20"]
+        [
+            "10.0.0.1:8080/50",
+            "10.0.0.2:8080/50",
+            "10.0.0.3:8080/20",
+            "10.0.0.4:8080/20"
+        ]
     );
-    assert_eq!((w.clb.count("BatchRegisterTargets"), w.clb.count("BatchDeregisterTargets")), (1, 0));
+    assert_eq!(
+        (
+            w.clb.count("BatchRegisterTargets"),
+            w.clb.count("BatchDeregisterTargets")
+        ),
+        (1, 0)
+    );
 
     // Twice in a row: the second run makes no write call.
     let (code, _, err) = w.run(&["svc/web", "--apply"]);
@@ -178,10 +208,20 @@ fn scale_down_deregisters_stale_targets() {
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(v["status"], "applied");
     assert_eq!(v["summary"]["deregister"], 2);
-    assert_eq!(v["listeners"][0]["deregister"][0]["reason"], "not-an-endpoint");
+    assert_eq!(
+        v["listeners"][0]["deregister"][0]["reason"],
+        "not-an-endpoint"
+    );
     assert_eq!(v["verified"]["inSync"], true);
-    assert_eq!(w.clb.targets("lbl-http", ""), ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]);
-    assert_eq!(w.clb.count("BatchRegisterTargets"), 0, "nothing to register: no empty call");
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]
+    );
+    assert_eq!(
+        w.clb.count("BatchRegisterTargets"),
+        0,
+        "nothing to register: no empty call"
+    );
 }
 
 #[test]
@@ -191,7 +231,12 @@ fn pod_ip_reuse_on_another_port_is_rebound() {
     objs.push(pod("web", "web-new", "10.0.0.1", true, Some(true), 8081));
     objs.push(pod("web", "web-2", "10.0.0.2", true, Some(true), 8080));
     objs.push(pod("web", "web-3", "10.0.0.3", true, Some(true), 8080));
-    objs.push(slice("web", "a", 8080, &[("10.0.0.2", "web-2", true), ("10.0.0.3", "web-3", true)]));
+    objs.push(slice(
+        "web",
+        "a",
+        8080,
+        &[("10.0.0.2", "web-2", true), ("10.0.0.3", "web-3", true)],
+    ));
     objs.push(slice("web", "b", 8081, &[("10.0.0.1", "web-new", true)]));
     let w = world(objs);
     for i in 1..=3 {
@@ -200,14 +245,20 @@ fn pod_ip_reuse_on_another_port_is_rebound() {
     let (code, v) = w.json(&["svc/web"]);
     assert_eq!(code, 1);
     let l = &v["listeners"][0];
-    assert_eq!(l["register"], json!([{"ip": "10.0.0.1", "port": 8081, "weight": 10, "pod": "web-new", "reason": "ready"}]));
+    assert_eq!(
+        l["register"],
+        json!([{"ip": "10.0.0.1", "port": 8081, "weight": 10, "pod": "web-new", "reason": "ready"}])
+    );
     assert_eq!(l["deregister"][0]["port"], 8080);
     assert_eq!(l["deregister"][0]["reason"], "port-changed");
     assert_eq!(l["deregister"][0]["pod"], "web-new");
 
     let (code, _, err) = w.run(&["svc/web", "--apply"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(w.clb.targets("lbl-http", ""), ["10.0.0.1:8081/10", "10.0.0.2:8080/10", "10.0.0.3:8080/10"]);
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        ["10.0.0.1:8081/10", "10.0.0.2:8080/10", "10.0.0.3:8080/10"]
+    );
 }
 
 #[test]
@@ -216,16 +267,27 @@ fn pods_waiting_only_on_the_readiness_gate_are_bound() {
     objs.push(pod("web", "web-1", "10.0.0.1", true, Some(true), 8080));
     // Containers ready, TKE's gate False: not Ready, listed as not ready in the slice.
     objs.push(pod("web", "web-2", "10.0.0.2", false, Some(false), 8080));
-    objs.push(slice("web", "a", 8080, &[("10.0.0.1", "web-1", true), ("10.0.0.2", "web-2", false)]));
+    objs.push(slice(
+        "web",
+        "a",
+        8080,
+        &[("10.0.0.1", "web-1", true), ("10.0.0.2", "web-2", false)],
+    ));
     let w = world(objs);
     w.clb.bind("lbl-http", "", "10.0.0.1", 8080, 10);
     let (code, out, _) = w.run(&["svc/web"]);
     assert_eq!(code, 1);
     assert!(out.contains("waiting on TKE readiness gate"), "{out}");
-    assert!(out.contains("binding them is what lets the gate turn True"), "{out}");
+    assert!(
+        out.contains("binding them is what lets the gate turn True"),
+        "{out}"
+    );
     let (code, _, err) = w.run(&["svc/web", "--apply"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(w.clb.targets("lbl-http", ""), ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]);
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]
+    );
 }
 
 #[test]
@@ -233,23 +295,43 @@ fn rate_limited_and_busy_calls_are_retried() {
     let w = world(ready_web(4));
     w.clb.bind("lbl-http", "", "10.0.0.1", 8080, 10);
     w.clb.bind("lbl-http", "", "10.0.0.9", 8080, 10);
-    w.clb.inject("BatchRegisterTargets", "RequestLimitExceeded", 2);
-    w.clb.inject("BatchDeregisterTargets", "FailedOperation.ResourceInOperating", 2);
+    w.clb
+        .inject("BatchRegisterTargets", "RequestLimitExceeded", 2);
+    w.clb.inject(
+        "BatchDeregisterTargets",
+        "FailedOperation.ResourceInOperating",
+        2,
+    );
     w.clb.inject("DescribeTargets", "RequestLimitExceeded", 1);
     let (code, out, err) = w.run(&["svc/web", "--apply", "-v"]);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(err.contains("BatchRegisterTargets: rate limited (RequestLimitExceeded); retry 1 of 6"), "{err}");
+    assert!(
+        err.contains("BatchRegisterTargets: rate limited (RequestLimitExceeded); retry 1 of 6"),
+        "{err}"
+    );
     assert!(err.contains("BatchDeregisterTargets: the CLB is busy (FailedOperation.ResourceInOperating); retry 2 of 6"), "{err}");
-    assert_eq!((w.clb.count("BatchRegisterTargets"), w.clb.count("BatchDeregisterTargets")), (3, 3));
+    assert_eq!(
+        (
+            w.clb.count("BatchRegisterTargets"),
+            w.clb.count("BatchDeregisterTargets")
+        ),
+        (3, 3)
+    );
     assert_eq!(w.clb.targets("lbl-http", "").len(), 4);
 }
 
 #[test]
 fn many_ports_stay_under_20_requests_per_second_per_action() {
     // 25 Service ports → 25 DescribeListeners calls in a row: the client spaces them.
-    let ports: Vec<Value> = (0..25).map(|i| json!({"name": format!("p{i}"), "port": 9000 + i, "targetPort": 9000 + i})).collect();
+    let ports: Vec<Value> = (0..25)
+        .map(|i| json!({"name": format!("p{i}"), "port": 9000 + i, "targetPort": 9000 + i}))
+        .collect();
     let mut objs = vec![
-        service("web", json!({"service.cloud.tencent.com/direct-access": "true", "service.kubernetes.io/loadbalance-id": LB}), json!(ports)),
+        service(
+            "web",
+            json!({"service.cloud.tencent.com/direct-access": "true", "service.kubernetes.io/loadbalance-id": LB}),
+            json!(ports),
+        ),
         tke_config(),
     ];
     objs.push(pod("web", "web-1", "10.0.0.1", true, Some(true), 8080));
@@ -261,9 +343,16 @@ fn many_ports_stay_under_20_requests_per_second_per_action() {
     assert_eq!(code, 0, "no endpoints, empty listeners: in sync\n{err}");
     assert_eq!(w.clb.count("DescribeListeners"), 25);
     assert_eq!(w.clb.rate_violations(), 0);
-    assert_eq!(w.clb.count("DescribeTargets"), 2, "≤ 20 listener ids per DescribeTargets");
+    assert_eq!(
+        w.clb.count("DescribeTargets"),
+        2,
+        "≤ 20 listener ids per DescribeTargets"
+    );
     let calls = w.clb.calls();
-    let listeners: Vec<_> = calls.iter().filter(|c| c.action == "DescribeListeners").collect();
+    let listeners: Vec<_> = calls
+        .iter()
+        .filter(|c| c.action == "DescribeListeners")
+        .collect();
     assert!(listeners[20].at.duration_since(listeners[0].at).as_millis() >= 1000);
 }
 
@@ -295,8 +384,14 @@ fn a_failing_listener_is_a_partial_failure() {
     assert!(out.contains("Result: partial."), "{out}");
     assert!(err.contains("applied only in part"), "{err}");
     // lbl-http converged; lbl-alt kept its old targets (its deregistration was skipped).
-    assert_eq!(w.clb.targets("lbl-http", ""), ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]);
-    assert_eq!(w.clb.targets("lbl-alt", ""), ["10.0.0.1:8080/10", "10.0.0.9:8080/10"]);
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]
+    );
+    assert_eq!(
+        w.clb.targets("lbl-alt", ""),
+        ["10.0.0.1:8080/10", "10.0.0.9:8080/10"]
+    );
 }
 
 #[test]
@@ -308,7 +403,10 @@ fn guard_refuses_to_empty_a_listener_unless_forced() {
     w.clb.bind("lbl-http", "", "10.0.0.2", 8080, 10);
     let (code, out, _) = w.run(&["svc/web"]);
     assert_eq!(code, 1);
-    assert!(out.contains("Blocked: lbl-http TCP:80 would remove all 2 targets and leave none"), "{out}");
+    assert!(
+        out.contains("Blocked: lbl-http TCP:80 would remove all 2 targets and leave none"),
+        "{out}"
+    );
     let (code, v) = w.json(&["svc/web", "--apply"]);
     assert_eq!(code, 2);
     assert_eq!(v["status"], "blocked");
@@ -337,7 +435,17 @@ fn node_targets_are_left_alone_unless_pruned() {
     let w = world(ready_web(2));
     w.clb.bind("lbl-http", "", "10.0.0.1", 8080, 10);
     for (ip, ins) in [("192.168.0.1", "ins-node1"), ("192.168.0.2", "ins-node2")] {
-        w.clb.bind_target("lbl-http", "", FakeTarget { ip: ip.into(), port: 30080, weight: 10, kind: "CVM".into(), instance_id: Some(ins.into()) });
+        w.clb.bind_target(
+            "lbl-http",
+            "",
+            FakeTarget {
+                ip: ip.into(),
+                port: 30080,
+                weight: 10,
+                kind: "CVM".into(),
+                instance_id: Some(ins.into()),
+            },
+        );
     }
     let (code, v) = w.json(&["svc/web", "--apply"]);
     assert_eq!(code, 0);
@@ -346,21 +454,42 @@ fn node_targets_are_left_alone_unless_pruned() {
     assert_eq!(w.clb.targets("lbl-http", "").len(), 4);
     let (code, _, err) = w.run(&["svc/web", "--apply", "--prune-non-eni"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(w.clb.targets("lbl-http", ""), ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]);
-    let dereg = w.clb.calls().into_iter().find(|c| c.action == "BatchDeregisterTargets").unwrap();
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]
+    );
+    let dereg = w
+        .clb
+        .calls()
+        .into_iter()
+        .find(|c| c.action == "BatchDeregisterTargets")
+        .unwrap();
     assert_eq!(dereg.body["Targets"][0]["InstanceId"], "ins-node1");
 }
 
 #[test]
 fn ingress_with_two_rules() {
     let mut objs = vec![tke_config()];
-    objs.push(service("web", json!({}), json!([{"name": "http", "port": 80, "targetPort": "http"}])));
-    objs.push(service("api", json!({}), json!([{"name": "http", "port": 8000, "targetPort": 9090}])));
+    objs.push(service(
+        "web",
+        json!({}),
+        json!([{"name": "http", "port": 80, "targetPort": "http"}]),
+    ));
+    objs.push(service(
+        "api",
+        json!({}),
+        json!([{"name": "http", "port": 8000, "targetPort": 9090}]),
+    ));
     objs.push(pod("web", "web-1", "10.0.0.1", true, Some(true), 8080));
     objs.push(pod("api", "api-1", "10.0.1.1", true, Some(true), 9090));
     objs.push(pod("api", "api-2", "10.0.1.2", true, Some(true), 9090));
     objs.push(slice("web", "a", 8080, &[("10.0.0.1", "web-1", true)]));
-    let mut api = slice("api", "a", 9090, &[("10.0.1.1", "api-1", true), ("10.0.1.2", "api-2", true)]);
+    let mut api = slice(
+        "api",
+        "a",
+        9090,
+        &[("10.0.1.1", "api-1", true), ("10.0.1.2", "api-2", true)],
+    );
     api["ports"][0]["name"] = "http".into();
     objs.push(api);
     objs.push(json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
@@ -373,22 +502,52 @@ fn ingress_with_two_rules() {
             {"path": "/api", "pathType": "Prefix", "backend": {"service": {"name": "api", "port": {"number": 8000}}}}]}}]}}));
     let w = world(objs);
     w.clb.add_listener(LB, "lbl-http80", "HTTP", 80);
-    w.clb.add_rule("lbl-http80", "loc-root", "shop.example.com", "/");
-    w.clb.add_rule("lbl-http80", "loc-api", "shop.example.com", "/api");
+    w.clb
+        .add_rule("lbl-http80", "loc-root", "shop.example.com", "/");
+    w.clb
+        .add_rule("lbl-http80", "loc-api", "shop.example.com", "/api");
     w.clb.bind("lbl-http80", "loc-api", "10.0.1.1", 9090, 30);
     w.clb.bind("lbl-http80", "loc-api", "10.0.0.77", 9090, 10);
 
     let (code, v) = w.json(&["ing/site"]);
     assert_eq!(code, 1);
-    let locs: Vec<(&str, &str)> =
-        v["listeners"].as_array().unwrap().iter().map(|l| (l["locationId"].as_str().unwrap(), l["url"].as_str().unwrap())).collect();
+    let locs: Vec<(&str, &str)> = v["listeners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["locationId"].as_str().unwrap(),
+                l["url"].as_str().unwrap(),
+            )
+        })
+        .collect();
     assert_eq!(locs, [("loc-root", "/"), ("loc-api", "/api")]);
     let (code, _, err) = w.run(&["ing/site", "--apply"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(w.clb.targets("lbl-http80", "loc-root"), ["10.0.0.1:8080/10"]);
-    assert_eq!(w.clb.targets("lbl-http80", "loc-api"), ["10.0.1.1:9090/30", "10.0.1.2:9090/10"]);
-    let reg = w.clb.calls().into_iter().find(|c| c.action == "BatchRegisterTargets").unwrap();
-    assert!(reg.body["Targets"].as_array().unwrap().iter().all(|t| t["LocationId"].is_string()), "{:#}", reg.body);
+    assert_eq!(
+        w.clb.targets("lbl-http80", "loc-root"),
+        ["10.0.0.1:8080/10"]
+    );
+    assert_eq!(
+        w.clb.targets("lbl-http80", "loc-api"),
+        ["10.0.1.1:9090/30", "10.0.1.2:9090/10"]
+    );
+    let reg = w
+        .clb
+        .calls()
+        .into_iter()
+        .find(|c| c.action == "BatchRegisterTargets")
+        .unwrap();
+    assert!(
+        reg.body["Targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["LocationId"].is_string()),
+        "{:#}",
+        reg.body
+    );
 }
 
 #[test]
@@ -400,25 +559,41 @@ fn old_cluster_uses_endpoints_and_region_from_the_environment() {
                      "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}]}]}));
     let w = world(objs);
     w.kube.set_version("v1.18.4-tke.6");
-    w.kube.serve_groups(&["v1", "apps/v1", "networking.k8s.io/v1beta1", "extensions/v1beta1"]);
+    w.kube.serve_groups(&[
+        "v1",
+        "apps/v1",
+        "networking.k8s.io/v1beta1",
+        "extensions/v1beta1",
+    ]);
 
     // No tke-config and no region anywhere: a clear error.
     let (code, _, err) = w.run(&["svc/web"]);
     assert_eq!(code, 2);
     assert!(err.contains("no Tencent Cloud region"), "{err}");
 
-    let out = w.cmd(&["svc/web", "--apply", "-v"]).env("TENCENTCLOUD_REGION", fake_clb::REGION).output().unwrap();
+    let out = w
+        .cmd(&["svc/web", "--apply", "-v"])
+        .env("TENCENTCLOUD_REGION", fake_clb::REGION)
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("endpoints from the Endpoints API"), "{err}");
-    assert!(err.contains("region ap-guangzhou (from TENCENTCLOUD_REGION)"), "{err}");
+    assert!(
+        err.contains("region ap-guangzhou (from TENCENTCLOUD_REGION)"),
+        "{err}"
+    );
     assert_eq!(w.clb.targets("lbl-http", ""), ["10.0.0.1:8080/10"]);
 }
 
 #[test]
 fn lb_from_flag_and_checks_on_the_clb() {
     let mut objs = ready_web(1);
-    objs[0] = service("web", json!({}), json!([{"name": "http", "port": 80, "targetPort": "http"}]));
+    objs[0] = service(
+        "web",
+        json!({}),
+        json!([{"name": "http", "port": 80, "targetPort": "http"}]),
+    );
     let w = world(objs);
     let (code, _, err) = w.run(&["svc/web"]);
     assert_eq!(code, 2);
@@ -431,12 +606,21 @@ fn lb_from_flag_and_checks_on_the_clb() {
     assert_eq!(v["loadBalancer"]["source"], "flag");
     assert_eq!(v["loadBalancer"]["tkeManaged"], false);
     // Not in direct mode: said so.
-    assert!(v["warnings"][0].as_str().unwrap().contains("not in direct mode"), "{v:#}");
+    assert!(
+        v["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("not in direct mode"),
+        "{v:#}"
+    );
 
     w.clb.add_lb("lb-othervpc", "vpc-other");
     let (code, _, err) = w.run(&["svc/web", "--lb", "lb-othervpc"]);
     assert_eq!(code, 2);
-    assert!(err.contains("vpc-other but the cluster is in vpc-cluster1"), "{err}");
+    assert!(
+        err.contains("vpc-other but the cluster is in vpc-cluster1"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -446,9 +630,17 @@ fn tke_controller_caveat_is_stated() {
     assert_eq!(v["version"], 1);
     assert_eq!(v["loadBalancer"]["tkeManaged"], true);
     let warnings = v["warnings"].to_string();
-    assert!(warnings.contains("TKE's controller keeps reconciling"), "{warnings}");
+    assert!(
+        warnings.contains("TKE's controller keeps reconciling"),
+        "{warnings}"
+    );
     let (_, _, err) = w.run(&["svc/web"]);
-    assert!(err.contains("warning: CLB lb-web00001 comes from annotation service.kubernetes.io/loadbalance-id"), "{err}");
+    assert!(
+        err.contains(
+            "warning: CLB lb-web00001 comes from annotation service.kubernetes.io/loadbalance-id"
+        ),
+        "{err}"
+    );
 }
 
 // ------------------------------------------------------------------------------------------- credentials and the wire
@@ -457,7 +649,11 @@ fn tke_controller_caveat_is_stated() {
 fn secrets_never_appear_in_any_output() {
     let token = "sessionTokenSecret-0123456789-do-not-print";
     let w = world(ready_web(2));
-    w.clb.add_key("AKIDtemporaryKey0123456789xyz", "temporarySecretKey-0123456789-zz", Some(token));
+    w.clb.add_key(
+        "AKIDtemporaryKey0123456789xyz",
+        "temporarySecretKey-0123456789-zz",
+        Some(token),
+    );
     let runs = [
         // Success with a session token, at -vv, plan and apply, table and JSON.
         vec!["svc/web", "-vv"],
@@ -469,18 +665,32 @@ fn secrets_never_appear_in_any_output() {
         let out = w
             .cmd(&args)
             .env("TENCENTCLOUD_SECRET_ID", "AKIDtemporaryKey0123456789xyz")
-            .env("TENCENTCLOUD_SECRET_KEY", "temporarySecretKey-0123456789-zz")
+            .env(
+                "TENCENTCLOUD_SECRET_KEY",
+                "temporarySecretKey-0123456789-zz",
+            )
             .env("TENCENTCLOUD_SECURITY_TOKEN", token)
             .output()
             .unwrap();
-        assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.code() == Some(0) || out.status.code() == Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         outputs.push_str(&String::from_utf8_lossy(&out.stdout));
         outputs.push_str(&String::from_utf8_lossy(&out.stderr));
     }
-    assert!(outputs.contains("→ DescribeTargets"), "-vv shows the requests:\n{outputs}");
+    assert!(
+        outputs.contains("→ DescribeTargets"),
+        "-vv shows the requests:\n{outputs}"
+    );
     // Failures too: a wrong token, and a wrong key at -vv.
     for (id, key, tok) in [
-        ("AKIDtemporaryKey0123456789xyz", "temporarySecretKey-0123456789-zz", "wrong-token-0123456789"),
+        (
+            "AKIDtemporaryKey0123456789xyz",
+            "temporarySecretKey-0123456789-zz",
+            "wrong-token-0123456789",
+        ),
         (fake_clb::SECRET_ID, "wrongSecretKey-0123456789-abcdef", ""),
     ] {
         let out = w
@@ -494,7 +704,11 @@ fn secrets_never_appear_in_any_output() {
         outputs.push_str(&String::from_utf8_lossy(&out.stdout));
         outputs.push_str(&String::from_utf8_lossy(&out.stderr));
     }
-    assert!(outputs.contains("AuthFailure.TokenFailure") && outputs.contains("AuthFailure.SignatureFailure"), "{outputs}");
+    assert!(
+        outputs.contains("AuthFailure.TokenFailure")
+            && outputs.contains("AuthFailure.SignatureFailure"),
+        "{outputs}"
+    );
     for secret in [
         token,
         "temporarySecretKey-0123456789-zz",
@@ -512,12 +726,22 @@ fn secrets_never_appear_in_any_output() {
 fn auth_failures_are_reported_with_the_api_code() {
     let w = world(ready_web(1));
     let run_with = |key: &str| {
-        let out = w.cmd(&["svc/web"]).env("TENCENTCLOUD_SECRET_KEY", key).output().unwrap();
-        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+        let out = w
+            .cmd(&["svc/web"])
+            .env("TENCENTCLOUD_SECRET_KEY", key)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
     };
     let (code, err) = run_with("not-the-right-key");
     assert_eq!(code, Some(2));
-    assert!(err.contains("DescribeLoadBalancers: AuthFailure.SignatureFailure"), "{err}");
+    assert!(
+        err.contains("DescribeLoadBalancers: AuthFailure.SignatureFailure"),
+        "{err}"
+    );
     assert!(err.contains("RequestId fake-"), "{err}");
 
     // Error bodies with a surprising content type are read all the same.
@@ -532,10 +756,17 @@ fn auth_failures_are_reported_with_the_api_code() {
     assert!(err.contains("AuthFailure.SignatureExpire"), "{err}");
     w.clb.set_clock_offset(0);
 
-    let out = w.cmd(&["svc/web"]).env("TENCENTCLOUD_SECRET_ID", "AKIDunknown000000000000").output().unwrap();
+    let out = w
+        .cmd(&["svc/web"])
+        .env("TENCENTCLOUD_SECRET_ID", "AKIDunknown000000000000")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("AuthFailure.SecretIdNotFound"));
 
-    let out = w.cmd(&["svc/web", "--region", "ap-nowhere"]).output().unwrap();
+    let out = w
+        .cmd(&["svc/web", "--region", "ap-nowhere"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("UnsupportedRegion"));
     assert_eq!(w.clb.writes(), 0);
 }
@@ -545,7 +776,8 @@ fn credentials_from_files_and_their_absence() {
     let w = world(ready_web(1));
     let no_env = |args: &[&str]| {
         let mut c = w.cmd(args);
-        c.env_remove("TENCENTCLOUD_SECRET_ID").env_remove("TENCENTCLOUD_SECRET_KEY");
+        c.env_remove("TENCENTCLOUD_SECRET_ID")
+            .env_remove("TENCENTCLOUD_SECRET_KEY");
         c
     };
     let out = no_env(&["svc/web"]).output().unwrap();
@@ -557,10 +789,17 @@ fn credentials_from_files_and_their_absence() {
     std::fs::create_dir_all(w.home.path().join(".tccli")).unwrap();
     std::fs::write(
         w.home.path().join(".tccli/ops.credential"),
-        format!(r#"{{"secretId": "{}", "secretKey": "{}"}}"#, fake_clb::SECRET_ID, fake_clb::SECRET_KEY),
+        format!(
+            r#"{{"secretId": "{}", "secretKey": "{}"}}"#,
+            fake_clb::SECRET_ID,
+            fake_clb::SECRET_KEY
+        ),
     )
     .unwrap();
-    let out = no_env(&["svc/web", "-v"]).env("TCCLI_PROFILE", "ops").output().unwrap();
+    let out = no_env(&["svc/web", "-v"])
+        .env("TCCLI_PROFILE", "ops")
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("credentials: tccli profile `ops`"), "{err}");
@@ -569,10 +808,17 @@ fn credentials_from_files_and_their_absence() {
     std::fs::create_dir_all(w.home.path().join(".tencentcloud")).unwrap();
     std::fs::write(
         w.home.path().join(".tencentcloud/credentials"),
-        format!("[default]\nsecret_id = {}\nsecret_key = {}\n", fake_clb::SECRET_ID, fake_clb::SECRET_KEY),
+        format!(
+            "[default]\nsecret_id = {}\nsecret_key = {}\n",
+            fake_clb::SECRET_ID,
+            fake_clb::SECRET_KEY
+        ),
     )
     .unwrap();
-    let out = no_env(&["svc/web", "-v"]).env("TCCLI_PROFILE", "ops").output().unwrap();
+    let out = no_env(&["svc/web", "-v"])
+        .env("TCCLI_PROFILE", "ops")
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("credentials: profile file"), "{err}");
@@ -581,12 +827,24 @@ fn credentials_from_files_and_their_absence() {
 #[test]
 fn plain_http_is_refused_except_for_loopback() {
     let w = world(ready_web(1));
-    let out = w.cmd(&["svc/web", "--endpoint", "http://clb.tencentcloudapi.com"]).output().unwrap();
+    let out = w
+        .cmd(&["svc/web", "--endpoint", "http://clb.tencentcloudapi.com"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("only https:// is allowed"));
     // `--endpoint` wins over TKEDIRECT_CLB_ENDPOINT.
-    let out = w.cmd(&["svc/web", "--endpoint", &w.clb.url()]).env("TKEDIRECT_CLB_ENDPOINT", "http://10.1.2.3").output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = w
+        .cmd(&["svc/web", "--endpoint", &w.clb.url()])
+        .env("TKEDIRECT_CLB_ENDPOINT", "http://10.1.2.3")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -609,7 +867,10 @@ fn fake_clb_rejects_requests_like_the_service() {
     let addr = clb.url().trim_start_matches("http://").to_string();
     let send = |headers: &[(&str, &str)], body: &str| -> Value {
         let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        let mut req = format!("POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+        let mut req = format!(
+            "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+            body.len()
+        );
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
@@ -621,8 +882,17 @@ fn fake_clb_rejects_requests_like_the_service() {
         let body = resp.split("\r\n\r\n").nth(1).unwrap();
         serde_json::from_str(body).unwrap()
     };
-    let code = |v: &Value| v["Response"]["Error"]["Code"].as_str().unwrap_or("none").to_string();
-    let ts = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs().to_string();
+    let code = |v: &Value| {
+        v["Response"]["Error"]["Code"]
+            .as_str()
+            .unwrap_or("none")
+            .to_string()
+    };
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
     let base = |skip: &str| -> Vec<(&'static str, String)> {
         [
             ("Content-Type", "application/json".to_string()),

@@ -102,15 +102,23 @@ impl Drop for FakeClb {
 impl FakeClb {
     /// An empty CLB API knowing [`SECRET_ID`]/[`SECRET_KEY`] and region [`REGION`].
     pub fn start() -> FakeClb {
-        let mut state = State { error_content_type: "application/json".into(), ..Default::default() };
-        state.keys.insert(SECRET_ID.into(), (SECRET_KEY.into(), None));
+        let mut state = State {
+            error_content_type: "application/json".into(),
+            ..Default::default()
+        };
+        state
+            .keys
+            .insert(SECRET_ID.into(), (SECRET_KEY.into(), None));
         state.regions.insert(REGION.into());
         let state = Arc::new(Mutex::new(state));
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
@@ -133,7 +141,12 @@ impl FakeClb {
             rt.shutdown_timeout(Duration::from_millis(200));
         });
         let addr = addr_rx.recv().expect("fake CLB address");
-        FakeClb { addr, state, shutdown: Some(shutdown_tx), thread: Some(thread) }
+        FakeClb {
+            addr,
+            state,
+            shutdown: Some(shutdown_tx),
+            thread: Some(thread),
+        }
     }
 
     /// `http://127.0.0.1:PORT`, for `--endpoint` / `TKEDIRECT_CLB_ENDPOINT`.
@@ -142,7 +155,11 @@ impl FakeClb {
     }
 
     pub fn add_key(&self, id: &str, key: &str, token: Option<&str>) {
-        self.state.lock().unwrap().keys.insert(id.into(), (key.into(), token.map(str::to_string)));
+        self.state
+            .lock()
+            .unwrap()
+            .keys
+            .insert(id.into(), (key.into(), token.map(str::to_string)));
     }
 
     /// A CLB (Forward 1, running) in `vpc`, with VIP 203.0.113.10.
@@ -166,7 +183,11 @@ impl FakeClb {
 
     pub fn add_rule(&self, listener: &str, location: &str, domain: &str, url: &str) {
         let mut st = self.state.lock().unwrap();
-        let l = st.listeners.iter_mut().find(|l| l.id == listener).expect("listener");
+        let l = st
+            .listeners
+            .iter_mut()
+            .find(|l| l.id == listener)
+            .expect("listener");
         l.rules.push((location.into(), domain.into(), url.into()));
     }
 
@@ -175,13 +196,22 @@ impl FakeClb {
         self.bind_target(
             listener,
             location,
-            FakeTarget { ip: ip.into(), port, weight, kind: "ENI".into(), instance_id: None },
+            FakeTarget {
+                ip: ip.into(),
+                port,
+                weight,
+                kind: "ENI".into(),
+                instance_id: None,
+            },
         );
     }
 
     pub fn bind_target(&self, listener: &str, location: &str, t: FakeTarget) {
         let mut st = self.state.lock().unwrap();
-        st.targets.entry((listener.into(), location.into())).or_default().push(t);
+        st.targets
+            .entry((listener.into(), location.into()))
+            .or_default()
+            .push(t);
     }
 
     /// Targets of a listener (`location` "" for L4), sorted, as `ip:port/weight`.
@@ -226,7 +256,11 @@ impl FakeClb {
 
     /// Answer the next `times` requests for `action` ("*" for any) with error `code`.
     pub fn inject(&self, action: &str, code: &str, times: usize) {
-        self.state.lock().unwrap().faults.push((action.into(), code.into(), times));
+        self.state
+            .lock()
+            .unwrap()
+            .faults
+            .push((action.into(), code.into(), times));
     }
 
     /// Every Batch* call touching this listener lists it in FailListenerIdSet and changes nothing on it.
@@ -267,8 +301,10 @@ pub fn expected_signature(
     signed: &[(String, String)],
     body: &[u8],
 ) -> String {
-    let canonical_headers: String =
-        signed.iter().map(|(k, v)| format!("{}:{}\n", k, v.trim().to_ascii_lowercase())).collect();
+    let canonical_headers: String = signed
+        .iter()
+        .map(|(k, v)| format!("{}:{}\n", k, v.trim().to_ascii_lowercase()))
+        .collect();
     let names: Vec<&str> = signed.iter().map(|(k, _)| k.as_str()).collect();
     let canonical = format!(
         "POST\n/\n\n{canonical_headers}\n{}\n{}",
@@ -276,7 +312,10 @@ pub fn expected_signature(
         hex::encode(Sha256::digest(body))
     );
     let scope = format!("{date}/{service}/tc3_request");
-    let to_sign = format!("TC3-HMAC-SHA256\n{timestamp}\n{scope}\n{}", hex::encode(Sha256::digest(canonical.as_bytes())));
+    let to_sign = format!(
+        "TC3-HMAC-SHA256\n{timestamp}\n{scope}\n{}",
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    );
     let k = hmac256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
     let k = hmac256(&k, service.as_bytes());
     let k = hmac256(&k, b"tc3_request");
@@ -304,47 +343,107 @@ struct ApiError {
 }
 
 fn err(code: &str, message: impl Into<String>) -> ApiError {
-    ApiError { code: code.into(), message: message.into() }
+    ApiError {
+        code: code.into(),
+        message: message.into(),
+    }
 }
 
 /// Check the request envelope and signature; returns the action.
 fn authenticate(st: &State, req: &http::request::Parts, body: &[u8]) -> Result<String, ApiError> {
     if req.method != http::Method::POST {
-        return Err(err("UnsupportedProtocol", "only POST (and GET) requests are supported; tkedirect uses POST"));
+        return Err(err(
+            "UnsupportedProtocol",
+            "only POST (and GET) requests are supported; tkedirect uses POST",
+        ));
     }
-    let header = |name: &str| req.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let action = header("x-tc-action").ok_or_else(|| err("MissingParameter", "The request is missing a required parameter `Action`."))?;
-    let version = header("x-tc-version").ok_or_else(|| err("MissingParameter", "The request is missing a required parameter `Version`."))?;
+    let header = |name: &str| {
+        req.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let action = header("x-tc-action").ok_or_else(|| {
+        err(
+            "MissingParameter",
+            "The request is missing a required parameter `Action`.",
+        )
+    })?;
+    let version = header("x-tc-version").ok_or_else(|| {
+        err(
+            "MissingParameter",
+            "The request is missing a required parameter `Version`.",
+        )
+    })?;
     if version != VERSION {
-        return Err(err("NoSuchVersion", format!("The requested version `{version}` of service `clb` does not exist.")));
+        return Err(err(
+            "NoSuchVersion",
+            format!("The requested version `{version}` of service `clb` does not exist."),
+        ));
     }
-    let region = header("x-tc-region").ok_or_else(|| err("MissingParameter", "The request is missing a required parameter `Region`."))?;
-    let ts_text =
-        header("x-tc-timestamp").ok_or_else(|| err("MissingParameter", "The request is missing a required parameter `Timestamp`."))?;
-    let timestamp: i64 = ts_text.parse().map_err(|_| err("InvalidParameter", "Timestamp must be an integer"))?;
-    let auth = header("authorization").ok_or_else(|| err("AuthFailure.InvalidAuthorization", "Authorization header is missing"))?;
+    let region = header("x-tc-region").ok_or_else(|| {
+        err(
+            "MissingParameter",
+            "The request is missing a required parameter `Region`.",
+        )
+    })?;
+    let ts_text = header("x-tc-timestamp").ok_or_else(|| {
+        err(
+            "MissingParameter",
+            "The request is missing a required parameter `Timestamp`.",
+        )
+    })?;
+    let timestamp: i64 = ts_text
+        .parse()
+        .map_err(|_| err("InvalidParameter", "Timestamp must be an integer"))?;
+    let auth = header("authorization").ok_or_else(|| {
+        err(
+            "AuthFailure.InvalidAuthorization",
+            "Authorization header is missing",
+        )
+    })?;
 
     // TC3-HMAC-SHA256 Credential=ID/DATE/SERVICE/tc3_request, SignedHeaders=a;b, Signature=hex
-    let rest = auth
-        .strip_prefix("TC3-HMAC-SHA256 ")
-        .ok_or_else(|| err("AuthFailure.InvalidAuthorization", "Authorization does not use TC3-HMAC-SHA256"))?;
+    let rest = auth.strip_prefix("TC3-HMAC-SHA256 ").ok_or_else(|| {
+        err(
+            "AuthFailure.InvalidAuthorization",
+            "Authorization does not use TC3-HMAC-SHA256",
+        )
+    })?;
     let mut parts: HashMap<&str, &str> = HashMap::new();
     for p in rest.split(", ") {
-        let (k, v) = p.split_once('=').ok_or_else(|| err("AuthFailure.InvalidAuthorization", "malformed Authorization"))?;
+        let (k, v) = p.split_once('=').ok_or_else(|| {
+            err(
+                "AuthFailure.InvalidAuthorization",
+                "malformed Authorization",
+            )
+        })?;
         parts.insert(k, v);
     }
-    let (Some(credential), Some(signed_headers), Some(signature)) =
-        (parts.get("Credential"), parts.get("SignedHeaders"), parts.get("Signature"))
-    else {
-        return Err(err("AuthFailure.InvalidAuthorization", "Authorization lacks Credential, SignedHeaders or Signature"));
+    let (Some(credential), Some(signed_headers), Some(signature)) = (
+        parts.get("Credential"),
+        parts.get("SignedHeaders"),
+        parts.get("Signature"),
+    ) else {
+        return Err(err(
+            "AuthFailure.InvalidAuthorization",
+            "Authorization lacks Credential, SignedHeaders or Signature",
+        ));
     };
     let cred: Vec<&str> = credential.split('/').collect();
     if cred.len() != 4 || cred[3] != "tc3_request" {
-        return Err(err("AuthFailure.InvalidAuthorization", "malformed Credential"));
+        return Err(err(
+            "AuthFailure.InvalidAuthorization",
+            "malformed Credential",
+        ));
     }
     let (secret_id, date, service) = (cred[0], cred[1], cred[2]);
 
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 + st.clock_offset;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + st.clock_offset;
     if (now - timestamp).abs() > 300 {
         return Err(err(
             "AuthFailure.SignatureExpire",
@@ -352,19 +451,36 @@ fn authenticate(st: &State, req: &http::request::Parts, body: &[u8]) -> Result<S
         ));
     }
     let Some((secret_key, token)) = st.keys.get(secret_id) else {
-        return Err(err("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct."));
+        return Err(err(
+            "AuthFailure.SecretIdNotFound",
+            "The SecretId is not found, please ensure that your SecretId is correct.",
+        ));
     };
     let names: Vec<&str> = signed_headers.split(';').collect();
-    if !names.contains(&"content-type") || !names.contains(&"host") || names.iter().any(|n| *n != n.to_ascii_lowercase()) {
-        return Err(err("AuthFailure.SignatureFailure", "SignedHeaders must include content-type and host, in lower case"));
+    if !names.contains(&"content-type")
+        || !names.contains(&"host")
+        || names.iter().any(|n| *n != n.to_ascii_lowercase())
+    {
+        return Err(err(
+            "AuthFailure.SignatureFailure",
+            "SignedHeaders must include content-type and host, in lower case",
+        ));
     }
     let mut signed = Vec::new();
     for n in &names {
-        let v = header(n).ok_or_else(|| err("AuthFailure.SignatureFailure", format!("signed header {n} is missing")))?;
+        let v = header(n).ok_or_else(|| {
+            err(
+                "AuthFailure.SignatureFailure",
+                format!("signed header {n} is missing"),
+            )
+        })?;
         signed.push((n.to_string(), v));
     }
     if service != "clb" || date != utc_date(timestamp) {
-        return Err(err("AuthFailure.SignatureFailure", "The provided credentials could not be validated (credential scope)."));
+        return Err(err(
+            "AuthFailure.SignatureFailure",
+            "The provided credentials could not be validated (credential scope).",
+        ));
     }
     if *signature != expected_signature(secret_key, service, timestamp, date, &signed, body) {
         return Err(err(
@@ -373,14 +489,23 @@ fn authenticate(st: &State, req: &http::request::Parts, body: &[u8]) -> Result<S
         ));
     }
     if header("x-tc-token") != *token {
-        return Err(err("AuthFailure.TokenFailure", "Token verification failed."));
+        return Err(err(
+            "AuthFailure.TokenFailure",
+            "Token verification failed.",
+        ));
     }
     if !st.regions.contains(&region) {
-        return Err(err("UnsupportedRegion", format!("The region `{region}` is not supported.")));
+        return Err(err(
+            "UnsupportedRegion",
+            format!("The region `{region}` is not supported."),
+        ));
     }
     let content_type = header("content-type").unwrap_or_default();
     if !content_type.starts_with("application/json") {
-        return Err(err("InvalidParameter", "Content-Type must be application/json for POST"));
+        return Err(err(
+            "InvalidParameter",
+            "Content-Type must be application/json for POST",
+        ));
     }
     Ok(action)
 }
@@ -391,14 +516,22 @@ fn str_field<'a>(body: &'a Value, name: &str) -> Result<&'a str, ApiError> {
     body.get(name)
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| err("MissingParameter", format!("The request is missing a required parameter `{name}`.")))
+        .ok_or_else(|| {
+            err(
+                "MissingParameter",
+                format!("The request is missing a required parameter `{name}`."),
+            )
+        })
 }
 
 fn lb_exists(st: &State, lb: &str) -> Result<(), ApiError> {
     if st.lbs.iter().any(|l| l["LoadBalancerId"] == lb) {
         Ok(())
     } else {
-        Err(err("InvalidParameter.LBIdNotFound", format!("LoadBalancer `{lb}` not exist")))
+        Err(err(
+            "InvalidParameter.LBIdNotFound",
+            format!("LoadBalancer `{lb}` not exist"),
+        ))
     }
 }
 
@@ -414,20 +547,40 @@ fn backend(t: &FakeTarget) -> Value {
 fn dispatch(st: &mut State, action: &str, body: &Value) -> Result<Value, ApiError> {
     match action {
         "DescribeLoadBalancers" => {
-            let ids: Vec<&str> = body["LoadBalancerIds"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            let ids: Vec<&str> = body["LoadBalancerIds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             if ids.len() > 20 {
-                return Err(err("InvalidParameterValue.Length", "LoadBalancerIds: at most 20"));
+                return Err(err(
+                    "InvalidParameterValue.Length",
+                    "LoadBalancerIds: at most 20",
+                ));
             }
-            let set: Vec<Value> =
-                st.lbs.iter().filter(|l| ids.is_empty() || ids.iter().any(|i| l["LoadBalancerId"] == *i)).cloned().collect();
+            let set: Vec<Value> = st
+                .lbs
+                .iter()
+                .filter(|l| ids.is_empty() || ids.iter().any(|i| l["LoadBalancerId"] == *i))
+                .cloned()
+                .collect();
             Ok(json!({"TotalCount": set.len(), "LoadBalancerSet": set}))
         }
         "DescribeListeners" => {
             let lb = str_field(body, "LoadBalancerId")?;
             lb_exists(st, lb)?;
-            let ids: Vec<&str> = body["ListenerIds"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            let ids: Vec<&str> = body["ListenerIds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             if ids.len() > 100 {
-                return Err(err("InvalidParameterValue.Length", "ListenerIds: at most 100"));
+                return Err(err(
+                    "InvalidParameterValue.Length",
+                    "ListenerIds: at most 100",
+                ));
             }
             let protocol = body["Protocol"].as_str();
             let port = body["Port"].as_i64();
@@ -452,13 +605,24 @@ fn dispatch(st: &mut State, action: &str, body: &Value) -> Result<Value, ApiErro
         "DescribeTargets" => {
             let lb = str_field(body, "LoadBalancerId")?;
             lb_exists(st, lb)?;
-            let ids: Vec<&str> = body["ListenerIds"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            let ids: Vec<&str> = body["ListenerIds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             if ids.len() > 20 {
-                return Err(err("InvalidParameterValue.Length", "The length of ListenerIds exceeds the limit of 20."));
+                return Err(err(
+                    "InvalidParameterValue.Length",
+                    "The length of ListenerIds exceeds the limit of 20.",
+                ));
             }
             for id in &ids {
                 if !st.listeners.iter().any(|l| l.lb == lb && l.id == *id) {
-                    return Err(err("InvalidParameter.ListenerIdNotFound", format!("some ListenerId {id} not found")));
+                    return Err(err(
+                        "InvalidParameter.ListenerIdNotFound",
+                        format!("some ListenerId {id} not found"),
+                    ));
                 }
             }
             let out: Vec<Value> = st
@@ -479,17 +643,30 @@ fn dispatch(st: &mut State, action: &str, body: &Value) -> Result<Value, ApiErro
                 .collect();
             Ok(json!({"Listeners": out}))
         }
-        "BatchRegisterTargets" | "BatchDeregisterTargets" => batch(st, action == "BatchRegisterTargets", body),
-        other => Err(err("InvalidAction", format!("The action `{other}` is invalid or not found."))),
+        "BatchRegisterTargets" | "BatchDeregisterTargets" => {
+            batch(st, action == "BatchRegisterTargets", body)
+        }
+        other => Err(err(
+            "InvalidAction",
+            format!("The action `{other}` is invalid or not found."),
+        )),
     }
 }
 
 fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError> {
     let lb = str_field(body, "LoadBalancerId")?.to_string();
     lb_exists(st, &lb)?;
-    let targets = body["Targets"].as_array().ok_or_else(|| err("MissingParameter", "The request is missing a required parameter `Targets`."))?;
+    let targets = body["Targets"].as_array().ok_or_else(|| {
+        err(
+            "MissingParameter",
+            "The request is missing a required parameter `Targets`.",
+        )
+    })?;
     if targets.is_empty() || targets.len() > 500 {
-        return Err(err("InvalidParameterValue.Length", format!("Targets: 1 to 500 per call, got {}", targets.len())));
+        return Err(err(
+            "InvalidParameterValue.Length",
+            format!("Targets: 1 to 500 per call, got {}", targets.len()),
+        ));
     }
     // Validate every target first: a malformed request changes nothing.
     let mut parsed = Vec::new();
@@ -500,33 +677,69 @@ fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError
             .listeners
             .iter()
             .find(|l| l.lb == lb && l.id == listener)
-            .ok_or_else(|| err("InvalidParameter.ListenerIdNotFound", format!("some ListenerId {listener} not found")))?;
-        let port = t["Port"].as_i64().ok_or_else(|| err("MissingParameter", "Targets.Port is required"))?;
+            .ok_or_else(|| {
+                err(
+                    "InvalidParameter.ListenerIdNotFound",
+                    format!("some ListenerId {listener} not found"),
+                )
+            })?;
+        let port = t["Port"]
+            .as_i64()
+            .ok_or_else(|| err("MissingParameter", "Targets.Port is required"))?;
         if !(1..=65535).contains(&port) {
-            return Err(err("InvalidParameterValue.Range", format!("Port {port} out of range")));
+            return Err(err(
+                "InvalidParameterValue.Range",
+                format!("Port {port} out of range"),
+            ));
         }
         let (eni_ip, instance) = (t["EniIp"].as_str(), t["InstanceId"].as_str());
         if eni_ip.is_some() == instance.is_some() {
-            return Err(err("InvalidParameter.FormatError", "exactly one of EniIp and InstanceId"));
+            return Err(err(
+                "InvalidParameter.FormatError",
+                "exactly one of EniIp and InstanceId",
+            ));
         }
-        if let Some(w) = t.get("Weight").filter(|w| !w.is_null()) {
-            if !w.as_i64().is_some_and(|w| (0..=100).contains(&w)) {
-                return Err(err("InvalidParameterValue.Range", "Weight must be 0 to 100"));
-            }
+        let weight = t.get("Weight").filter(|w| !w.is_null());
+        if weight.is_some_and(|w| !w.as_i64().is_some_and(|w| (0..=100).contains(&w))) {
+            return Err(err(
+                "InvalidParameterValue.Range",
+                "Weight must be 0 to 100",
+            ));
         }
         let l7 = matches!(l.protocol.as_str(), "HTTP" | "HTTPS");
         let location = t["LocationId"].as_str().unwrap_or("").to_string();
         if l7 && !l.rules.iter().any(|(loc, _, _)| *loc == location) {
-            return Err(err("InvalidParameter.LocationNotFound", format!("LocationId `{location}` not found on {listener}")));
+            return Err(err(
+                "InvalidParameter.LocationNotFound",
+                format!("LocationId `{location}` not found on {listener}"),
+            ));
         }
         if !l7 && !location.is_empty() {
-            return Err(err("InvalidParameter", "LocationId is only for HTTP/HTTPS listeners"));
+            return Err(err(
+                "InvalidParameter",
+                "LocationId is only for HTTP/HTTPS listeners",
+            ));
         }
-        let key = (listener.clone(), location.clone(), eni_ip.or(instance).unwrap_or("").to_string(), port);
+        let key = (
+            listener.clone(),
+            location.clone(),
+            eni_ip.or(instance).unwrap_or("").to_string(),
+            port,
+        );
         if !seen.insert(key) {
-            return Err(err("InvalidParameterValue.Duplicate", "duplicate targets in one request"));
+            return Err(err(
+                "InvalidParameterValue.Duplicate",
+                "duplicate targets in one request",
+            ));
         }
-        parsed.push((listener, location, eni_ip.map(str::to_string), instance.map(str::to_string), port, t["Weight"].as_i64().unwrap_or(10)));
+        parsed.push((
+            listener,
+            location,
+            eni_ip.map(str::to_string),
+            instance.map(str::to_string),
+            port,
+            t["Weight"].as_i64().unwrap_or(10),
+        ));
     }
     // Per listener, all or nothing.
     let mut by_listener: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -538,9 +751,16 @@ fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError
         let ok = !st.failing.contains(&listener)
             && idx.iter().all(|i| {
                 let (l, loc, ip, inst, port, _) = &parsed[*i];
-                let bound = st.targets.get(&(l.clone(), loc.clone())).into_iter().flatten().any(|t| {
-                    t.port == *port && (ip.as_ref() == Some(&t.ip) || (inst.is_some() && inst == &t.instance_id))
-                });
+                let bound = st
+                    .targets
+                    .get(&(l.clone(), loc.clone()))
+                    .into_iter()
+                    .flatten()
+                    .any(|t| {
+                        t.port == *port
+                            && (ip.as_ref() == Some(&t.ip)
+                                || (inst.is_some() && inst == &t.instance_id))
+                    });
                 bound != register
             });
         if !ok {
@@ -551,23 +771,49 @@ fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError
             let (l, loc, ip, inst, port, weight) = parsed[i].clone();
             let list = st.targets.entry((l, loc)).or_default();
             if register {
-                list.push(FakeTarget { ip: ip.unwrap_or_default(), port, weight, kind: "ENI".into(), instance_id: None });
+                list.push(FakeTarget {
+                    ip: ip.unwrap_or_default(),
+                    port,
+                    weight,
+                    kind: "ENI".into(),
+                    instance_id: None,
+                });
             } else {
-                list.retain(|t| !(t.port == port && (ip.as_ref() == Some(&t.ip) || (inst.is_some() && inst == t.instance_id))));
+                list.retain(|t| {
+                    !(t.port == port
+                        && (ip.as_ref() == Some(&t.ip)
+                            || (inst.is_some() && inst == t.instance_id)))
+                });
             }
         }
     }
-    let message = if failed.is_empty() { Value::Null } else { json!("some listeners failed") };
+    let message = if failed.is_empty() {
+        Value::Null
+    } else {
+        json!("some listeners failed")
+    };
     Ok(json!({"FailListenerIdSet": failed, "Message": message}))
 }
 
-async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+async fn handle(
+    state: Arc<Mutex<State>>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let mut st = state.lock().unwrap();
     st.next_id += 1;
     let request_id = format!("fake-{:08}", st.next_id);
-    let action_hint = parts.headers.get("x-tc-action").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let action_hint = parts
+        .headers
+        .get("x-tc-action")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let json_body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
 
     let result = (|| -> Result<Value, ApiError> {
@@ -575,20 +821,34 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
         // Frequency limit: 20 requests per second per action.
         let now = Instant::now();
         let q = st.window.entry(action.clone()).or_default();
-        while q.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
             q.pop_front();
         }
         if q.len() >= 20 {
             st.rate_violations += 1;
-            return Err(err("RequestLimitExceeded", "Your current request times equals to `21` in a second, which exceeds the frequency limit `20` for a second."));
+            return Err(err(
+                "RequestLimitExceeded",
+                "Your current request times equals to `21` in a second, which exceeds the frequency limit `20` for a second.",
+            ));
         }
         q.push_back(now);
-        if let Some(f) = st.faults.iter_mut().find(|f| (f.0 == action || f.0 == "*") && f.2 > 0) {
+        if let Some(f) = st
+            .faults
+            .iter_mut()
+            .find(|f| (f.0 == action || f.0 == "*") && f.2 > 0)
+        {
             f.2 -= 1;
             let code = f.1.clone();
             let message = match code.as_str() {
-                "RequestLimitExceeded" => "Your current request times exceeds the frequency limit.".to_string(),
-                "FailedOperation.ResourceInOperating" => "LoadBalancer is operating, please try again later.".to_string(),
+                "RequestLimitExceeded" => {
+                    "Your current request times exceeds the frequency limit.".to_string()
+                }
+                "FailedOperation.ResourceInOperating" => {
+                    "LoadBalancer is operating, please try again later.".to_string()
+                }
                 _ => "injected by the test".to_string(),
             };
             return Err(err(&code, message));
@@ -610,7 +870,12 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
             st.error_content_type.clone(),
         ),
     };
-    st.calls.push(Call { action: action_hint, body: json_body, error, at: Instant::now() });
+    st.calls.push(Call {
+        action: action_hint,
+        body: json_body,
+        error,
+        at: Instant::now(),
+    });
     drop(st);
     let resp = Response::builder()
         .status(200)
@@ -623,16 +888,27 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
 #[test]
 fn the_fakes_signature_check_agrees_with_the_published_vector() {
     // The official CVM example (domain notes §5.4), through the fake's own implementation.
-    let body = r#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
+    let body =
+        r#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
     let signed = vec![
-        ("content-type".to_string(), "application/json; charset=utf-8".to_string()),
+        (
+            "content-type".to_string(),
+            "application/json; charset=utf-8".to_string(),
+        ),
         ("host".to_string(), "cvm.tencentcloudapi.com".to_string()),
     ];
     assert_eq!(utc_date(1551113065), "2019-02-25");
     assert_eq!(utc_date(0), "1970-01-01");
     assert_eq!(utc_date(951782400), "2000-02-29");
     assert_eq!(
-        expected_signature("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", "cvm", 1551113065, "2019-02-25", &signed, body.as_bytes()),
+        expected_signature(
+            "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+            "cvm",
+            1551113065,
+            "2019-02-25",
+            &signed,
+            body.as_bytes()
+        ),
         "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
     );
 }
