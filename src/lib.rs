@@ -5,6 +5,7 @@
 //! do I/O. See docs/architecture.md.
 
 pub mod app;
+pub mod checks;
 pub mod cli;
 pub mod cloud;
 pub mod cluster;
@@ -12,6 +13,7 @@ pub mod exit;
 pub mod model;
 pub mod patch;
 pub mod render;
+pub mod report;
 pub mod source;
 pub mod sync;
 pub mod yaml;

@@ -1,6 +1,9 @@
 //! One module per subcommand: wire the adapters to the pure core, render, and return an exit code.
 
+mod check;
+mod doctor;
 mod edit;
+mod explain;
 pub mod output;
 mod sync;
 
@@ -51,6 +54,9 @@ pub fn run(cli: Cli, ui: &Ui) -> anyhow::Result<Exit> {
         Command::Enable(args) => edit::run_edit(edit::Mode::Enable, args, ui),
         Command::Disable(args) => edit::run_edit(edit::Mode::Disable, args, ui),
         Command::Diff(args) => edit::run_diff(args, ui),
+        Command::Check(args) => check::run(args, ui),
+        Command::Doctor(args) => doctor::run(args, ui),
+        Command::Explain(args) => explain::run(args),
         Command::Sync(args) => sync::run(args, ui),
     }
 }

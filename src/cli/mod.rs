@@ -1,12 +1,14 @@
 //! The command line, declared once with clap. `--help`, the man page, docs/cli.md and the completions all
 //! come from these definitions.
 
+pub mod doctor;
 pub mod kube;
 pub mod manifest;
 pub mod sync;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub use doctor::{CheckArgs, DoctorArgs, ExplainArgs};
 pub use kube::KubeArgs;
 pub use manifest::{DiffArgs, EditArgs, InputArgs, PatchArgs};
 
@@ -73,6 +75,19 @@ pub enum Command {
     ///
     /// Exit status follows `kubectl diff`: 0 no changes, 1 changes, 2 or more an error.
     Diff(DiffArgs),
+    /// Check the cluster's prerequisites for CLB direct pod access.
+    ///
+    /// Kubernetes version, network mode (with the evidence that decided it), the GlobalRouter switch,
+    /// controller versions, region and VPC, ENI-IP capacity. Live by default; offline with
+    /// --kube-version and --network-mode.
+    Check(CheckArgs),
+    /// Audit every LoadBalancer Service and CLB Ingress in scope, and their pods.
+    ///
+    /// Runs `check`, then reads Services, Ingresses, EndpointSlices, workloads and pods once and explains
+    /// every problem with the fix. Exit 1 when a finding at or above --fail-on remains.
+    Doctor(DoctorArgs),
+    /// Print the documentation of a check (what, why, example, fix), or list the checks.
+    Explain(ExplainArgs),
     /// Make a CLB's backends equal the ready pods of a Service or Ingress, once (plan; --apply to change).
     ///
     /// Reads the Service's endpoints and pods and the CLB's listeners and targets, and prints the plan:

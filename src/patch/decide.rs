@@ -323,12 +323,17 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
             if current_net.is_some_and(|v| v.string() == Some(net)) {
                 edits.push(Edit::Remove {
                     path: at(&["metadata", "annotations", POD_NETWORKS]),
-                    prune: 1,
+                    prune: 2, // a template without metadata got it from enable
                 });
             }
+            // tkedirect writes "1" into both requests and limits; a resource only in limits (as TKE's
+            // webhook writes it) or with another value was not ours and stays.
             for (i, c) in containers.iter().enumerate() {
-                for part in ["requests", "limits"] {
-                    if c.path(&["resources", part, res]).is_some_and(is_one) {
+                let ours = ["requests", "limits"]
+                    .iter()
+                    .all(|part| c.path(&["resources", part, res]).is_some_and(is_one));
+                if ours {
+                    for part in ["requests", "limits"] {
                         edits.push(Edit::Remove {
                             path: container_path(i, &["resources", part, res]),
                             prune: 2,

@@ -2,7 +2,10 @@
 
 mod support;
 
+mod bad_input;
 mod cli;
+mod doctor;
+mod edit;
 mod fake_kube;
 mod properties;
 mod sync;

@@ -335,25 +335,33 @@ fn run(text: &str, intent: Intent, mixed: bool, targets: &[Target]) -> String {
 
 /// Deserialize every object of a handled kind into its k8s-openapi type.
 pub fn assert_typed(text: &str) {
-    use k8s_openapi::api::apps::v1::Deployment;
+    use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+    use k8s_openapi::api::batch::v1::{CronJob, Job};
     use k8s_openapi::api::core::v1::Service;
     use k8s_openapi::api::networking::v1::Ingress;
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(body)
         .unwrap_or_else(|e| panic!("output does not parse: {e}\n{text}"));
     for doc in docs {
-        let kind = doc
-            .get("kind")
-            .and_then(|k| k.as_str())
-            .unwrap_or_default()
-            .to_string();
-        let r = match kind.as_str() {
-            "Service" => serde_json::from_value::<Service>(doc).map(drop),
-            "Ingress" => serde_json::from_value::<Ingress>(doc).map(drop),
-            "Deployment" => serde_json::from_value::<Deployment>(doc).map(drop),
+        let field = |k: &str| {
+            doc.get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (api, kind) = (field("apiVersion"), field("kind"));
+        // k8s-openapi has types for the current API versions only (no v1beta1 Ingress).
+        let r = match (api.as_str(), kind.as_str()) {
+            ("v1", "Service") => serde_json::from_value::<Service>(doc).map(drop),
+            ("networking.k8s.io/v1", "Ingress") => serde_json::from_value::<Ingress>(doc).map(drop),
+            ("apps/v1", "Deployment") => serde_json::from_value::<Deployment>(doc).map(drop),
+            ("apps/v1", "StatefulSet") => serde_json::from_value::<StatefulSet>(doc).map(drop),
+            ("apps/v1", "DaemonSet") => serde_json::from_value::<DaemonSet>(doc).map(drop),
+            ("batch/v1", "Job") => serde_json::from_value::<Job>(doc).map(drop),
+            ("batch/v1", "CronJob") => serde_json::from_value::<CronJob>(doc).map(drop),
             _ => Ok(()),
         };
-        r.unwrap_or_else(|e| panic!("{kind} does not deserialize: {e}\n{text}"));
+        r.unwrap_or_else(|e| panic!("{api} {kind} does not deserialize: {e}\n{text}"));
     }
 }
 
