@@ -9,3 +9,4 @@ mod edit;
 mod fake_kube;
 mod properties;
 mod sync;
+mod yaml_fast;
