@@ -921,3 +921,76 @@ fn fake_clb_rejects_requests_like_the_service() {
     assert_eq!(clb.calls().len(), 5);
     assert!(clb.calls().iter().all(|c| c.error.is_some()));
 }
+
+/// On a terminal, --apply asks first; "n" changes nothing. Uses util-linux `script` for a pseudo-terminal
+/// and skips where it is not installed.
+#[test]
+fn apply_asks_on_a_terminal() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("`script` not found: skipping the terminal test");
+        return;
+    }
+    let w = world(ready_web(2));
+    w.clb.bind("lbl-http", "", "10.0.0.1", 8080, 10);
+    let bin = assert_cmd::cargo::cargo_bin("tkedirect");
+    let command = format!(
+        "'{}' sync svc/web --apply --kubeconfig '{}'",
+        bin.display(),
+        w.kube.kubeconfig().display()
+    );
+    let answer = |text: &str| {
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", w.home.path())
+            .env("TERM", "dumb")
+            .env("TENCENTCLOUD_SECRET_ID", fake_clb::SECRET_ID)
+            .env("TENCENTCLOUD_SECRET_KEY", fake_clb::SECRET_KEY)
+            .env("TKEDIRECT_CLB_ENDPOINT", w.clb.url())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Answer only once the question is on the terminal.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&seen).contains("[y/N]") {
+            let n = stdout.read(&mut buf).unwrap();
+            assert!(
+                n > 0,
+                "no question asked:\n{}",
+                String::from_utf8_lossy(&seen)
+            );
+            seen.extend_from_slice(&buf[..n]);
+        }
+        child
+            .stdin
+            .as_mut()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        stdout.read_to_end(&mut seen).unwrap();
+        let status = child.wait().unwrap();
+        (status.code(), String::from_utf8_lossy(&seen).to_string())
+    };
+    let (code, out) = answer("n\n");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("Apply to CLB lb-web00001: register 1 and deregister 0 target(s)?"),
+        "{out}"
+    );
+    assert!(out.contains("Not applied."), "{out}");
+    assert_eq!(w.clb.writes(), 0);
+    let (code, out) = answer("y\n");
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]
+    );
+}
