@@ -7,6 +7,7 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
+pub mod cloud;
 pub mod cluster;
 pub mod exit;
 pub mod model;
@@ -14,6 +15,7 @@ pub mod patch;
 pub mod render;
 pub mod report;
 pub mod source;
+pub mod sync;
 pub mod yaml;
 
 pub use exit::Exit;

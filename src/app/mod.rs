@@ -5,6 +5,7 @@ mod doctor;
 mod edit;
 mod explain;
 pub mod output;
+mod sync;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -56,5 +57,6 @@ pub fn run(cli: Cli, ui: &Ui) -> anyhow::Result<Exit> {
         Command::Check(args) => check::run(args, ui),
         Command::Doctor(args) => doctor::run(args, ui),
         Command::Explain(args) => explain::run(args),
+        Command::Sync(args) => sync::run(args, ui),
     }
 }

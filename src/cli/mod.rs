@@ -4,6 +4,7 @@
 pub mod doctor;
 pub mod kube;
 pub mod manifest;
+pub mod sync;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -87,4 +88,12 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Print the documentation of a check (what, why, example, fix), or list the checks.
     Explain(ExplainArgs),
+    /// Make a CLB's backends equal the ready pods of a Service or Ingress, once (plan; --apply to change).
+    ///
+    /// Reads the Service's endpoints and pods and the CLB's listeners and targets, and prints the plan:
+    /// targets to register, deregister, keep and leave alone per listener. With --apply it registers, then
+    /// deregisters (at most 500 targets a call), re-reads the CLB and shows the verified result. Safety
+    /// guards refuse to empty a listener or remove more than half of its targets without --force.
+    /// Exit status: 0 in sync (or applied and verified), 1 changes pending, 2 error, 3 partially applied.
+    Sync(sync::SyncArgs),
 }

@@ -9,4 +9,5 @@ mod doctor;
 mod edit;
 mod fake_kube;
 mod properties;
+mod sync;
 mod yaml_fast;
