@@ -9,6 +9,7 @@ pub mod checks;
 pub mod cli;
 pub mod cluster;
 pub mod exit;
+pub mod live;
 pub mod model;
 pub mod patch;
 pub mod render;
