@@ -4,6 +4,7 @@ mod check;
 mod doctor;
 mod edit;
 mod explain;
+mod live;
 pub mod output;
 
 use std::ffi::OsString;
@@ -50,6 +51,12 @@ pub fn main_entry(args: Vec<OsString>) -> std::process::ExitCode {
 /// Run a parsed command line.
 pub fn run(cli: Cli, ui: &Ui) -> anyhow::Result<Exit> {
     match cli.command {
+        Command::Enable(args) if args.input.files.is_empty() => {
+            live::run(crate::patch::Intent::Enable, args, ui)
+        }
+        Command::Disable(args) if args.input.files.is_empty() => {
+            live::run(crate::patch::Intent::Disable, args, ui)
+        }
         Command::Enable(args) => edit::run_edit(edit::Mode::Enable, args, ui),
         Command::Disable(args) => edit::run_edit(edit::Mode::Disable, args, ui),
         Command::Diff(args) => edit::run_diff(args, ui),
