@@ -65,8 +65,19 @@ fn validate(intent: Intent, args: &EditArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// With -f, the cluster flags mean nothing (clap already refuses the other live flags).
+pub fn reject_with_files(args: &EditArgs) -> anyhow::Result<()> {
+    let kube = &args.live.kube;
+    if kube.kubeconfig.is_some() || kube.context.is_some() {
+        anyhow::bail!(
+            "--kubeconfig and --context select the cluster for live objects; with -f, tkedirect edits manifests and reads no cluster"
+        );
+    }
+    Ok(())
+}
+
 /// The patch network mode: the flag, else what the checks detected.
-fn network_mode(flag: Option<NetworkMode>, detected: Detected, ui: &Ui, json: bool) -> NetworkMode {
+fn network_mode(flag: Option<NetworkMode>, detected: Detected, ui: &Ui) -> NetworkMode {
     let from_detection = match detected {
         Detected::Mixed => NetworkMode::Mixed,
         Detected::GlobalRouter => NetworkMode::GlobalRouter,
@@ -76,7 +87,7 @@ fn network_mode(flag: Option<NetworkMode>, detected: Detected, ui: &Ui, json: bo
     };
     match flag {
         Some(m) => {
-            if m != from_detection && detected != Detected::Unknown && !json {
+            if m != from_detection && detected != Detected::Unknown {
                 ui.warn(format!(
                     "--network-mode {m} given, but the cluster looks like {} (detected)",
                     detected.title()
@@ -133,12 +144,7 @@ async fn run_async(intent: Intent, args: EditArgs, ui: &Ui) -> anyhow::Result<Ex
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .collect();
-    let mode = network_mode(
-        args.patch.network_mode.map(Into::into),
-        detection.mode,
-        ui,
-        json,
-    );
+    let mode = network_mode(args.patch.network_mode.map(Into::into), detection.mode, ui);
     let version = facts.version.as_ref().map(|v| v.git_version.clone());
     ui.note(format!(
         "cluster {server}{}: network mode {mode} ({}), namespace {namespace}",
@@ -198,7 +204,6 @@ async fn run_async(intent: Intent, args: EditArgs, ui: &Ui) -> anyhow::Result<Ex
                 &Applied::default(),
                 "refused",
                 Exit::Error,
-                ui,
             )?;
         }
         return Ok(Exit::Error);
@@ -263,7 +268,7 @@ async fn run_async(intent: Intent, args: EditArgs, ui: &Ui) -> anyhow::Result<Ex
             apply::apply(&cluster, &plan, &opts, &now, send == Send::DryRun).await
         }
     };
-    out.tell_results(&plan, &applied, send, ui, json);
+    out.tell_results(&plan, &applied, send, ui);
     let exit = if applied.failed() {
         if applied.wrote() {
             Exit::Partial
@@ -284,7 +289,7 @@ async fn run_async(intent: Intent, args: EditArgs, ui: &Ui) -> anyhow::Result<Ex
             Send::DryRun => "dry-run",
             Send::Apply => "applied",
         };
-        out.print_json(&plan, &applied, mode, exit, ui)?;
+        out.print_json(&plan, &applied, mode, exit)?;
     }
     Ok(exit)
 }
@@ -425,7 +430,7 @@ impl Report {
         Ok(())
     }
 
-    fn tell_results(&self, plan: &Plan, applied: &Applied, send: Send, ui: &Ui, _json: bool) {
+    fn tell_results(&self, plan: &Plan, applied: &Applied, send: Send, ui: &Ui) {
         if send == Send::Plan {
             return;
         }
@@ -493,43 +498,48 @@ impl Report {
         let named = plan
             .items
             .iter()
-            .filter(|i| i.selected == plan::Selected::Named)
+            .filter(|i| {
+                i.selected == plan::Selected::Named && !matches!(i.verdict, Verdict::Skip(_))
+            })
             .map(|i| short(&i.oref))
             .collect::<Vec<_>>()
             .join(" ");
         let ns = &self.namespace;
         let mut seen: Vec<&crate::model::ObjectRef> = Vec::new();
+        let mut rolled_before_switch = false;
         for b in &plan.behind {
             if seen.contains(&&b.workload) {
                 continue;
             }
             seen.push(&b.workload);
             let w = short(&b.workload);
-            let rolled = wrote && (b.rolls || b.restart);
-            if rolled && b.rolls {
-                let mut line = format!(
+            if wrote && b.rolls {
+                ui.note(format!(
                     "{w} will roll: its pod template changed, and its new pods get an ENI IP"
-                );
-                if switched {
-                    line.push_str(&format!(
-                        "; pods it creates before the switch above took effect may lack the readiness gate: if `tkedirect doctor` reports pod-readiness-gate-missing once the rollout is done, run `tkedirect enable {named} -n {ns} --restart`"
-                    ));
-                } else {
-                    line.push_str(" and the readiness gate");
-                }
-                ui.note(line);
-            } else if rolled {
+                ));
+                rolled_before_switch |= switched;
+            } else if wrote && b.restart {
                 ui.note(format!(
                     "{w} will roll: restarted so that its new pods get the readiness gate"
                 ));
+            } else if let (Some(why), false) = (&b.rolling_out, b.without_gate.is_empty()) {
+                ui.note(format!(
+                    "{w} is rolling out ({why}): the pods it creates now get the readiness gate; no restart needed"
+                ));
             } else if !b.without_gate.is_empty() && !b.restart {
                 ui.note(format!(
-                    "{} pod{} of {w} ({}) lack the readiness gate {READINESS_GATE}: created before direct access, they are marked Ready before the CLB has bound and health-checked them; re-create them with `tkedirect enable {named} -n {ns} --restart` or `kubectl rollout restart {w} -n {ns}`",
+                    "{} pod{} of {w} lack{} the readiness gate {READINESS_GATE} (created before direct access, they turn Ready before the CLB has health-checked them): {}\n  re-create them: tkedirect enable {named} -n {ns} --restart   (or: kubectl rollout restart {w} -n {ns})",
                     b.without_gate.len(),
                     plural(b.without_gate.len()),
+                    if b.without_gate.len() == 1 { "s" } else { "" },
                     b.without_gate.join(", "),
                 ));
             }
+        }
+        if rolled_before_switch {
+            ui.note(format!(
+                "pods created by these rollouts before the switch above took effect may lack the readiness gate: if `tkedirect doctor` reports pod-readiness-gate-missing once they are done, run tkedirect enable {named} -n {ns} --restart"
+            ));
         }
         if wrote {
             let mut cmd = format!("tkedirect doctor -n {ns}");
@@ -549,7 +559,6 @@ impl Report {
         applied: &Applied,
         mode: &'static str,
         exit: Exit,
-        _ui: &Ui,
     ) -> anyhow::Result<()> {
         let objects: Vec<json_v1::Object> = plan
             .items

@@ -57,8 +57,14 @@ pub fn run(cli: Cli, ui: &Ui) -> anyhow::Result<Exit> {
         Command::Disable(args) if args.input.files.is_empty() => {
             live::run(crate::patch::Intent::Disable, args, ui)
         }
-        Command::Enable(args) => edit::run_edit(edit::Mode::Enable, args, ui),
-        Command::Disable(args) => edit::run_edit(edit::Mode::Disable, args, ui),
+        Command::Enable(args) => {
+            live::reject_with_files(&args)?;
+            edit::run_edit(edit::Mode::Enable, args, ui)
+        }
+        Command::Disable(args) => {
+            live::reject_with_files(&args)?;
+            edit::run_edit(edit::Mode::Disable, args, ui)
+        }
         Command::Diff(args) => edit::run_diff(args, ui),
         Command::Check(args) => check::run(args, ui),
         Command::Doctor(args) => doctor::run(args, ui),

@@ -138,6 +138,8 @@ pub struct Workload {
     /// The plan changes its pod template, so it rolls.
     pub rolls: bool,
     pub restart: bool,
+    /// Its pods are being replaced already, and why (from its status); null otherwise.
+    pub rolling_out: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -242,6 +244,7 @@ impl From<&Behind> for Workload {
             pods_without_gate: b.without_gate.clone(),
             rolls: b.rolls,
             restart: b.restart,
+            rolling_out: b.rolling_out.clone(),
         }
     }
 }

@@ -78,6 +78,34 @@ pub fn has_gate(pod: &Value) -> bool {
         .any(|g| g.get_string("conditionType") == Some(READINESS_GATE))
 }
 
+/// Why a workload's pods are being replaced right now (so a restart would only start another rollout),
+/// from its status: a generation the controller has not observed yet, or fewer updated pods than wanted.
+/// None when the status says the rollout is done, or does not say.
+pub fn rolling_out(kind: Kind, obj: &Value) -> Option<String> {
+    let int =
+        |path: &[&str]| -> Option<i64> { obj.path(path).and_then(View::scalar_text)?.parse().ok() };
+    let generation = int(&["metadata", "generation"]);
+    let observed = int(&["status", "observedGeneration"])?;
+    if generation.is_some_and(|g| g > observed) {
+        return Some(format!(
+            "its controller has not yet acted on generation {}",
+            generation.unwrap_or_default()
+        ));
+    }
+    let (wanted, updated) = match kind {
+        Kind::Deployment | Kind::StatefulSet => (
+            int(&["spec", "replicas"]).unwrap_or(1),
+            int(&["status", "updatedReplicas"])?,
+        ),
+        Kind::DaemonSet => (
+            int(&["status", "desiredNumberScheduled"])?,
+            int(&["status", "updatedNumberScheduled"])?,
+        ),
+        _ => return None,
+    };
+    (updated < wanted).then(|| format!("{updated} of {wanted} pods updated"))
+}
+
 /// Where an owner chain ends: the top workload, or why it cannot be followed.
 enum Top {
     Workload(usize),
@@ -284,6 +312,35 @@ mod tests {
         assert_eq!(
             l.backing.iter().map(|b| b.workload).collect::<Vec<_>>(),
             [0]
+        );
+    }
+
+    #[test]
+    fn rollouts_in_progress_are_read_from_the_status() {
+        let mut d = deploy("web", "web");
+        assert_eq!(
+            rolling_out(Kind::Deployment, &d),
+            None,
+            "no status: unknown, not rolling"
+        );
+        d["metadata"]["generation"] = json!(2);
+        d["spec"]["replicas"] = json!(3);
+        d["status"] = json!({"observedGeneration": 1, "updatedReplicas": 3});
+        assert_eq!(
+            rolling_out(Kind::Deployment, &d).as_deref(),
+            Some("its controller has not yet acted on generation 2")
+        );
+        d["status"] = json!({"observedGeneration": 2, "updatedReplicas": 1});
+        assert_eq!(
+            rolling_out(Kind::Deployment, &d).as_deref(),
+            Some("1 of 3 pods updated")
+        );
+        d["status"] = json!({"observedGeneration": 2, "updatedReplicas": 3});
+        assert_eq!(rolling_out(Kind::Deployment, &d), None);
+        let ds = json!({"metadata": {"generation": 4}, "status": {"observedGeneration": 4, "desiredNumberScheduled": 5, "updatedNumberScheduled": 2}});
+        assert_eq!(
+            rolling_out(Kind::DaemonSet, &ds).as_deref(),
+            Some("2 of 5 pods updated")
         );
     }
 

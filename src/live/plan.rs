@@ -105,6 +105,8 @@ pub struct Behind {
     pub rolls: bool,
     /// The plan restarts it.
     pub restart: bool,
+    /// Its pods are being replaced already (why, from its status): no restart, no advice to restart.
+    pub rolling_out: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -348,10 +350,12 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
             let Some(wref) = oref_of(w, ns) else { continue };
             let rolls = items.iter().any(|i| i.oref == wref && i.change.is_some());
             let without: Vec<String> = b.without_gate().iter().map(|s| s.to_string()).collect();
+            let rolling_out = link::rolling_out(wref.kind, w);
             let mut restart = false;
             if opts.restart
                 && opts.patch.intent == Intent::Enable
                 && !rolls
+                && rolling_out.is_none()
                 && !without.is_empty()
                 && !out.restarts.iter().any(|r| r.oref == wref)
             {
@@ -377,6 +381,7 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
                 without_gate: without,
                 rolls,
                 restart,
+                rolling_out,
             });
         }
     }
@@ -600,6 +605,21 @@ mod tests {
             r.notes
         );
         assert!(r.pending());
+        // A rollout under way replaces the pods already: no restart on top.
+        let mut rolling = s.clone();
+        rolling.workloads[0]["metadata"]["generation"] = json!(3);
+        rolling.workloads[0]["status"] = json!({"observedGeneration": 2});
+        let p = plan(
+            &rolling,
+            &[t("svc/web")],
+            &opts(Intent::Enable, NetworkMode::VpcCni, true),
+        )
+        .unwrap();
+        assert!(p.restarts.is_empty());
+        assert_eq!(
+            p.behind[0].rolling_out.as_deref(),
+            Some("its controller has not yet acted on generation 3")
+        );
         // A template that changes rolls anyway: no restart on top.
         let m = plan(
             &s,

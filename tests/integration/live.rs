@@ -641,6 +641,19 @@ fn restart_sets_restarted_at_on_workloads_whose_pods_lack_the_gate() {
         "{}",
         stderr(&out)
     );
+    // Run again while that rollout is under way (the fake never rolls): nothing more is sent.
+    fake.clear_requests();
+    let again = run(
+        &fake,
+        &["enable", "svc/web", "-n", "shop", "--yes", "--restart"],
+    );
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(writes(&fake).is_empty(), "{:?}", writes(&fake));
+    assert!(
+        stderr(&again).contains("deploy/web is rolling out"),
+        "{}",
+        stderr(&again)
+    );
 
     // Already enabled, pods without the gate: --restart restarts and nothing else.
     let fake = FakeKube::from_fixture("gate-missing");
@@ -805,11 +818,31 @@ fn usage_errors_write_nothing() {
     assert_eq!(code(&restart), 2);
     assert!(writes(&fake).is_empty());
     // Live flags make no sense with -f.
+    fake.clear_requests();
+    for flag in [
+        "--yes",
+        "--restart",
+        "--force",
+        "--dry-run",
+        "-ojson",
+        "--context=x",
+    ] {
+        tkedirect()
+            .args(["enable", "-f", "-", flag])
+            .write_stdin("")
+            .assert()
+            .code(2);
+    }
     tkedirect()
-        .args(["enable", "-f", "-", "--yes"])
+        .args(["enable", "-f", "-", "--kubeconfig"])
+        .arg(fake.kubeconfig())
         .write_stdin("")
         .assert()
-        .code(2);
+        .code(2)
+        .stderr(predicates::str::contains(
+            "with -f, tkedirect edits manifests",
+        ));
+    assert!(fake.requests().is_empty(), "file mode reads no cluster");
 }
 
 #[test]
