@@ -8,8 +8,6 @@ use super::KubeArgs;
 #[derive(Debug, Clone, Default, clap::Args)]
 #[command(next_help_heading = "Live objects (without -f)")]
 pub struct LiveArgs {
-    #[command(flatten)]
-    pub kube: KubeArgs,
     /// Only show what would change (`client`, the default of a bare --dry-run), or also have the API
     /// server validate the patches without storing them (`server`, sent as dryRun=All).
     #[arg(
@@ -36,6 +34,9 @@ pub struct LiveArgs {
     /// Output format: the diff and a conversation (text), or the versioned plan and results (json).
     #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT", default_value_t = LiveOutput::Text, conflicts_with = "files")]
     pub output: LiveOutput,
+    // Last, so that its own help heading does not swallow the flags above.
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -25,7 +25,8 @@ pub struct InputArgs {
 #[command(next_help_heading = "What to change")]
 pub struct PatchArgs {
     /// Objects to change, kubectl style: svc/nginx, ing/web, deploy/api, sts/db, ds/agent, cj/backup…
-    /// Without TARGET every eligible object is changed.
+    /// With -f and no TARGET every eligible object in the manifests is changed; live objects must be
+    /// named.
     #[arg(value_name = "TARGET")]
     pub targets: Vec<Target>,
     /// Only objects in this namespace (objects without metadata.namespace count as in it). Live: the
