@@ -860,3 +860,63 @@ fn named_workloads_owned_by_a_controller_are_skipped_with_the_reason() {
     );
     assert!(writes(&fake).is_empty());
 }
+
+/// Run tkedirect on a pseudo-terminal (util-linux `script`), typing `answer`. None when `script` is missing.
+fn on_terminal(fake: &FakeKube, args: &str, answer: &str) -> Option<Output> {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: util-linux `script` is not installed, so no pseudo-terminal test");
+        return None;
+    }
+    let cmd = format!(
+        "{} {args} --kubeconfig {}",
+        env!("CARGO_BIN_EXE_tkedirect"),
+        fake.kubeconfig().display()
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .env_remove("KUBECONFIG")
+        .env_remove("TKEDIRECT_NETWORK_MODE")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn script");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answer.as_bytes())
+        .unwrap();
+    Some(child.wait_with_output().expect("script finished"))
+}
+
+#[test]
+fn on_a_terminal_it_asks_and_only_yes_applies() {
+    let fake = FakeKube::from_fixture("live-vpc-cni");
+    let Some(no) = on_terminal(&fake, "enable svc/web -n shop", "n\n") else {
+        return;
+    };
+    let text = stdout(&no);
+    assert!(
+        text.contains("Enable direct access on 1 object in namespace shop on http://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(text.contains("nothing was changed"), "{text}");
+    assert_eq!(code(&no), 1, "{text}");
+    assert!(writes(&fake).is_empty());
+
+    let yes = on_terminal(&fake, "enable svc/web -n shop", "y\n").unwrap();
+    assert_eq!(code(&yes), 0, "{}", stdout(&yes));
+    assert!(
+        stdout(&yes).contains("svc/web: patched"),
+        "{}",
+        stdout(&yes)
+    );
+    assert_eq!(svc(&fake, "web").pointer(SVC_DIRECT), Some(&json!("true")));
+}
