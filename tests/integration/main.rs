@@ -9,3 +9,4 @@ mod edit;
 mod fake_kube;
 mod live;
 mod properties;
+mod yaml_fast;
