@@ -182,6 +182,27 @@ fn the_namespace_defaults_to_the_kubeconfig_context() {
         stderr(&out)
     );
     assert!(writes(&fake).is_empty());
+    // A context whose namespace is shop: no -n needed.
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("config");
+    let text = std::fs::read_to_string(fake.kubeconfig()).unwrap();
+    assert!(text.contains("namespace: default"));
+    std::fs::write(
+        &kubeconfig,
+        text.replace("namespace: default", "namespace: shop"),
+    )
+    .unwrap();
+    let out = tkedirect()
+        .args(["enable", "svc/web", "--yes"])
+        .env("KUBECONFIG", &kubeconfig)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("namespace shop"), "{}", stderr(&out));
+    assert_eq!(
+        patched_paths(&fake),
+        ["/api/v1/namespaces/shop/services/web"]
+    );
 }
 
 #[test]
@@ -699,6 +720,17 @@ fn a_failing_prerequisite_refuses_unless_forced() {
         "{err}"
     );
     assert!(err.contains("--force"), "{err}");
+    assert!(writes(&fake).is_empty());
+    let json = run(&fake, &["enable", "svc/web", "-n", "shop", "-o", "json"]);
+    assert_eq!(code(&json), 2);
+    let v: Value = serde_json::from_slice(&json.stdout).expect("JSON even when refused");
+    assert_eq!(v["mode"], "refused");
+    assert_eq!(v["prerequisites"]["passed"], false);
+    assert_eq!(
+        v["prerequisites"]["findings"][0]["check"],
+        "global-router-direct-access-off"
+    );
+    assert_eq!(v["summary"]["exitCode"], 2);
     assert!(writes(&fake).is_empty());
 
     let forced = run(
