@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cloud;
 pub mod cluster;
 pub mod exit;
+pub mod live;
 pub mod model;
 pub mod patch;
 pub mod render;

@@ -4,6 +4,7 @@ mod check;
 mod doctor;
 mod edit;
 mod explain;
+mod live;
 pub mod output;
 mod sync;
 
@@ -51,8 +52,20 @@ pub fn main_entry(args: Vec<OsString>) -> std::process::ExitCode {
 /// Run a parsed command line.
 pub fn run(cli: Cli, ui: &Ui) -> anyhow::Result<Exit> {
     match cli.command {
-        Command::Enable(args) => edit::run_edit(edit::Mode::Enable, args, ui),
-        Command::Disable(args) => edit::run_edit(edit::Mode::Disable, args, ui),
+        Command::Enable(args) if args.input.files.is_empty() => {
+            live::run(crate::patch::Intent::Enable, args, ui)
+        }
+        Command::Disable(args) if args.input.files.is_empty() => {
+            live::run(crate::patch::Intent::Disable, args, ui)
+        }
+        Command::Enable(args) => {
+            live::reject_with_files(&args)?;
+            edit::run_edit(edit::Mode::Enable, args, ui)
+        }
+        Command::Disable(args) => {
+            live::reject_with_files(&args)?;
+            edit::run_edit(edit::Mode::Disable, args, ui)
+        }
         Command::Diff(args) => edit::run_diff(args, ui),
         Command::Check(args) => check::run(args, ui),
         Command::Doctor(args) => doctor::run(args, ui),

@@ -3,6 +3,7 @@
 
 pub mod doctor;
 pub mod kube;
+pub mod live;
 pub mod manifest;
 pub mod sync;
 
@@ -64,12 +65,16 @@ pub enum Command {
     /// Reads manifests with -f (files, directories, or - for stdin) and prints the patched manifests, or
     /// rewrites them in place with --write. Only the lines that carry the change differ from the input:
     /// comments, key order, quoting, indentation and line endings are kept.
+    ///
+    /// Without -f, changes the live objects named by TARGET (`tkedirect enable svc/nginx`): runs the
+    /// prerequisite checks, shows the diff, asks, then patches only the managed fields with a
+    /// resourceVersion precondition.
     #[command(visible_alias = "en")]
     Enable(EditArgs),
     /// Remove what `enable` adds: the exact inverse.
     ///
     /// Direct-access annotations set to "true" are removed; the pod-template network annotation and the ENI
-    /// resource are removed only where they carry tkedirect's values.
+    /// resource are removed only where they carry tkedirect's values. Without -f, on live objects.
     Disable(EditArgs),
     /// Show, as a unified diff, what `enable` (or `disable` with --disable) would change.
     ///

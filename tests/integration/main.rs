@@ -8,6 +8,7 @@ mod cli;
 mod doctor;
 mod edit;
 mod fake_kube;
+mod live;
 mod properties;
 mod sync;
 mod yaml_fast;
