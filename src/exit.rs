@@ -9,7 +9,8 @@ pub enum Exit {
     Changes,
     /// The tool could not do its job: bad input, bad flags, unreachable cluster or cloud API, refused write.
     Error,
-    /// `sync --apply` applied part of its plan and then failed; what did and did not happen is printed.
+    /// `sync --apply` or live `enable`/`disable` applied part of its plan and then failed; what did and
+    /// did not happen is printed.
     Partial,
 }
 
@@ -25,12 +26,18 @@ impl Exit {
 
     pub const fn describe(self) -> &'static str {
         match self {
-            Exit::Ok => "success: no changes pending, no findings at or above --fail-on, CLB in sync",
+            Exit::Ok => {
+                "success: no changes pending, no findings at or above --fail-on, CLB in sync"
+            }
             Exit::Changes => {
                 "changes pending (diff, plan-only enable/disable/sync) or findings at or above --fail-on (check, doctor)"
             }
-            Exit::Error => "error: bad input or flags, unreachable cluster or API, nothing was written",
-            Exit::Partial => "sync --apply changed part of the plan and then failed (details on stderr)",
+            Exit::Error => {
+                "error: bad input or flags, unreachable cluster or API, nothing was written"
+            }
+            Exit::Partial => {
+                "sync --apply or live enable/disable changed part of the plan and then failed (details on stderr)"
+            }
         }
     }
 }

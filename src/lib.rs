@@ -5,13 +5,18 @@
 //! do I/O. See docs/architecture.md.
 
 pub mod app;
+pub mod checks;
 pub mod cli;
+pub mod cloud;
 pub mod cluster;
 pub mod exit;
+pub mod live;
 pub mod model;
 pub mod patch;
 pub mod render;
+pub mod report;
 pub mod source;
+pub mod sync;
 pub mod yaml;
 
 pub use exit::Exit;

@@ -1,7 +1,18 @@
-//! enable / disable / diff on manifest files.
+//! `enable`, `disable` and `diff` on manifest files and standard input.
+
+use std::io::Write;
+
+use anyhow::Context;
+
 use crate::app::output::Ui;
-use crate::cli::{DiffArgs, EditArgs};
+use crate::cli::{DiffArgs, EditArgs, InputArgs, PatchArgs};
 use crate::exit::Exit;
+use crate::patch::engine::{self, Outcome, Source};
+use crate::patch::select::Reason;
+use crate::patch::{Intent, NetworkMode, Options, Verdict};
+use crate::render;
+use crate::source::files::{self, Origin};
+use crate::source::write::atomic_write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -9,10 +20,293 @@ pub enum Mode {
     Disable,
 }
 
-pub fn run_edit(_mode: Mode, _args: EditArgs, _ui: &Ui) -> anyhow::Result<Exit> {
-    anyhow::bail!("not implemented yet")
+/// How the result is delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Deliver {
+    Print,
+    Write,
+    Diff,
 }
 
-pub fn run_diff(_args: DiffArgs, _ui: &Ui) -> anyhow::Result<Exit> {
-    anyhow::bail!("not implemented yet")
+pub fn run_edit(mode: Mode, args: EditArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    let intent = match mode {
+        Mode::Enable => Intent::Enable,
+        Mode::Disable => Intent::Disable,
+    };
+    let deliver = if args.write {
+        Deliver::Write
+    } else if args.diff {
+        Deliver::Diff
+    } else {
+        Deliver::Print
+    };
+    run(intent, &args.input, &args.patch, deliver, ui)
+}
+
+pub fn run_diff(args: DiffArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    let intent = if args.disable {
+        Intent::Disable
+    } else {
+        Intent::Enable
+    };
+    run(intent, &args.input, &args.patch, Deliver::Diff, ui)
+}
+
+pub fn options(intent: Intent, patch: &PatchArgs) -> Options {
+    Options {
+        intent,
+        mode: patch
+            .network_mode
+            .map_or(NetworkMode::VpcCni, NetworkMode::from),
+        eni: patch.eni.into(),
+        container: patch.container.clone(),
+    }
+}
+
+fn report_errors(ui: &Ui, errors: impl IntoIterator<Item = String>) {
+    let mut stderr = std::io::stderr().lock();
+    for e in errors {
+        let _ = writeln!(stderr, "{}: {e}", ui.paint_error("error"));
+    }
+}
+
+fn run(
+    intent: Intent,
+    input: &InputArgs,
+    patch: &PatchArgs,
+    deliver: Deliver,
+    ui: &Ui,
+) -> anyhow::Result<Exit> {
+    let opts = options(intent, patch);
+    let (inputs, notes) = match files::discover(&input.files, input.recursive) {
+        Ok(found) => found,
+        Err(errors) => {
+            report_errors(ui, errors.iter().map(ToString::to_string));
+            return Ok(Exit::Error);
+        }
+    };
+    for n in notes {
+        ui.warn(n);
+    }
+    let mut sources = Vec::with_capacity(inputs.len());
+    let mut read_errors = Vec::new();
+    for i in &inputs {
+        match files::read(i) {
+            Ok(text) => sources.push(Source {
+                name: i.name.clone(),
+                text,
+            }),
+            Err(e) => read_errors.push(e.to_string()),
+        }
+    }
+    if !read_errors.is_empty() {
+        report_errors(ui, read_errors);
+        return Ok(Exit::Error);
+    }
+    if deliver == Deliver::Write && inputs.iter().all(|i| i.origin == Origin::Stdin) {
+        ui.detail("--write with standard input: the result goes to standard output");
+    }
+
+    let outcome = match engine::run(&sources, &opts, &patch.targets, patch.namespace.as_deref()) {
+        Ok(o) => o,
+        Err(diags) => {
+            report_errors(
+                ui,
+                diags.iter().map(|d| {
+                    format!(
+                        "{}:{}:{}: {}",
+                        sources[d.source].name, d.line, d.col, d.message
+                    )
+                }),
+            );
+            ui.note("nothing was written");
+            return Ok(Exit::Error);
+        }
+    };
+    if !outcome.selection.unmatched.is_empty() {
+        let scope = patch
+            .namespace
+            .as_deref()
+            .map(|n| format!(" in namespace {n}"))
+            .unwrap_or_default();
+        report_errors(
+            ui,
+            outcome
+                .selection
+                .unmatched
+                .iter()
+                .map(|t| format!("{t}: not found in the given manifests{scope}")),
+        );
+        ui.note("nothing was written");
+        return Ok(Exit::Error);
+    }
+    tell(&outcome, &sources, &opts, ui);
+
+    let changed = outcome.outputs.iter().any(Option::is_some);
+    let mut stdout = std::io::stdout().lock();
+    match deliver {
+        Deliver::Diff => {
+            for (source, output) in sources.iter().zip(&outcome.outputs) {
+                if let Some(new) = output {
+                    stdout.write_all(
+                        render::diff::unified(&source.name, &source.text, new, ui.stdout_color)
+                            .as_bytes(),
+                    )?;
+                }
+            }
+            stdout.flush()?;
+            return Ok(if changed { Exit::Changes } else { Exit::Ok });
+        }
+        Deliver::Print => print_all(&mut stdout, &sources, &outcome)?,
+        Deliver::Write => {
+            let mut written = 0;
+            for ((input, source), output) in inputs.iter().zip(&sources).zip(&outcome.outputs) {
+                match (&input.origin, output) {
+                    (Origin::Stdin, out) => {
+                        stdout.write_all(out.as_deref().unwrap_or(&source.text).as_bytes())?;
+                    }
+                    (Origin::File(path), Some(new)) => {
+                        atomic_write(path, new.as_bytes())
+                            .with_context(|| format!("could not write {}", input.name))?;
+                        written += 1;
+                    }
+                    (Origin::File(_), None) => {}
+                }
+            }
+            if written > 0 {
+                ui.note(format!("wrote {written} file{}", plural(written)));
+            }
+        }
+    }
+    stdout.flush()?;
+    Ok(Exit::Ok)
+}
+
+/// Print every input, patched or not, as one stream that `kubectl apply -f -` accepts.
+fn print_all(out: &mut impl Write, sources: &[Source], outcome: &Outcome) -> std::io::Result<()> {
+    let mut previous_ended_with_newline = true;
+    for (i, (source, output)) in sources.iter().zip(&outcome.outputs).enumerate() {
+        let text = output.as_deref().unwrap_or(&source.text);
+        if i > 0 && sources.len() > 1 {
+            if !previous_ended_with_newline {
+                out.write_all(b"\n")?;
+            }
+            let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+            if !body.starts_with("---") {
+                out.write_all(b"---\n")?;
+            }
+        }
+        out.write_all(text.as_bytes())?;
+        previous_ended_with_newline = text.is_empty() || text.ends_with('\n');
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The conversation: what was linked, what was skipped and why, and a summary line.
+fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
+    let verb = match opts.intent {
+        Intent::Enable => "enable",
+        Intent::Disable => "disable",
+    };
+    let (mut changed, mut done, mut skipped) = (0usize, 0usize, 0usize);
+    for (idx, reason) in &outcome.selection.chosen {
+        let r = &outcome.records[*idx];
+        let at = format!("{}:{}", sources[r.source].name, r.line);
+        let what = &r.summary.oref;
+        if let Reason::Linked { from, via } = reason {
+            let from = &outcome.records[*from].summary.oref;
+            let via = via
+                .map(|v| format!(" via {}", outcome.records[v].summary.oref))
+                .unwrap_or_default();
+            ui.note(format!(
+                "linked {what} to {from}{via} (its pod template matches the Service selector)"
+            ));
+        }
+        match &r.verdict {
+            Verdict::Change { notes, .. } => {
+                changed += 1;
+                ui.detail(format!("{verb} {what} ({at})"));
+                for n in notes {
+                    ui.note(format!("{what}: {n}"));
+                }
+            }
+            Verdict::Done(why) => {
+                done += 1;
+                ui.detail(format!("{what}: {why} ({at})"));
+            }
+            Verdict::Skip(why) => {
+                skipped += 1;
+                if *reason == Reason::Named {
+                    ui.warn(format!("{what}: skipped: {why} ({at})"));
+                } else if !(r.summary.oref.kind.is_workload() && opts.mode != NetworkMode::Mixed) {
+                    ui.detail(format!("{what}: skipped: {why} ({at})"));
+                }
+            }
+        }
+    }
+    for (source, line, kind) in &outcome.unnamed {
+        ui.warn(format!(
+            "{}:{line}: a {kind} without metadata.name: skipped",
+            sources[*source].name
+        ));
+    }
+    let workloads_untouched = outcome
+        .selection
+        .chosen
+        .iter()
+        .filter(|(i, _)| outcome.records[*i].summary.oref.kind.is_workload())
+        .count();
+    let files = outcome.outputs.iter().filter(|o| o.is_some()).count();
+    let mut summary = match opts.intent {
+        Intent::Enable => format!(
+            "{changed} object{} to enable in {files} file{}",
+            plural(changed),
+            plural(files)
+        ),
+        Intent::Disable => format!(
+            "{changed} object{} to disable in {files} file{}",
+            plural(changed),
+            plural(files)
+        ),
+    };
+    if done > 0 {
+        summary.push_str(&format!(
+            ", {done} already {}",
+            if opts.intent == Intent::Enable {
+                "enabled"
+            } else {
+                "without direct access"
+            }
+        ));
+    }
+    let shown_skips = if opts.mode == NetworkMode::Mixed {
+        skipped
+    } else {
+        skipped.saturating_sub(workloads_untouched)
+    };
+    if shown_skips > 0 {
+        summary.push_str(&format!(
+            ", {shown_skips} skipped{}",
+            if ui.verbose == 0 {
+                " (-v for reasons)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if opts.mode != NetworkMode::Mixed && workloads_untouched > 0 {
+        summary.push_str(&format!(
+            "; {workloads_untouched} workload{} left as is (network mode {}; use --network-mode mixed for GlobalRouter + VPC-CNI clusters)",
+            plural(workloads_untouched),
+            opts.mode
+        ));
+    }
+    ui.note(summary);
+    if opts.mode == NetworkMode::GlobalRouter && opts.intent == Intent::Enable && changed > 0 {
+        ui.warn("GlobalRouter clusters need GlobalRouteDirectAccess in kube-system/tke-service-controller-config for direct access to work");
+    }
 }

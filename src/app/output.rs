@@ -27,7 +27,9 @@ impl Ui {
         let decide = |tty: bool| match global.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => tty && !no_color && std::env::var("TERM").map_or(true, |t| t != "dumb"),
+            ColorChoice::Auto => {
+                tty && !no_color && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
         };
         let stderr_tty = std::io::stderr().is_terminal();
         Ui {
@@ -53,7 +55,11 @@ impl Ui {
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.stderr_color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.stderr_color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     pub fn paint_error(&self, text: &str) -> String {
@@ -84,7 +90,12 @@ impl Ui {
     /// A warning, hidden only by -q.
     pub fn warn(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr().lock(), "{}: {}", self.paint("1;33", "warning"), msg.as_ref());
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "{}: {}",
+                self.paint("1;33", "warning"),
+                msg.as_ref()
+            );
         }
     }
 }
@@ -92,6 +103,7 @@ impl Ui {
 /// Whether an error is (caused by) a closed stdout, as in `tkedirect diff … | head`: that is a quiet exit 0.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }

@@ -17,7 +17,9 @@ pub enum ClientError {
         #[source]
         source: kube::config::KubeconfigError,
     },
-    #[error("no usable cluster configuration: set --kubeconfig or KUBECONFIG, or run inside a cluster")]
+    #[error(
+        "no usable cluster configuration: set --kubeconfig or KUBECONFIG, or run inside a cluster"
+    )]
     Infer(#[source] kube::config::InferConfigError),
     #[error("could not create the Kubernetes client")]
     Client(#[source] kube::Error),
@@ -35,13 +37,17 @@ pub fn parse_duration(s: &str) -> Option<Option<Duration>> {
     let mut total = Duration::ZERO;
     let mut rest = s;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
         if digits == 0 {
             return None;
         }
         let value: f64 = rest[..digits].parse().ok()?;
         rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let factor = match &rest[..unit_len] {
             "ms" => 0.001,
             "s" => 1.0,
@@ -57,18 +63,30 @@ pub fn parse_duration(s: &str) -> Option<Option<Duration>> {
 
 /// Resolve the client configuration from the flags, the environment and the kubeconfig files.
 pub async fn config(args: &KubeArgs) -> Result<Config, ClientError> {
-    let timeout = parse_duration(&args.request_timeout).ok_or_else(|| ClientError::Timeout(args.request_timeout.clone()))?;
-    let options = KubeConfigOptions { context: args.context.clone(), ..Default::default() };
+    let timeout = parse_duration(&args.request_timeout)
+        .ok_or_else(|| ClientError::Timeout(args.request_timeout.clone()))?;
+    let options = KubeConfigOptions {
+        context: args.context.clone(),
+        ..Default::default()
+    };
     let mut config = if let Some(path) = &args.kubeconfig {
-        let kubeconfig = Kubeconfig::read_from(path)
-            .map_err(|source| ClientError::Kubeconfig { path: path.display().to_string(), source })?;
+        let kubeconfig = Kubeconfig::read_from(path).map_err(|source| ClientError::Kubeconfig {
+            path: path.display().to_string(),
+            source,
+        })?;
         Config::from_custom_kubeconfig(kubeconfig, &options)
             .await
-            .map_err(|source| ClientError::Kubeconfig { path: path.display().to_string(), source })?
+            .map_err(|source| ClientError::Kubeconfig {
+                path: path.display().to_string(),
+                source,
+            })?
     } else if args.context.is_some() || std::env::var_os("KUBECONFIG").is_some() {
         Config::from_kubeconfig(&options)
             .await
-            .map_err(|source| ClientError::Kubeconfig { path: kubeconfig_hint(), source })?
+            .map_err(|source| ClientError::Kubeconfig {
+                path: kubeconfig_hint(),
+                source,
+            })?
     } else {
         Config::infer().await.map_err(ClientError::Infer)?
     };
@@ -96,7 +114,10 @@ mod tests {
     fn durations_like_kubectl() {
         assert_eq!(parse_duration("30s"), Some(Some(Duration::from_secs(30))));
         assert_eq!(parse_duration("1m30s"), Some(Some(Duration::from_secs(90))));
-        assert_eq!(parse_duration("500ms"), Some(Some(Duration::from_millis(500))));
+        assert_eq!(
+            parse_duration("500ms"),
+            Some(Some(Duration::from_millis(500)))
+        );
         assert_eq!(parse_duration("5"), Some(Some(Duration::from_secs(5))));
         assert_eq!(parse_duration("0"), Some(None));
         assert_eq!(parse_duration("soon"), None);

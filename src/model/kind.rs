@@ -68,7 +68,9 @@ impl Kind {
             Kind::StatefulSet => &["sts", "statefulset", "statefulsets"],
             Kind::DaemonSet => &["ds", "daemonset", "daemonsets"],
             Kind::ReplicaSet => &["rs", "replicaset", "replicasets"],
-            Kind::ReplicationController => &["rc", "replicationcontroller", "replicationcontrollers"],
+            Kind::ReplicationController => {
+                &["rc", "replicationcontroller", "replicationcontrollers"]
+            }
             Kind::Job => &["job", "jobs"],
             Kind::CronJob => &["cj", "cronjob", "cronjobs"],
         }
@@ -79,7 +81,9 @@ impl Kind {
         let lower = s.to_ascii_lowercase();
         // kubectl accepts `deployments.apps`, `ingresses.networking.k8s.io`.
         let base = lower.split('.').next().unwrap_or("");
-        Kind::ALL.into_iter().find(|k| k.spellings().contains(&base))
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.spellings().contains(&base))
     }
 
     /// Parse the `kind:` field of a manifest (exact, case-sensitive like the API server).

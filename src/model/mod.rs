@@ -2,6 +2,7 @@
 
 pub mod consts;
 pub mod kind;
+pub mod network;
 pub mod target;
 
 pub use kind::Kind;

@@ -26,12 +26,17 @@ impl FromStr for Target {
     type Err = TargetError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (kind, name) = s.split_once('/').ok_or_else(|| TargetError::Shape(s.to_string()))?;
+        let (kind, name) = s
+            .split_once('/')
+            .ok_or_else(|| TargetError::Shape(s.to_string()))?;
         if kind.is_empty() || name.is_empty() || name.contains('/') {
             return Err(TargetError::Shape(s.to_string()));
         }
         let kind = Kind::from_spelling(kind).ok_or_else(|| TargetError::Kind(kind.to_string()))?;
-        Ok(Target { kind, name: name.to_string() })
+        Ok(Target {
+            kind,
+            name: name.to_string(),
+        })
     }
 }
 
@@ -51,7 +56,11 @@ pub struct ObjectRef {
 
 impl ObjectRef {
     pub fn new(kind: Kind, namespace: Option<&str>, name: &str) -> Self {
-        ObjectRef { kind, namespace: namespace.map(str::to_string), name: name.to_string() }
+        ObjectRef {
+            kind,
+            namespace: namespace.map(str::to_string),
+            name: name.to_string(),
+        }
     }
 
     /// Whether `target` names this object (namespace is filtered separately).
@@ -75,18 +84,41 @@ mod tests {
 
     #[test]
     fn parses_kubectl_spellings() {
-        for s in ["svc/nginx", "service/nginx", "services/nginx", "Service/nginx"] {
-            assert_eq!(s.parse::<Target>().unwrap(), Target { kind: Kind::Service, name: "nginx".into() });
+        for s in [
+            "svc/nginx",
+            "service/nginx",
+            "services/nginx",
+            "Service/nginx",
+        ] {
+            assert_eq!(
+                s.parse::<Target>().unwrap(),
+                Target {
+                    kind: Kind::Service,
+                    name: "nginx".into()
+                }
+            );
         }
-        assert_eq!("deployments.apps/api".parse::<Target>().unwrap().kind, Kind::Deployment);
+        assert_eq!(
+            "deployments.apps/api".parse::<Target>().unwrap().kind,
+            Kind::Deployment
+        );
         assert_eq!("ingress/web".parse::<Target>().unwrap().kind, Kind::Ingress);
         assert_eq!("cj/backup".parse::<Target>().unwrap().kind, Kind::CronJob);
     }
 
     #[test]
     fn rejects_bad_targets() {
-        assert_eq!("nginx".parse::<Target>(), Err(TargetError::Shape("nginx".into())));
-        assert_eq!("svc/".parse::<Target>(), Err(TargetError::Shape("svc/".into())));
-        assert_eq!("pod/x".parse::<Target>(), Err(TargetError::Kind("pod".into())));
+        assert_eq!(
+            "nginx".parse::<Target>(),
+            Err(TargetError::Shape("nginx".into()))
+        );
+        assert_eq!(
+            "svc/".parse::<Target>(),
+            Err(TargetError::Shape("svc/".into()))
+        );
+        assert_eq!(
+            "pod/x".parse::<Target>(),
+            Err(TargetError::Kind("pod".into()))
+        );
     }
 }

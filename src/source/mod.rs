@@ -1,1 +1,4 @@
-//! (filled in by the file engine)
+//! Input adapters: manifest files, directories and standard input; atomic writes back.
+
+pub mod files;
+pub mod write;

@@ -1,10 +1,13 @@
 //! Span-aware YAML: split a stream into documents, parse a document into a [`tree::Node`] tree that
 //! remembers byte offsets, and splice edits into the original text.
 
+pub mod edit;
 pub mod fast;
 pub mod reference;
 pub mod split;
+pub mod style;
 pub mod tree;
+pub mod verify;
 
 pub use tree::{Node, NodeKind, Style};
 

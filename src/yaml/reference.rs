@@ -4,12 +4,19 @@ use std::borrow::Cow;
 
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, StructureStyle};
 
-use super::tree::{Node, NodeKind, Style};
 use super::ParseError;
+use super::tree::{Node, NodeKind, Style};
 
 enum Frame<'a> {
-    Map { node: Node<'a>, entries: Vec<(Node<'a>, Node<'a>)>, pending_key: Option<Node<'a>> },
-    Seq { node: Node<'a>, items: Vec<Node<'a>> },
+    Map {
+        node: Node<'a>,
+        entries: Vec<(Node<'a>, Node<'a>)>,
+        pending_key: Option<Node<'a>>,
+    },
+    Seq {
+        node: Node<'a>,
+        items: Vec<Node<'a>>,
+    },
 }
 
 fn offset(m: &serde_saphyr::granit_parser::Marker) -> usize {
@@ -61,26 +68,50 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
                     ScalarStyle::Literal => Style::Literal,
                     ScalarStyle::Folded => Style::Folded,
                 };
-                node.kind = NodeKind::Scalar { text: Cow::Owned(text.into_owned()), style };
+                node.kind = NodeKind::Scalar {
+                    text: Cow::Owned(text.into_owned()),
+                    style,
+                };
                 node
             }
             Event::Alias(_) | Event::UnresolvedAlias(_) => shell(&span, 0, false),
             Event::MappingStart(style, anchor, tag) => {
                 let node = shell(&span, anchor, tag.is_some());
-                let node = Node { kind: NodeKind::Map { flow: style == StructureStyle::Flow, entries: vec![] }, ..node };
-                stack.push(Frame::Map { node, entries: Vec::new(), pending_key: None });
+                let node = Node {
+                    kind: NodeKind::Map {
+                        flow: style == StructureStyle::Flow,
+                        entries: vec![],
+                    },
+                    ..node
+                };
+                stack.push(Frame::Map {
+                    node,
+                    entries: Vec::new(),
+                    pending_key: None,
+                });
                 continue;
             }
             Event::SequenceStart(style, anchor, tag) => {
                 let node = shell(&span, anchor, tag.is_some());
-                let node = Node { kind: NodeKind::Seq { flow: style == StructureStyle::Flow, items: vec![] }, ..node };
-                stack.push(Frame::Seq { node, items: Vec::new() });
+                let node = Node {
+                    kind: NodeKind::Seq {
+                        flow: style == StructureStyle::Flow,
+                        items: vec![],
+                    },
+                    ..node
+                };
+                stack.push(Frame::Seq {
+                    node,
+                    items: Vec::new(),
+                });
                 continue;
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 let frame = stack.pop().expect("balanced events");
                 let (mut node, last_end) = match frame {
-                    Frame::Map { mut node, entries, .. } => {
+                    Frame::Map {
+                        mut node, entries, ..
+                    } => {
                         let last = entries.last().map(|(k, v)| k.end.max(v.end));
                         if let NodeKind::Map { entries: e, .. } = &mut node.kind {
                             *e = entries;
@@ -95,7 +126,11 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
                         (node, last)
                     }
                 };
-                node.end = if node.is_flow() { offset(&span.end) } else { last_end.unwrap_or(node.start) };
+                node.end = if node.is_flow() {
+                    offset(&span.end)
+                } else {
+                    last_end.unwrap_or(node.start)
+                };
                 node
             }
             _ => continue,
@@ -104,13 +139,18 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
         match stack.last_mut() {
             None => root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+            Some(Frame::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
                 None => {
                     let Some(key) = node.as_str() else {
                         return Err(ParseError {
                             line: node.line,
                             col: node.col,
-                            message: "a mapping key that is not a plain string (complex key)".into(),
+                            message: "a mapping key that is not a plain string (complex key)"
+                                .into(),
                         });
                     };
                     if entries.iter().any(|(k, _)| k.as_str() == Some(key)) {
@@ -141,7 +181,10 @@ mod tests {
         assert_eq!(&text[b.start..b.end], "c: \"x\" # hi\n  d: [1, 2]");
         let c = b.get("c").unwrap();
         assert_eq!(&text[c.start..c.end], "\"x\"");
-        assert_eq!(root.to_json(), serde_json::json!({"a": 1, "b": {"c": "x", "d": [1, 2]}}));
+        assert_eq!(
+            root.to_json(),
+            serde_json::json!({"a": 1, "b": {"c": "x", "d": [1, 2]}})
+        );
     }
 
     #[test]
@@ -155,6 +198,10 @@ mod tests {
     fn comment_only_document_has_no_root() {
         assert!(parse("# just a comment\n").unwrap().is_none());
         // An explicit `---` with nothing after it is a null document.
-        assert!(parse("--- # sep\n# c\n").unwrap().is_some_and(|n| n.is_null()));
+        assert!(
+            parse("--- # sep\n# c\n")
+                .unwrap()
+                .is_some_and(|n| n.is_null())
+        );
     }
 }

@@ -19,7 +19,11 @@ fn is_marker(line: &[u8], marker: &[u8; 3]) -> bool {
 
 /// Iterate over the documents of a stream.
 pub fn documents(text: &str) -> Documents<'_> {
-    Documents { bytes: text.as_bytes(), pos: 0, line: 1 }
+    Documents {
+        bytes: text.as_bytes(),
+        pos: 0,
+        line: 1,
+    }
 }
 
 pub struct Documents<'a> {
@@ -53,7 +57,11 @@ impl Iterator for Documents<'_> {
             }
         }
         self.pos = pos;
-        Some(Chunk { start, end: pos, line: first_line })
+        Some(Chunk {
+            start,
+            end: pos,
+            line: first_line,
+        })
     }
 }
 
@@ -73,7 +81,14 @@ mod tests {
     fn splits_on_markers_and_keeps_every_byte() {
         let text = "# Source: a\na: 1\n--- # two\nb: 2\n...\n---\nc: |\n  ---x\n----\nd: 1";
         let docs = split(text);
-        assert_eq!(docs, vec!["# Source: a\na: 1\n", "--- # two\nb: 2\n...\n", "---\nc: |\n  ---x\n----\nd: 1"]);
+        assert_eq!(
+            docs,
+            vec![
+                "# Source: a\na: 1\n",
+                "--- # two\nb: 2\n...\n",
+                "---\nc: |\n  ---x\n----\nd: 1"
+            ]
+        );
         assert_eq!(docs.concat(), text);
         let lines: Vec<usize> = documents(text).map(|c| c.line).collect();
         assert_eq!(lines, vec![1, 3, 6]);

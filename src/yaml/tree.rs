@@ -27,9 +27,18 @@ impl Style {
 pub enum NodeKind<'a> {
     /// A scalar with its decoded text. An empty value (`key:` with nothing after it) is a plain scalar
     /// with text `~` and an empty span just after the key.
-    Scalar { text: Cow<'a, str>, style: Style },
-    Map { flow: bool, entries: Vec<(Node<'a>, Node<'a>)> },
-    Seq { flow: bool, items: Vec<Node<'a>> },
+    Scalar {
+        text: Cow<'a, str>,
+        style: Style,
+    },
+    Map {
+        flow: bool,
+        entries: Vec<(Node<'a>, Node<'a>)>,
+    },
+    Seq {
+        flow: bool,
+        items: Vec<Node<'a>>,
+    },
     Alias,
 }
 
@@ -98,12 +107,17 @@ impl<'a> Node<'a> {
     }
 
     pub fn is_flow(&self) -> bool {
-        matches!(self.kind, NodeKind::Map { flow: true, .. } | NodeKind::Seq { flow: true, .. })
+        matches!(
+            self.kind,
+            NodeKind::Map { flow: true, .. } | NodeKind::Seq { flow: true, .. }
+        )
     }
 
     /// The entry of a mapping with this key.
     pub fn entry(&self, key: &str) -> Option<&(Node<'a>, Node<'a>)> {
-        self.entries()?.iter().find(|(k, _)| k.as_str() == Some(key))
+        self.entries()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
     }
 
     /// The value of a mapping entry.
@@ -134,7 +148,10 @@ impl<'a> Node<'a> {
                 }
             }
             NodeKind::Map { entries, .. } => Value::Object(
-                entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), v.to_json())).collect(),
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), v.to_json()))
+                    .collect(),
             ),
             NodeKind::Seq { items, .. } => Value::Array(items.iter().map(Node::to_json).collect()),
             NodeKind::Alias => Value::Null,
@@ -161,7 +178,9 @@ fn looks_numeric(text: &str) -> bool {
     if let Some(oct) = t.strip_prefix("0o") {
         return !oct.is_empty() && oct.chars().all(|c| ('0'..='7').contains(&c));
     }
-    matches!(t, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") || t.parse::<f64>().is_ok()
+    matches!(t, ".inf" | ".Inf" | ".INF")
+        || matches!(text, ".nan" | ".NaN" | ".NAN")
+        || t.parse::<f64>().is_ok()
 }
 
 /// Whether a plain scalar is a string in the YAML 1.2 core schema.
@@ -192,19 +211,30 @@ fn resolve_plain(text: &str) -> serde_json::Value {
     Value::String(text.to_string())
 }
 
+/// Words YAML 1.1 readers (kubectl's among them) take for booleans.
+pub fn is_yaml11_bool(s: &str) -> bool {
+    const YAML11: [&str; 16] = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+        "OFF",
+    ];
+    YAML11.contains(&s)
+}
+
 /// Whether a string written plain would be read back as the same string by YAML 1.1 and 1.2 readers
 /// (kubectl's reader is YAML 1.1-ish, so `yes`, `on`, `1_000` and dates must be quoted).
 pub fn safe_as_plain(s: &str) -> bool {
-    let Some(first) = s.chars().next() else { return false };
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
     if !plain_is_string(s) {
         return false;
     }
-    const YAML11: [&str; 16] =
-        ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"];
-    if YAML11.contains(&s) || first.is_ascii_digit() || "-?:,[]{}#&*!|>'\"%@`. ".contains(first) {
+    if is_yaml11_bool(s) || first.is_ascii_digit() || "-?:,[]{}#&*!|>'\"%@`. ".contains(first) {
         return false;
     }
-    s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) && !s.ends_with([' ', ':'])
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        && !s.ends_with([' ', ':'])
 }
 
 #[cfg(test)]

@@ -4,7 +4,13 @@ use crate::support::tkedirect;
 
 #[test]
 fn help_lists_the_subcommands() {
-    let out = tkedirect().arg("--help").assert().success().get_output().stdout.clone();
+    let out = tkedirect()
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     for sub in ["enable", "disable", "diff"] {
         assert!(text.contains(sub), "--help lacks {sub}:\n{text}");

@@ -1,0 +1,102 @@
+//! What a check reports: a finding about one object (or the cluster), with a severity and a fix.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Advice or a candidate for direct access; nothing is broken.
+    Info,
+    /// Works, but with a risk or a condition tkedirect cannot verify.
+    Warning,
+    /// Direct access does not (or will not) work until this is fixed.
+    Error,
+}
+
+impl Severity {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The object a finding is about: any Kubernetes kind (Pod and Node included).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Subject {
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl Subject {
+    pub fn new(kind: &str, namespace: Option<&str>, name: &str) -> Self {
+        Subject {
+            kind: kind.to_string(),
+            namespace: namespace.map(str::to_string),
+            name: name.to_string(),
+        }
+    }
+
+    pub fn namespaced(kind: &str, namespace: &str, name: &str) -> Self {
+        Subject::new(kind, Some(namespace), name)
+    }
+
+    /// kubectl's short spelling of the kind.
+    pub fn short_kind(&self) -> String {
+        match self.kind.as_str() {
+            "Service" => "svc".into(),
+            "Ingress" => "ing".into(),
+            "Deployment" => "deploy".into(),
+            "StatefulSet" => "sts".into(),
+            "DaemonSet" => "ds".into(),
+            "ReplicaSet" => "rs".into(),
+            "Pod" => "pod".into(),
+            "Node" => "node".into(),
+            "ConfigMap" => "cm".into(),
+            other => other.to_ascii_lowercase(),
+        }
+    }
+
+    /// `svc/web`, without the namespace.
+    pub fn short(&self) -> String {
+        format!("{}/{}", self.short_kind(), self.name)
+    }
+}
+
+impl fmt::Display for Subject {
+    /// `svc/web -n shop`, or `node/n1` for cluster-scoped objects.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.namespace {
+            Some(ns) => write!(f, "{} -n {ns}", self.short()),
+            None => f.write_str(&self.short()),
+        }
+    }
+}
+
+/// One problem (or piece of advice) found by a check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The check's stable id.
+    pub check: &'static str,
+    pub severity: Severity,
+    /// The object it is about; None = the cluster as a whole.
+    pub subject: Option<Subject>,
+    /// Another object whose ignore annotation also silences it (the Service a pod backs).
+    pub related: Option<Subject>,
+    /// One line naming the object and the problem.
+    pub message: String,
+    /// What to do about it.
+    pub fix: String,
+}

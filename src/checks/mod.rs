@@ -1,0 +1,233 @@
+//! The checks: one file per check, each a pure function over [`ClusterFacts`] (a check reads, it never
+//! fetches), listed once in [`ALL`]. The id is the same string in the registry, the file name (with `_`),
+//! `docs/checks/<id>.md`, the SARIF ruleId `tkedirect/<id>` and the ignore annotation
+//! `ignore-check.tkedirect.io/<id>`. Ids are never reused.
+
+pub mod ctx;
+pub mod detect;
+pub mod finding;
+pub mod version;
+
+mod cluster_read_forbidden;
+mod cluster_version_gate_beta;
+mod cluster_version_unsupported;
+mod direct_access_value_invalid;
+mod global_router_direct_access_off;
+mod global_router_direct_access_unverified;
+mod ingress_api_deprecated;
+mod ingress_direct_access_off;
+mod network_mode_unknown;
+mod network_mode_unsupported;
+mod node_eni_ip_unavailable;
+mod pod_eni_ip_insufficient;
+mod pod_host_network;
+mod pod_not_on_eni;
+mod pod_readiness_gate_false;
+mod pod_readiness_gate_missing;
+mod service_clb_id_missing;
+mod service_direct_access_ineffective;
+mod service_direct_access_off;
+mod service_external_traffic_policy_local;
+mod service_session_affinity_client_ip;
+mod workload_eni_opt_in_missing;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+use crate::cluster::facts::ClusterFacts;
+use crate::model::consts;
+use crate::model::network::NetworkDetection;
+pub use ctx::Ctx;
+pub use detect::detect_network;
+pub use finding::{Finding, Severity, Subject};
+
+/// When a check runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// A cluster prerequisite: `check` and `doctor`.
+    Cluster,
+    /// About Services, Ingresses and their pods: `doctor` only.
+    Objects,
+}
+
+/// A registered check.
+#[derive(Debug)]
+pub struct Check {
+    /// Stable kebab-case id: subject-problem, the bad state, not the fix.
+    pub id: &'static str,
+    /// The severity it reports (a few checks lower it in the situation their docs describe).
+    pub severity: Severity,
+    pub stage: Stage,
+    /// One line for rule lists (SARIF, `explain`).
+    pub summary: &'static str,
+    /// `docs/checks/<id>.md`, embedded.
+    pub docs: &'static str,
+    pub run: fn(&Ctx) -> Vec<Finding>,
+}
+
+/// Every check, in the order reports list them.
+pub const ALL: &[&Check] = &[
+    &cluster_read_forbidden::CHECK,
+    &cluster_version_unsupported::CHECK,
+    &cluster_version_gate_beta::CHECK,
+    &network_mode_unsupported::CHECK,
+    &network_mode_unknown::CHECK,
+    &global_router_direct_access_off::CHECK,
+    &global_router_direct_access_unverified::CHECK,
+    &node_eni_ip_unavailable::CHECK,
+    &service_direct_access_off::CHECK,
+    &ingress_direct_access_off::CHECK,
+    &direct_access_value_invalid::CHECK,
+    &service_direct_access_ineffective::CHECK,
+    &service_clb_id_missing::CHECK,
+    &ingress_api_deprecated::CHECK,
+    &pod_not_on_eni::CHECK,
+    &workload_eni_opt_in_missing::CHECK,
+    &pod_eni_ip_insufficient::CHECK,
+    &pod_readiness_gate_missing::CHECK,
+    &pod_readiness_gate_false::CHECK,
+    &pod_host_network::CHECK,
+    &service_external_traffic_policy_local::CHECK,
+    &service_session_affinity_client_ip::CHECK,
+];
+
+/// The check with this id.
+pub fn find(id: &str) -> Option<&'static Check> {
+    ALL.iter().copied().find(|c| c.id == id)
+}
+
+/// A finding silenced by `ignore-check.tkedirect.io/<id>` on its object (or the related object).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    pub finding: Finding,
+    /// The annotation's value.
+    pub reason: String,
+}
+
+/// All findings of a run, sorted (cluster first, then by object), and the silenced ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// Run the checks the facts allow (object checks only when objects were read), apply ignore annotations.
+pub fn run(facts: &ClusterFacts, network: &NetworkDetection) -> Outcome {
+    let ctx = Ctx::new(facts, network);
+    let mut out = Outcome::default();
+    for check in ALL
+        .iter()
+        .filter(|c| c.stage == Stage::Cluster || facts.scope.objects)
+    {
+        for f in (check.run)(&ctx) {
+            let key = format!("{}{}", consts::IGNORE_CHECK_PREFIX, f.check);
+            let reason = [f.subject.as_ref(), f.related.as_ref()]
+                .into_iter()
+                .flatten()
+                .find_map(|s| ctx.ignore_annotations(s).and_then(|a| a.get(&key)));
+            match reason {
+                Some(r) => out.suppressed.push(Suppressed {
+                    reason: r.clone(),
+                    finding: f,
+                }),
+                None => out.findings.push(f),
+            }
+        }
+    }
+    let order = |f: &Finding| {
+        (
+            f.subject.clone(),
+            std::cmp::Reverse(f.severity),
+            f.check,
+            f.message.clone(),
+        )
+    };
+    out.findings.sort_by_cached_key(order);
+    out.suppressed.sort_by_cached_key(|s| order(&s.finding));
+    out
+}
+
+/// The prerequisite findings alone (version, network mode, GlobalRouter switch, RBAC): what `check`
+/// reports and what live `enable` must refuse on. Detects the network mode itself.
+pub fn prerequisites(facts: &ClusterFacts) -> Vec<Finding> {
+    let network = detect_network(facts);
+    let ctx = Ctx::new(facts, &network);
+    ALL.iter()
+        .filter(|c| c.stage == Stage::Cluster)
+        .flat_map(|c| (c.run)(&ctx))
+        .collect()
+}
+
+/// Shorthand used by the check files.
+pub(crate) fn finding(
+    check: &Check,
+    subject: Option<Subject>,
+    message: impl Into<String>,
+    fix: impl Into<String>,
+) -> Finding {
+    Finding {
+        check: check.id,
+        severity: check.severity,
+        subject,
+        related: None,
+        message: message.into(),
+        fix: fix.into(),
+    }
+}
+
+/// The node taints that mean "VPC-CNI not ready here".
+pub fn node_eni_ip_taints() -> &'static [&'static str] {
+    &node_eni_ip_unavailable::TAINTS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in ALL {
+            assert!(seen.insert(c.id), "duplicate id {}", c.id);
+            assert!(
+                c.id.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                "{} is not kebab-case",
+                c.id
+            );
+            assert!(
+                c.docs.starts_with(&format!("# {}\n", c.id)),
+                "docs/checks/{}.md must start with `# {}`",
+                c.id,
+                c.id
+            );
+            for section in ["## What", "## Why", "## Example", "## Fix"] {
+                assert!(
+                    c.docs.contains(section),
+                    "docs/checks/{}.md lacks {section}",
+                    c.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_docs_page_belongs_to_a_check() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/checks");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if let Some(id) = name.strip_suffix(".md") {
+                assert!(
+                    find(id).is_some() || id == "README",
+                    "docs/checks/{name} has no registered check"
+                );
+            }
+        }
+        for c in ALL {
+            assert!(
+                dir.join(format!("{}.md", c.id)).exists(),
+                "registered check {} has no docs/checks page",
+                c.id
+            );
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! `network-mode-unknown`: the network agents tkedirect knows were not found (or could not be read).
+
+use super::ctx::Ctx;
+use super::{Check, Finding, Severity, Stage, finding};
+use crate::model::network::NetworkMode;
+
+pub const CHECK: Check = Check {
+    id: "network-mode-unknown",
+    severity: Severity::Warning,
+    stage: Stage::Cluster,
+    summary: "the container network mode could not be determined",
+    docs: include_str!("../../docs/checks/network-mode-unknown.md"),
+    run,
+};
+
+fn run(ctx: &Ctx) -> Vec<Finding> {
+    if ctx.network.mode != NetworkMode::Unknown {
+        return vec![];
+    }
+    let why = ctx
+        .network
+        .evidence
+        .last()
+        .cloned()
+        .unwrap_or_else(|| "no evidence could be read".into());
+    vec![finding(
+        &CHECK,
+        None,
+        format!("could not tell the container network mode: {why}"),
+        "check the cluster's network in the TKE console (Basic information → Container network plugin); run \
+         `tkedirect check --network-mode … --kube-version …` to evaluate a known mode offline",
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::*;
+
+    #[test]
+    fn only_when_unknown() {
+        let out = check(&CHECK, &facts(), NetworkMode::Unknown);
+        assert_eq!(out.len(), 1);
+        assert!(check(&CHECK, &facts(), NetworkMode::VpcCni).is_empty());
+    }
+}

@@ -1,0 +1,38 @@
+//! `network-mode-unsupported`: Cilium-Overlay clusters cannot use CLB direct pod access.
+
+use super::ctx::Ctx;
+use super::{Check, Finding, Severity, Stage, finding};
+use crate::model::network::NetworkMode;
+
+pub const CHECK: Check = Check {
+    id: "network-mode-unsupported",
+    severity: Severity::Error,
+    stage: Stage::Cluster,
+    summary: "the cluster's network mode (Cilium-Overlay) does not support CLB direct pod access",
+    docs: include_str!("../../docs/checks/network-mode-unsupported.md"),
+    run,
+};
+
+fn run(ctx: &Ctx) -> Vec<Finding> {
+    if ctx.network.mode != NetworkMode::CiliumOverlay {
+        return vec![];
+    }
+    vec![finding(
+        &CHECK,
+        None,
+        "the cluster uses Cilium-Overlay networking, which TKE does not support for CLB direct pod access",
+        "keep these Services in NodePort mode, or move the workloads to a VPC-CNI cluster (or super nodes)",
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::*;
+
+    #[test]
+    fn only_cilium_overlay() {
+        assert_eq!(check(&CHECK, &facts(), NetworkMode::CiliumOverlay).len(), 1);
+        assert!(check(&CHECK, &facts(), NetworkMode::Mixed).is_empty());
+    }
+}

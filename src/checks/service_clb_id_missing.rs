@@ -1,0 +1,58 @@
+//! `service-clb-id-missing`: a direct LoadBalancer Service whose CLB id was never written back.
+
+use super::ctx::Ctx;
+use super::{Check, Finding, Severity, Stage, finding};
+
+/// Written by TKE's service controller once the CLB exists (read-only).
+pub const LOADBALANCE_ID: &str = "service.kubernetes.io/loadbalance-id";
+
+pub const CHECK: Check = Check {
+    id: "service-clb-id-missing",
+    severity: Severity::Warning,
+    stage: Stage::Objects,
+    summary: "a direct Service has no CLB id written back: TKE's service controller is not reconciling it",
+    docs: include_str!("../../docs/checks/service-clb-id-missing.md"),
+    run,
+};
+
+fn run(ctx: &Ctx) -> Vec<Finding> {
+    ctx.backends
+        .iter()
+        .filter(|b| b.direct_service && !b.service.annotations.contains_key(LOADBALANCE_ID))
+        .map(|b| {
+            finding(
+                &CHECK,
+                Some(b.subject()),
+                format!("svc/{} has direct access on but no {LOADBALANCE_ID}: no CLB was bound to it yet", b.service.name),
+                format!(
+                    "kubectl -n {} describe svc/{} (look at Events), and check the service controller in kube-system \
+                     (ConfigMap tke-service-controller-config, its VERSION) and the CLB quota",
+                    b.service.namespace, b.service.name
+                ),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::*;
+    use crate::model::network::NetworkMode;
+
+    #[test]
+    fn missing_id_on_direct_services() {
+        let mut f = facts();
+        f.services = vec![
+            direct_svc("ok"),
+            svc(
+                "new",
+                "LoadBalancer",
+                &[("service.cloud.tencent.com/direct-access", "true")],
+            ),
+        ];
+        let out = check(&CHECK, &f, NetworkMode::VpcCni);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.starts_with("svc/new"));
+    }
+}

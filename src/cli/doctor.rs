@@ -1,0 +1,141 @@
+//! Flags of `check`, `doctor` and `explain`.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::KubeArgs;
+
+/// Which objects `doctor` audits: kubectl's -n / -A / -l.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Scope")]
+pub struct ScopeArgs {
+    /// Audit this namespace (default: the kubeconfig context's namespace, like kubectl).
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "NAMESPACE",
+        conflicts_with = "all_namespaces"
+    )]
+    pub namespace: Option<String>,
+    /// Audit every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Only Services and Ingresses matching this label selector (`app=web`, `tier in (fe,be)`, `!legacy`).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+}
+
+/// How to print the report and when to fail.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Output")]
+pub struct ReportArgs {
+    /// Output format. The exit code does not depend on it.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Table, value_name = "FORMAT")]
+    pub output: OutputFormat,
+    /// Exit 1 when a finding at or above this severity remains (suppressed findings never count).
+    #[arg(long, value_enum, default_value_t = FailOnArg::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOnArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Cluster summary and findings grouped by object (colors on a terminal, unless NO_COLOR).
+    Table,
+    /// The versioned JSON schema of docs/output-formats.md (`{"version": 1, ...}`).
+    Json,
+    /// SARIF 2.1.0, ruleId `tkedirect/<check>`.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Info,
+    Warning,
+    Error,
+    /// Findings never fail the run (exit 0 unless tkedirect itself fails).
+    Never,
+}
+
+/// A network mode given on the command line for an offline `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NetworkModeFlag {
+    /// GlobalRouter only (add --global-route-direct-access when that switch is on).
+    #[value(name = "global-router")]
+    GlobalRouter,
+    /// VPC-CNI.
+    #[value(name = "vpc-cni")]
+    VpcCni,
+    /// GlobalRouter + VPC-CNI.
+    Mixed,
+    /// Super nodes only (serverless).
+    #[value(name = "super-node")]
+    SuperNode,
+    /// Cilium-Overlay (unsupported for direct access).
+    #[value(name = "cilium-overlay")]
+    CiliumOverlay,
+}
+
+/// `tkedirect check`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub kube: KubeArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Evaluate offline, without a cluster: the Kubernetes version (`v1.20.6-tke.12`). Needs --network-mode.
+    #[arg(
+        long,
+        value_name = "VERSION",
+        requires = "network_mode",
+        help_heading = "Offline"
+    )]
+    pub kube_version: Option<String>,
+    /// Evaluate offline: the cluster's network mode. Needs --kube-version.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODE",
+        requires = "kube_version",
+        help_heading = "Offline"
+    )]
+    pub network_mode: Option<NetworkModeFlag>,
+    /// Offline, GlobalRouter or mixed: `GlobalRouteDirectAccess` is "true" in tke-service-controller-config.
+    #[arg(long, requires = "network_mode", help_heading = "Offline")]
+    pub global_route_direct_access: bool,
+    /// Evaluate facts saved by `doctor --dump-facts` instead of reading the cluster.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "kube_version",
+        help_heading = "Offline"
+    )]
+    pub facts: Option<PathBuf>,
+}
+
+/// `tkedirect doctor`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub kube: KubeArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Also write everything that was read, as JSON, to FILE (for bug reports; replay with --facts).
+    #[arg(long, value_name = "FILE", help_heading = "Facts")]
+    pub dump_facts: Option<PathBuf>,
+    /// Replay facts saved with --dump-facts instead of reading a cluster (-n/-A/-l are then ignored).
+    #[arg(long, value_name = "FILE", help_heading = "Facts")]
+    pub facts: Option<PathBuf>,
+}
+
+/// `tkedirect explain`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExplainArgs {
+    /// A check id, such as `pod-not-on-eni`. Without it, every check is listed.
+    #[arg(value_name = "CHECK")]
+    pub id: Option<String>,
+}

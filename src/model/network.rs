@@ -1,0 +1,116 @@
+//! The cluster's container network mode as tkedirect detected it, with the evidence that decided it.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// How pods get their IPs (domain notes §3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NetworkMode {
+    /// GlobalRouter only: pods get IPs from per-node podCIDRs; direct access needs `GlobalRouteDirectAccess`.
+    GlobalRouter,
+    /// VPC-CNI: pods get ENI IPs by default.
+    VpcCni,
+    /// GlobalRouter + VPC-CNI: pods default to GlobalRouter and must opt into an ENI per workload.
+    Mixed,
+    /// Only super nodes (serverless pods): direct by default.
+    SuperNode,
+    /// Cilium-Overlay: direct access is not supported.
+    CiliumOverlay,
+    /// Could not tell (the evidence says what was missing).
+    Unknown,
+}
+
+impl NetworkMode {
+    pub const ALL: [NetworkMode; 6] = [
+        NetworkMode::GlobalRouter,
+        NetworkMode::VpcCni,
+        NetworkMode::Mixed,
+        NetworkMode::SuperNode,
+        NetworkMode::CiliumOverlay,
+        NetworkMode::Unknown,
+    ];
+
+    /// The kebab-case name used in flags and JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            NetworkMode::GlobalRouter => "global-router",
+            NetworkMode::VpcCni => "vpc-cni",
+            NetworkMode::Mixed => "mixed",
+            NetworkMode::SuperNode => "super-node",
+            NetworkMode::CiliumOverlay => "cilium-overlay",
+            NetworkMode::Unknown => "unknown",
+        }
+    }
+
+    /// A human name.
+    pub const fn title(self) -> &'static str {
+        match self {
+            NetworkMode::GlobalRouter => "GlobalRouter",
+            NetworkMode::VpcCni => "VPC-CNI",
+            NetworkMode::Mixed => "GlobalRouter + VPC-CNI (mixed)",
+            NetworkMode::SuperNode => "super nodes only (serverless)",
+            NetworkMode::CiliumOverlay => "Cilium-Overlay",
+            NetworkMode::Unknown => "unknown",
+        }
+    }
+
+    /// Whether pods that are not opted in get GlobalRouter IPs (so GR rules apply to them).
+    pub const fn has_global_router(self) -> bool {
+        matches!(self, NetworkMode::GlobalRouter | NetworkMode::Mixed)
+    }
+}
+
+impl fmt::Display for NetworkMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The ENI flavour VPC-CNI gives pods by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EniFlavor {
+    /// `tke-route-eni`: secondary IPs of shared ENIs (resource `tke.cloud.tencent.com/eni-ip`).
+    Shared,
+    /// `tke-direct-eni`: one ENI per pod (resource `tke.cloud.tencent.com/direct-eni`).
+    Exclusive,
+}
+
+impl EniFlavor {
+    pub const fn network_name(self) -> &'static str {
+        match self {
+            EniFlavor::Shared => crate::model::consts::NETWORK_SHARED_ENI,
+            EniFlavor::Exclusive => crate::model::consts::NETWORK_EXCLUSIVE_ENI,
+        }
+    }
+}
+
+/// The detected mode plus what decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkDetection {
+    pub mode: NetworkMode,
+    /// VPC-CNI's default for pods without a network annotation, when readable.
+    pub default_eni: Option<EniFlavor>,
+    /// Number of super nodes (`node.kubernetes.io/instance-type: eklet`).
+    pub super_nodes: usize,
+    /// `GlobalRouteDirectAccess` from kube-system/tke-service-controller-config (None: not set or unreadable).
+    pub global_route_direct_access: Option<bool>,
+    /// One line per signal that was read (or missing), in the order they were weighed.
+    pub evidence: Vec<String>,
+}
+
+impl NetworkDetection {
+    /// A mode given on the command line (offline `check`), with that as the only evidence.
+    pub fn given(mode: NetworkMode, global_route_direct_access: Option<bool>) -> Self {
+        NetworkDetection {
+            mode,
+            default_eni: (mode == NetworkMode::VpcCni).then_some(EniFlavor::Shared),
+            super_nodes: usize::from(mode == NetworkMode::SuperNode),
+            global_route_direct_access,
+            evidence: vec![format!("given on the command line: --network-mode {mode}")],
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! What one object needs: the pure decision, per kind, for enable and disable.
+//! Works on manifests and live objects alike through [`View`].
+
+use crate::model::consts::*;
+use crate::model::{Kind, ObjectRef};
+use crate::yaml::edit::{Edit, Seg};
+
+use super::view::View;
+use super::{Eni, Intent, NetworkMode, Options};
+
+/// The outcome for one object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Edits to make (paths relative to the object), with notes worth telling the user.
+    Change {
+        edits: Vec<Edit>,
+        notes: Vec<String>,
+    },
+    /// Already as asked ("already enabled").
+    Done(String),
+    /// Not eligible, and why.
+    Skip(String),
+}
+
+/// What linking needs to know about an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub oref: ObjectRef,
+    /// Service `spec.selector`.
+    pub selector: Vec<(String, String)>,
+    /// Pod-template labels of a workload.
+    pub template_labels: Vec<(String, String)>,
+    /// Service names an Ingress routes to.
+    pub backends: Vec<String>,
+}
+
+fn key(k: &str) -> Seg {
+    Seg::key(k)
+}
+
+fn keys(ks: &[&str]) -> Vec<Seg> {
+    ks.iter().map(|k| key(k)).collect()
+}
+
+/// Recognise an object of a kind tkedirect handles. `None` for anything else (including objects with no name).
+pub fn identify<V: View>(obj: &V) -> Option<ObjectRef> {
+    let kind = Kind::from_kind_field(obj.get_string("kind")?)?;
+    let meta = obj.get("metadata")?;
+    let name = meta.get_string("name")?;
+    Some(ObjectRef::new(kind, meta.get_string("namespace"), name))
+}
+
+pub fn summarize<V: View>(oref: ObjectRef, obj: &V) -> Summary {
+    let mut s = Summary {
+        oref,
+        selector: vec![],
+        template_labels: vec![],
+        backends: vec![],
+    };
+    match s.oref.kind {
+        Kind::Service => {
+            s.selector = obj
+                .path(&["spec", "selector"])
+                .map(View::string_map)
+                .unwrap_or_default();
+        }
+        Kind::Ingress => s.backends = ingress_backends(obj),
+        kind => {
+            let mut path = kind.pod_template_path().to_vec();
+            path.extend(["metadata", "labels"]);
+            s.template_labels = obj.path(&path).map(View::string_map).unwrap_or_default();
+        }
+    }
+    s
+}
+
+/// Backend Service names of an Ingress, in either API shape (v1 `service.name`, v1beta1 `serviceName`).
+pub fn ingress_backends<V: View>(obj: &V) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |backend: Option<&V>| {
+        if let Some(b) = backend {
+            let name = b
+                .path(&["service", "name"])
+                .and_then(View::string)
+                .or_else(|| b.get_string("serviceName"));
+            if let Some(n) = name
+                && !out.iter().any(|o| o == n)
+            {
+                out.push(n.to_string());
+            }
+        }
+    };
+    let spec = obj.get("spec");
+    add(spec.and_then(|s| s.get("defaultBackend")));
+    add(spec.and_then(|s| s.get("backend")));
+    for rule in spec
+        .and_then(|s| s.get("rules"))
+        .map(View::items)
+        .unwrap_or_default()
+    {
+        for path in rule
+            .path(&["http", "paths"])
+            .map(View::items)
+            .unwrap_or_default()
+        {
+            add(path.get("backend"));
+        }
+    }
+    out
+}
+
+/// The ingress class an Ingress asks for: the annotation, else `spec.ingressClassName`.
+pub fn ingress_class<V: View>(obj: &V) -> Option<String> {
+    obj.path(&["metadata", "annotations", INGRESS_CLASS_ANNOTATION])
+        .and_then(View::scalar_text)
+        .or_else(|| {
+            obj.path(&["spec", "ingressClassName"])
+                .and_then(View::scalar_text)
+        })
+}
+
+pub const INGRESS_API_VERSIONS: [&str; 3] = [
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "extensions/v1beta1",
+];
+
+/// Decide what `opts.intent` means for this object.
+pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
+    match kind {
+        Kind::Service => {
+            let ty = obj
+                .path(&["spec", "type"])
+                .and_then(View::scalar_text)
+                .unwrap_or_else(|| "ClusterIP".into());
+            if ty != "LoadBalancer" {
+                return Verdict::Skip(format!(
+                    "type {ty}: direct access applies to LoadBalancer Services only"
+                ));
+            }
+            switch(obj, SERVICE_DIRECT_ACCESS, opts.intent)
+        }
+        Kind::Ingress => {
+            let api = obj.get_string("apiVersion").unwrap_or_default();
+            if !INGRESS_API_VERSIONS.contains(&api) {
+                return Verdict::Skip(format!(
+                    "apiVersion `{api}` is not an Ingress API tkedirect knows"
+                ));
+            }
+            if let Some(class) = ingress_class(obj)
+                && class != QCLOUD_INGRESS_CLASS
+            {
+                return Verdict::Skip(format!(
+                    "ingress class `{class}` is not TKE's CLB ingress controller (`{QCLOUD_INGRESS_CLASS}` or none)"
+                ));
+            }
+            switch(obj, INGRESS_DIRECT_ACCESS, opts.intent)
+        }
+        kind => workload(kind, obj, opts),
+    }
+}
+
+/// The direct-access annotation on a Service or Ingress.
+fn switch<V: View>(obj: &V, annotation: &str, intent: Intent) -> Verdict {
+    let current = obj.path(&["metadata", "annotations", annotation]);
+    let path = keys(&["metadata", "annotations", annotation]);
+    match intent {
+        Intent::Enable => match current {
+            Some(v) if v.string() == Some("true") => Verdict::Done("already enabled".into()),
+            Some(v) => {
+                let was = v
+                    .scalar_text()
+                    .map_or_else(|| "an empty value".to_string(), |t| format!("`{t}`"));
+                Verdict::Change {
+                    edits: vec![Edit::Set {
+                        path,
+                        value: "true".into(),
+                    }],
+                    notes: vec![format!("{annotation} was {was}; set to \"true\"")],
+                }
+            }
+            None => Verdict::Change {
+                edits: vec![Edit::Set {
+                    path,
+                    value: "true".into(),
+                }],
+                notes: vec![],
+            },
+        },
+        Intent::Disable => match current {
+            Some(v) if v.string() == Some("true") => Verdict::Change {
+                edits: vec![Edit::Remove { path, prune: 1 }],
+                notes: vec![],
+            },
+            Some(v) => Verdict::Done(format!(
+                "not enabled ({annotation} is `{}`, left as is)",
+                v.scalar_text().unwrap_or_default()
+            )),
+            None => Verdict::Done("not enabled".into()),
+        },
+    }
+}
+
+fn network_name(eni: Eni) -> &'static str {
+    match eni {
+        Eni::Shared => NETWORK_SHARED_ENI,
+        Eni::Exclusive => NETWORK_EXCLUSIVE_ENI,
+    }
+}
+
+fn resource_name(eni: Eni) -> &'static str {
+    match eni {
+        Eni::Shared => RESOURCE_ENI_IP,
+        Eni::Exclusive => RESOURCE_DIRECT_ENI,
+    }
+}
+
+/// Whether a resource quantity is tkedirect's value, "1".
+fn is_one<V: View>(v: &V) -> bool {
+    v.scalar_text().as_deref() == Some("1")
+}
+
+fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
+    if opts.mode != NetworkMode::Mixed {
+        return Verdict::Skip(format!(
+            "network mode {}: pod templates need no change (only mixed GlobalRouter + VPC-CNI clusters opt pods into an ENI)",
+            opts.mode
+        ));
+    }
+    let tpath = kind.pod_template_path();
+    let Some(template) = obj.path(tpath) else {
+        return Verdict::Skip(format!("no pod template at {}", tpath.join(".")));
+    };
+    if template
+        .path(&["spec", "hostNetwork"])
+        .is_some_and(View::is_true)
+    {
+        return Verdict::Skip(
+            "hostNetwork pod template: host-network pods cannot get an ENI IP".into(),
+        );
+    }
+    let containers = template
+        .path(&["spec", "containers"])
+        .map(View::items)
+        .unwrap_or_default();
+    if containers.is_empty() {
+        return Verdict::Skip("the pod template has no containers".into());
+    }
+    let net = network_name(opts.eni);
+    let res = resource_name(opts.eni);
+    let at = |rest: &[&str]| -> Vec<Seg> {
+        let mut p = keys(tpath);
+        p.extend(rest.iter().map(|k| key(k)));
+        p
+    };
+    let container_path = |i: usize, rest: &[&str]| -> Vec<Seg> {
+        let mut p = at(&["spec", "containers"]);
+        p.push(Seg::Index(i));
+        p.extend(rest.iter().map(|k| key(k)));
+        p
+    };
+    let current_net = template.path(&["metadata", "annotations", POD_NETWORKS]);
+    let mut edits = Vec::new();
+    match opts.intent {
+        Intent::Enable => {
+            match current_net {
+                Some(v) if v.string() == Some(net) => {}
+                Some(v) => {
+                    return Verdict::Skip(format!(
+                        "the pod template already asks for network `{}` ({POD_NETWORKS}); not changed",
+                        v.scalar_text().unwrap_or_default()
+                    ));
+                }
+                None => edits.push(Edit::Set {
+                    path: at(&["metadata", "annotations", POD_NETWORKS]),
+                    value: net.into(),
+                }),
+            }
+            let carries = |c: &V, r: &str| {
+                c.path(&["resources", "requests", r]).is_some()
+                    || c.path(&["resources", "limits", r]).is_some()
+            };
+            let has_any = containers
+                .iter()
+                .any(|c| carries(c, RESOURCE_ENI_IP) || carries(c, RESOURCE_DIRECT_ENI));
+            if !has_any {
+                let index = match &opts.container {
+                    None => 0,
+                    Some(name) => match containers
+                        .iter()
+                        .position(|c| c.get_string("name") == Some(name))
+                    {
+                        Some(i) => i,
+                        None => {
+                            let names: Vec<&str> = containers
+                                .iter()
+                                .filter_map(|c| c.get_string("name"))
+                                .collect();
+                            return Verdict::Skip(format!(
+                                "no container named `{name}` (containers: {})",
+                                names.join(", ")
+                            ));
+                        }
+                    },
+                };
+                for part in ["requests", "limits"] {
+                    edits.push(Edit::Set {
+                        path: container_path(index, &["resources", part, res]),
+                        value: "1".into(),
+                    });
+                }
+            }
+            if edits.is_empty() {
+                Verdict::Done("already opted into an ENI".into())
+            } else {
+                Verdict::Change {
+                    edits,
+                    notes: vec![],
+                }
+            }
+        }
+        Intent::Disable => {
+            if current_net.is_some_and(|v| v.string() == Some(net)) {
+                edits.push(Edit::Remove {
+                    path: at(&["metadata", "annotations", POD_NETWORKS]),
+                    prune: 2, // a template without metadata got it from enable
+                });
+            }
+            // tkedirect writes "1" into both requests and limits; a resource only in limits (as TKE's
+            // webhook writes it) or with another value was not ours and stays.
+            for (i, c) in containers.iter().enumerate() {
+                let ours = ["requests", "limits"]
+                    .iter()
+                    .all(|part| c.path(&["resources", part, res]).is_some_and(is_one));
+                if ours {
+                    for part in ["requests", "limits"] {
+                        edits.push(Edit::Remove {
+                            path: container_path(i, &["resources", part, res]),
+                            prune: 2,
+                        });
+                    }
+                }
+            }
+            if edits.is_empty() {
+                Verdict::Done("not opted into an ENI by tkedirect".into())
+            } else {
+                Verdict::Change {
+                    edits,
+                    notes: vec![],
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,488 @@
+//! The file engine: manifests in, patched manifests out. Pure over texts (reading and writing files is
+//! the caller's job), bounded in memory by one document at a time plus the outputs.
+//!
+//! Pass 1 parses each document once, recognises the objects, and decides per object. When no TARGET is
+//! given the edits are applied right there; otherwise pass 2 re-parses only the documents of the chosen
+//! objects once the selection (with its links) is known. Every edited document is re-parsed and must equal
+//! the original plus exactly the intended edits, or nothing is written.
+
+use std::collections::HashMap;
+
+use crate::model::{Kind, Target};
+use crate::yaml::edit::{self, Edit, Seg};
+use crate::yaml::{self, Node, split, style, verify};
+
+use super::decide::{self, Summary, Verdict};
+use super::select::{self, Selection};
+use super::{NetworkMode, Options};
+
+/// One input: a file or standard input.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// How to name it in messages: the path, or `<stdin>`.
+    pub name: String,
+    pub text: String,
+}
+
+/// A problem at a place in an input. Lines and columns are 1-based.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub source: usize,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// One recognised object.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub source: usize,
+    pub doc: usize,
+    /// 1-based line of the object in its input.
+    pub line: usize,
+    /// Path from the document root to the object (`items[3]` in a List).
+    pub root: Vec<Seg>,
+    pub summary: Summary,
+    pub verdict: Verdict,
+}
+
+/// What a run decided and produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub records: Vec<Record>,
+    pub selection: Selection,
+    /// Per source: the new text when anything changed.
+    pub outputs: Vec<Option<String>>,
+    /// Documents that are not Kubernetes objects tkedirect handles (left untouched).
+    pub other_documents: usize,
+    /// Objects of a handled kind that could not be identified (no metadata.name), with where they are.
+    pub unnamed: Vec<(usize, usize, Kind)>,
+}
+
+impl Outcome {
+    /// Records chosen for a change.
+    pub fn changes(&self) -> impl Iterator<Item = &Record> {
+        self.selection
+            .chosen
+            .iter()
+            .map(|(i, _)| &self.records[*i])
+            .filter(|r| matches!(r.verdict, Verdict::Change { .. }))
+    }
+}
+
+/// Edits for one document, each with the path of its object in the document.
+type DocEdits<'e> = Vec<(Vec<Seg>, &'e Edit)>;
+
+const BOM: &str = "\u{feff}";
+
+fn split_bom(text: &str) -> (&str, &str) {
+    match text.strip_prefix(BOM) {
+        Some(body) => (BOM, body),
+        None => ("", text),
+    }
+}
+
+/// Run the engine over all inputs.
+pub fn run(
+    sources: &[Source],
+    opts: &Options,
+    targets: &[Target],
+    namespace: Option<&str>,
+) -> Result<Outcome, Vec<Diagnostic>> {
+    let immediate = targets.is_empty();
+    let mut out = Outcome {
+        outputs: vec![None; sources.len()],
+        ..Default::default()
+    };
+    let mut diags = Vec::new();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+
+    // Pass 1, over contiguous runs of documents in parallel.
+    for (si, source) in sources.iter().enumerate() {
+        let (bom, body) = split_bom(&source.text);
+        let chunks: Vec<split::Chunk> = split::documents(body).collect();
+        let ranges = partition(&chunks, body.len(), threads);
+        let parts: Vec<Part> = if ranges.len() == 1 {
+            vec![pass1(si, body, &chunks, 0, opts, namespace, immediate)]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = ranges
+                    .iter()
+                    .map(|r| {
+                        let chunks = &chunks[r.clone()];
+                        let first = r.start;
+                        scope.spawn(move || {
+                            pass1(si, body, chunks, first, opts, namespace, immediate)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("a worker panicked"))
+                    .collect()
+            })
+        };
+        let mut pieces = vec![bom.to_string()];
+        let mut changed = false;
+        for part in parts {
+            out.records.extend(part.records);
+            diags.extend(part.diags);
+            out.other_documents += part.other_documents;
+            out.unnamed.extend(part.unnamed);
+            changed |= part.changed;
+            pieces.push(part.text);
+        }
+        if immediate && changed && diags.is_empty() {
+            out.outputs[si] = Some(pieces.concat());
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+
+    let summaries: Vec<Summary> = out.records.iter().map(|r| r.summary.clone()).collect();
+    out.selection = select::select(
+        &summaries,
+        targets,
+        namespace,
+        opts.mode == NetworkMode::Mixed,
+    );
+    if immediate {
+        return Ok(out);
+    }
+
+    // Pass 2: edit the documents of the chosen objects.
+    let mut per_doc: HashMap<(usize, usize), DocEdits<'_>> = HashMap::new();
+    for (i, _) in &out.selection.chosen {
+        let r = &out.records[*i];
+        if let Verdict::Change { edits, .. } = &r.verdict {
+            per_doc
+                .entry((r.source, r.doc))
+                .or_default()
+                .extend(edits.iter().map(|e| (r.root.clone(), e)));
+        }
+    }
+    let mut outputs = vec![None; sources.len()];
+    for (si, source) in sources.iter().enumerate() {
+        if !per_doc.keys().any(|(s, _)| *s == si) {
+            continue;
+        }
+        let (bom, body) = split_bom(&source.text);
+        let mut o = String::with_capacity(source.text.len() + 1024);
+        o.push_str(bom);
+        for (di, chunk) in split::documents(body).enumerate() {
+            let doc = &body[chunk.start..chunk.end];
+            match per_doc.get(&(si, di)) {
+                None => o.push_str(doc),
+                Some(edits) => match edit_document(doc, None, edits) {
+                    Ok(new) => o.push_str(&new),
+                    Err(d) => diags.push(Diagnostic {
+                        source: si,
+                        line: chunk.line + d.line - 1,
+                        col: d.col,
+                        message: d.message,
+                    }),
+                },
+            }
+        }
+        outputs[si] = Some(o);
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    out.outputs = outputs;
+    Ok(out)
+}
+
+fn in_namespace(r: &Record, namespace: Option<&str>) -> bool {
+    match (namespace, &r.summary.oref.namespace) {
+        (Some(want), Some(have)) => want == have,
+        _ => true,
+    }
+}
+
+fn parse_diagnostic(
+    source: usize,
+    first_line: usize,
+    doc: &str,
+    e: &yaml::ParseError,
+) -> Diagnostic {
+    let mut message = e.message.clone();
+    if doc.contains("{{") {
+        message = format!(
+            "{message} (this looks like an unrendered Helm/Go template; render it first, e.g. `helm template … | tkedirect enable -f -`)"
+        );
+    }
+    Diagnostic {
+        source,
+        line: first_line + e.line - 1,
+        col: e.col + 1,
+        message,
+    }
+}
+
+/// What one worker found in its run of documents.
+#[derive(Default)]
+struct Part {
+    records: Vec<Record>,
+    diags: Vec<Diagnostic>,
+    other_documents: usize,
+    unnamed: Vec<(usize, usize, Kind)>,
+    /// The run's text, edited where edits applied right away.
+    text: String,
+    changed: bool,
+}
+
+/// Split documents into up to `n` contiguous runs of similar byte size (one run for small inputs).
+fn partition(chunks: &[split::Chunk], bytes: usize, n: usize) -> Vec<std::ops::Range<usize>> {
+    const MIN_BYTES_PER_THREAD: usize = 256 * 1024;
+    let n = n.min(bytes / MIN_BYTES_PER_THREAD).max(1);
+    if n == 1 || chunks.len() < 2 {
+        return std::iter::once(0..chunks.len()).collect();
+    }
+    let target = bytes / n;
+    let mut ranges = Vec::with_capacity(n);
+    let mut start = 0;
+    for (i, c) in chunks.iter().enumerate() {
+        if ranges.len() + 1 < n && c.end - chunks[start].start >= target {
+            ranges.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < chunks.len() {
+        ranges.push(start..chunks.len());
+    }
+    ranges
+}
+
+/// Parse, recognise and decide each document of a run; with `immediate`, apply the edits too.
+fn pass1(
+    si: usize,
+    body: &str,
+    chunks: &[split::Chunk],
+    first_doc: usize,
+    opts: &Options,
+    namespace: Option<&str>,
+    immediate: bool,
+) -> Part {
+    let mut part = Part::default();
+    let Some(begin) = chunks.first().map(|c| c.start) else {
+        return part;
+    };
+    let end = chunks.last().map_or(begin, |c| c.end);
+    let mut copied = begin;
+    for (offset, chunk) in chunks.iter().enumerate() {
+        let di = first_doc + offset;
+        let doc = &body[chunk.start..chunk.end];
+        let root = match yaml::parse(doc) {
+            Ok(Some(root)) => root,
+            Ok(None) => continue,
+            Err(e) => {
+                part.diags.push(parse_diagnostic(si, chunk.line, doc, &e));
+                continue;
+            }
+        };
+        let first = part.records.len();
+        collect_objects(si, di, chunk.line, &root, opts, &mut part);
+        if !immediate || !part.diags.is_empty() {
+            continue;
+        }
+        let edits: DocEdits<'_> = part.records[first..]
+            .iter()
+            .filter(|r| in_namespace(r, namespace))
+            .flat_map(|r| match &r.verdict {
+                Verdict::Change { edits, .. } => {
+                    edits.iter().map(|e| (r.root.clone(), e)).collect()
+                }
+                _ => Vec::new(),
+            })
+            .collect();
+        if edits.is_empty() {
+            continue;
+        }
+        match edit_document(doc, Some(root), &edits) {
+            Ok(new) => {
+                if part.text.capacity() == 0 {
+                    part.text.reserve(end - begin + 4096);
+                }
+                part.text.push_str(&body[copied..chunk.start]);
+                part.text.push_str(&new);
+                copied = chunk.end;
+                part.changed = true;
+            }
+            Err(d) => part.diags.push(Diagnostic {
+                source: si,
+                line: chunk.line + d.line - 1,
+                col: d.col,
+                message: d.message,
+            }),
+        }
+    }
+    if part.changed {
+        part.text.push_str(&body[copied..end]);
+    } else if immediate {
+        part.text = body[begin..end].to_string();
+    }
+    part
+}
+
+fn collect_objects(
+    si: usize,
+    di: usize,
+    first_line: usize,
+    root: &Node<'_>,
+    opts: &Options,
+    out: &mut Part,
+) {
+    let is_list =
+        root.get_str("kind").is_some_and(|k| k.ends_with("List")) && root.get("items").is_some();
+    let objects: Vec<(Vec<Seg>, &Node<'_>)> = if is_list {
+        root.get("items")
+            .and_then(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (vec![Seg::key("items"), Seg::Index(i)], n))
+            .collect()
+    } else {
+        vec![(Vec::new(), root)]
+    };
+    for (path, obj) in objects {
+        let Some(oref) = decide::identify(obj) else {
+            match obj.get_str("kind").and_then(Kind::from_kind_field) {
+                Some(kind) => out.unnamed.push((si, first_line + obj.line - 1, kind)),
+                None => out.other_documents += 1,
+            }
+            continue;
+        };
+        let kind = oref.kind;
+        let verdict = decide::decide(kind, obj, opts);
+        let summary = decide::summarize(oref, obj);
+        out.records.push(Record {
+            source: si,
+            doc: di,
+            line: first_line + obj.line - 1,
+            root: path,
+            summary,
+            verdict,
+        });
+    }
+}
+
+/// A problem found while editing one document (position relative to the document; 1-based).
+#[derive(Debug)]
+struct DocError {
+    line: usize,
+    col: usize,
+    message: String,
+}
+
+impl From<edit::EditError> for DocError {
+    fn from(e: edit::EditError) -> Self {
+        DocError {
+            line: e.line,
+            col: e.col + 1,
+            message: e.message,
+        }
+    }
+}
+
+impl From<yaml::ParseError> for DocError {
+    fn from(e: yaml::ParseError) -> Self {
+        DocError {
+            line: e.line,
+            col: e.col + 1,
+            message: e.message,
+        }
+    }
+}
+
+fn prefixed(root: &[Seg], edit: &Edit) -> Edit {
+    let join = |p: &[Seg]| root.iter().chain(p).cloned().collect::<Vec<_>>();
+    match edit {
+        Edit::Set { path, value } => Edit::Set {
+            path: join(path),
+            value: value.clone(),
+        },
+        Edit::Remove { path, prune } => Edit::Remove {
+            path: join(path),
+            prune: *prune,
+        },
+    }
+}
+
+/// Apply edits to one document's text and prove the result: re-parsed, it must be the original document
+/// plus exactly these edits, and still one document.
+fn edit_document(
+    doc: &str,
+    parsed: Option<Node<'_>>,
+    edits: &[(Vec<Seg>, &Edit)],
+) -> Result<String, DocError> {
+    let root = match parsed {
+        Some(root) => root,
+        None => yaml::parse(doc)?.ok_or(DocError {
+            line: 1,
+            col: 1,
+            message: "the document is empty".into(),
+        })?,
+    };
+    let edits: Vec<Edit> = edits.iter().map(|(root, e)| prefixed(root, e)).collect();
+    let doc_style = style::detect(doc, &root);
+    let mut expect = verify::Expect::default();
+
+    let sets: Vec<(&[Seg], &str)> = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::Set { path, value } => Some((path.as_slice(), value.as_str())),
+            Edit::Remove { .. } => None,
+        })
+        .collect();
+    for (path, value) in &sets {
+        expect.set(path, value);
+    }
+    let mut text = if sets.is_empty() {
+        doc.to_string()
+    } else {
+        let ops = edit::plan_sets(doc, &root, &sets, &doc_style)?;
+        edit::splice(doc, ops)
+    };
+    for e in &edits {
+        let Edit::Remove { path, prune } = e else {
+            continue;
+        };
+        let current = yaml::parse(&text)?.ok_or(DocError {
+            line: 1,
+            col: 1,
+            message: "the document is empty".into(),
+        })?;
+        if let Some((ops, removed)) = edit::plan_remove(&text, &current, path, *prune)? {
+            let new = edit::splice(&text, ops);
+            drop(current);
+            text = new;
+            expect.removed(&removed);
+        }
+    }
+
+    let reparsed = yaml::parse(&text).map_err(|e| DocError {
+        line: e.line,
+        col: e.col + 1,
+        message: format!(
+            "internal error: the edited document does not parse ({}); nothing was written",
+            e.message
+        ),
+    })?;
+    let faithful = reparsed
+        .as_ref()
+        .is_some_and(|new| verify::check(Some(&root), new, &expect));
+    if !faithful || split::documents(&text).count() != 1 {
+        return Err(DocError {
+            line: 1,
+            col: 1,
+            message: "internal error: the edited document does not read back as the intended change; nothing was written"
+                .into(),
+        });
+    }
+    Ok(text)
+}
