@@ -41,6 +41,8 @@ type R<T> = Result<T, Declined>;
 /// Parse one document, or decline it. `Ok(None)` for a document without content, as the reference does.
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, Declined> {
     let ascii = prescan(text)?;
+    // The scratch stacks keep their capacity from one document to the next (per thread).
+    let (entries, items) = SCRATCH.take();
     let mut p = Parser {
         src: text,
         b: text.as_bytes(),
@@ -52,10 +54,27 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Declined> {
         blank_lines: 0,
         saw_comment: false,
         depth: 0,
-        entries: Vec::with_capacity(32),
-        items: Vec::with_capacity(16),
+        entries,
+        items,
     };
-    p.document()
+    let result = p.document();
+    SCRATCH.set((recycle(p.entries), recycle(p.items)));
+    result
+}
+
+type Scratch = (Vec<(Node<'static>, Node<'static>)>, Vec<Node<'static>>);
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = const { std::cell::Cell::new((Vec::new(), Vec::new())) };
+}
+
+/// An emptied vector of nodes as a vector of nodes of another lifetime, keeping its allocation (the
+/// standard library collects an iterator over a vector into a vector of a same-sized type in place).
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter()
+        .map(|_| unreachable!("the vector is empty"))
+        .collect()
 }
 
 /// Nesting deeper than this is declined (granit limits nesting to 255 levels).
@@ -68,12 +87,6 @@ const MAX_KEY: usize = 1000;
 /// Reject what the fast parser does not handle at the character level: tabs, control characters, lone
 /// CRs, a BOM, and the non-ASCII characters YAML treats specially. Returns whether the text is ASCII.
 fn prescan(text: &str) -> R<bool> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    /// 0x80 in each byte of `v` that is zero.
-    fn zero_bytes(v: u64) -> u64 {
-        !(((v & !HI) + !HI) | v) & HI
-    }
     let b = text.as_bytes();
     let mut ascii = true;
     let mut check = |i: usize| -> R<()> {
@@ -83,7 +96,12 @@ fn prescan(text: &str) -> R<bool> {
                 b'\n' => {}
                 b'\r' if b.get(i + 1) == Some(&b'\n') => {}
                 0x80.. => ascii = false,
-                _ => return Err(Declined { reason: "tab or control character", offset: i }),
+                _ => {
+                    return Err(Declined {
+                        reason: "tab or control character",
+                        offset: i,
+                    });
+                }
             }
         }
         Ok(())
@@ -93,9 +111,7 @@ fn prescan(text: &str) -> R<bool> {
     let mut chunks = b.chunks_exact(8);
     let mut i = 0;
     for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let y = x | (zero_bytes(x ^ (LO * u64::from(b'\n'))) >> 2);
-        if (zero_bytes(y & (LO * 0xe0)) | zero_bytes(x ^ (LO * 0x7f)) | (x & HI)) != 0 {
+        if suspicious(u64::from_le_bytes(chunk.try_into().expect("eight bytes"))) {
             for k in i..i + 8 {
                 check(k)?;
             }
@@ -107,12 +123,35 @@ fn prescan(text: &str) -> R<bool> {
     }
     if !ascii {
         for (i, ch) in text.char_indices() {
-            if matches!(ch, '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{2028}' | '\u{2029}') {
-                return Err(Declined { reason: "special or non-printable character", offset: i });
+            if matches!(
+                ch,
+                '\u{80}'
+                    ..='\u{9f}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{2028}' | '\u{2029}'
+            ) {
+                return Err(Declined {
+                    reason: "special or non-printable character",
+                    offset: i,
+                });
             }
         }
     }
     Ok(ascii)
+}
+
+/// Whether some byte of `x` is a control character other than `\n`, or at least 0x7f. Carries may also
+/// flag a byte next to a flagged one: the caller then checks the bytes one by one anyway.
+#[inline]
+fn suspicious(x: u64) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // `\n` becomes 0, the other control characters stay in 1..=0x1f: flag bytes in that range exactly
+    // (the "hasbetween" bit hack), then bytes of 0x7f and above.
+    let c = x ^ (LO * u64::from(b'\n'));
+    let low7 = c & LOW7;
+    let control = (LO * (127 + 0x20)).wrapping_sub(low7) & !c & (low7 + LO * 127);
+    let high = x.wrapping_add(LO) | x;
+    (control | high) & HI != 0
 }
 
 /// What the next content line holds.
@@ -398,6 +437,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Whether a plain scalar may start at the cursor (`-`, `?` and `:` only before a safe character).
+    #[inline(always)]
     fn plain_start(&self, flow: bool) -> bool {
         let c = self.at(self.pos);
         if matches!(c, b'-' | b'?' | b':') {
@@ -626,7 +666,10 @@ impl<'a> Parser<'a> {
             if self.pos - key.start > MAX_KEY {
                 return Err(self.no("long implicit key"));
             }
-            if self.entries[base..].iter().any(|(k, _)| k.as_str() == key.as_str()) {
+            if self.entries[base..]
+                .iter()
+                .any(|(k, _)| k.as_str() == key.as_str())
+            {
                 return Err(self.no("duplicate key"));
             }
             let colon = self.pos;
@@ -1101,7 +1144,10 @@ impl<'a> Parser<'a> {
                     _ => return Err(self.no("unexpected text in a flow sequence")),
                 }
             }
-            NodeKind::Seq { flow: true, items: self.items.split_off(base) }
+            NodeKind::Seq {
+                flow: true,
+                items: self.items.split_off(base),
+            }
         } else {
             let base = self.entries.len();
             loop {
@@ -1135,7 +1181,10 @@ impl<'a> Parser<'a> {
                         )
                     }
                 };
-                if self.entries[base..].iter().any(|(k, _)| k.as_str() == key.as_str()) {
+                if self.entries[base..]
+                    .iter()
+                    .any(|(k, _)| k.as_str() == key.as_str())
+                {
                     return Err(self.no("duplicate key"));
                 }
                 self.skip_spaces();
@@ -1156,7 +1205,10 @@ impl<'a> Parser<'a> {
                     _ => return Err(self.no("unexpected text in a flow mapping")),
                 }
             }
-            NodeKind::Map { flow: true, entries: self.entries.split_off(base) }
+            NodeKind::Map {
+                flow: true,
+                entries: self.entries.split_off(base),
+            }
         };
         self.pos += 1;
         self.depth -= 1;
@@ -1519,6 +1571,21 @@ mod tests {
         declines(&"[".repeat(300));
         let deep: String = (0..250).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
         declines(&deep);
+    }
+
+    #[test]
+    fn suspicious_words() {
+        for pos in 0..8 {
+            for byte in 0..=255u8 {
+                for filler in [b'a', b'\n', b' ', b'~'] {
+                    let mut word = [filler; 8];
+                    word[pos] = byte;
+                    let bad = |b: u8| (b < 0x20 && b != b'\n') || b >= 0x7f;
+                    let expected = bad(byte) || bad(filler);
+                    assert_eq!(suspicious(u64::from_le_bytes(word)), expected, "{word:?}");
+                }
+            }
+        }
     }
 
     #[test]
