@@ -11,9 +11,10 @@
 //! included), comments, blank lines, CRLF line ends, and one optional `---` / `...` pair.
 //!
 //! Declined: anchors, aliases, tags, `?` keys, directives, a second document, a BOM, tabs, control
-//! characters, empty block scalars and explicit indentation indicators, scalars alone on the line after
-//! their key or dash, plain scalars at the root, duplicate keys, under-indented continuation lines, and
-//! anything that is not valid YAML.
+//! characters, empty block scalars, explicit indentation indicators and block scalar headers on their
+//! own line, scalars at the root, duplicate keys, flow mapping entries without a value, single-pair
+//! mappings in flow sequences, multi-line keys and multi-line scalars inside flow collections,
+//! under-indented quoted continuation lines, and anything that is not valid YAML.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -527,8 +528,8 @@ impl<'a> Parser<'a> {
                     let indent = node.col;
                     return self.block_map(indent, node);
                 }
-                if matches!(ctx, Ctx::Root | Ctx::OwnLine) {
-                    return Err(self.no("scalar on its own line"));
+                if ctx == Ctx::Root {
+                    return Err(self.no("scalar at the root"));
                 }
                 self.end_line()?;
                 Ok(node)
@@ -565,8 +566,8 @@ impl<'a> Parser<'a> {
             self.pos = stop_pos;
             return self.block_map(col, key);
         }
-        if matches!(ctx, Ctx::Root | Ctx::OwnLine) {
-            return Err(self.no("scalar on its own line"));
+        if ctx == Ctx::Root {
+            return Err(self.no("scalar at the root"));
         }
         self.pos = stop_pos;
         if stop == Stop::Comment {
@@ -588,10 +589,8 @@ impl<'a> Parser<'a> {
                 Next::Line(k) if k as isize > n && !self.saw_comment => {}
                 _ => break,
             }
+            // Any character but `#` (a comment line) may start a continuation line; `: ` is an error.
             let p = self.pos;
-            if is_indicator(self.at(p)) {
-                return Err(self.no("plain continuation line starting with an indicator"));
-            }
             let (lend, lstop_pos, lstop) = self.plain_line(p, false);
             if lstop == Stop::Colon {
                 return Err(self.no("`: ` in a multi-line plain scalar"));
@@ -1433,9 +1432,23 @@ mod tests {
         same("a: b\n  # c\nd: e\n");
         declines("a: b\n  x #c\n  y\n");
         declines("a: b\n  c: d\n");
-        // Continuations starting with an indicator are left to the reference parser.
-        declines("a: b\n  - c\n");
+        // Continuation lines may start with indicators.
+        same("a: b\n  - c\n  [d] {e} *f &g !h |i >j 'k' \"l\" %m @n `o ?p :q ,r -s\n");
+        same("- a\n  - b\n");
+        same("k:\n- c\n  - d\ne: 1\n");
+        declines("a: b\n  : c\n");
         declines("a: scalar\n    on two lines: no\n");
+    }
+
+    #[test]
+    fn scalars_on_their_own_line() {
+        same("a:\n  b\nc: 1\n");
+        same("a: # c\n  # d\n  \"b\"\n");
+        same("a:\n  b\n c\nd: 1\n");
+        same("- \n  x\n-\n  'y\n  z'\n");
+        same("k:\n-\n x\n");
+        declines("a:\n  b\n  c: 1\n");
+        declines("a:\n  b # c\n  d\n");
     }
 
     #[test]
@@ -1566,7 +1579,7 @@ mod tests {
         declines("a: !!str 1\n");
         declines("scalar at the root\n");
         declines("\"quoted root\"\n");
-        declines("a:\n  on its own line\n");
+        declines("a:\n  |\n    block scalar header on its own line\n");
         declines(&format!("a:\n{}  b: 1\n", "  # c\n".repeat(100)));
         declines(&"[".repeat(300));
         let deep: String = (0..250).map(|i| format!("{}k:\n", " ".repeat(i))).collect();

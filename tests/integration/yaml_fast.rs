@@ -170,6 +170,7 @@ fn text_strategy() -> impl Strategy<Value = String> {
             "&amp", "!bang", "%pct", "@at", "`tick", "a,b", "?q", ":c", "c:", "#hash", "|pipe", ">gt",
             "-", "---", "...", "a  b", "x'y", "tab\there", "line\nbreak", "é", "ünï cödé text", "0x1F",
             "1e3", "2026-01-01", "'", "\"", "\\", "a \\ b",
+            "see `kubectl get` - and [more] {x} *y &z !w |p >q 'r' \"s\" %t @u ?v :w ,x",
         ]).prop_map(str::to_owned),
         3 => "[a-z][a-z0-9-]{0,10}",
         2 => "[a-z]{1,6}( [a-z]{1,6}){1,6}",
@@ -531,6 +532,17 @@ impl Render<'_> {
     /// indentation, `child` the indentation for a nested block collection.
     fn value(&mut self, v: &V, n: usize, child: usize, key_of_indentless: Option<usize>) {
         match v {
+            V::Scalar(s)
+                if !matches!(s.style, Style::Literal(_) | Style::Folded(_)) && self.chance(1) =>
+            {
+                // On its own line below the key or dash.
+                self.trailing_comment();
+                self.out.push('\n');
+                self.pad(child);
+                self.scalar(s, n, false);
+                self.trailing_comment();
+                self.out.push('\n');
+            }
             V::Scalar(s) => {
                 let gap = if self.chance(1) { "   " } else { " " };
                 self.out.push_str(gap);
