@@ -51,7 +51,7 @@ pub fn byte_col(text: &str, at: usize) -> usize {
     at - line_start(text, at)
 }
 
-fn walk(text: &str, node: &Node<'_>, counts: &mut Counts) {
+fn walk(node: &Node<'_>, counts: &mut Counts) {
     match &node.kind {
         NodeKind::Scalar { .. } => {}
         NodeKind::Map { flow, entries } => {
@@ -84,10 +84,10 @@ fn walk(text: &str, node: &Node<'_>, counts: &mut Counts) {
                     }
                     _ => {}
                 }
-                walk(text, v, counts);
+                walk(v, counts);
             }
         }
-        NodeKind::Seq { items, .. } => items.iter().for_each(|i| walk(text, i, counts)),
+        NodeKind::Seq { items, .. } => items.iter().for_each(|i| walk(i, counts)),
         NodeKind::Alias => {}
     }
 }
@@ -95,7 +95,7 @@ fn walk(text: &str, node: &Node<'_>, counts: &mut Counts) {
 /// Learn the style of a document from its text and tree.
 pub fn detect(text: &str, root: &Node<'_>) -> DocStyle {
     let mut counts = Counts::default();
-    walk(text, root, &mut counts);
+    walk(root, &mut counts);
     let indent = (1..counts.indents.len())
         .max_by_key(|&i| (counts.indents[i], i == 2))
         .filter(|&i| counts.indents[i] > 0);
