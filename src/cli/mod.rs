@@ -2,8 +2,11 @@
 //! come from these definitions.
 
 pub mod doctor;
+pub mod generate;
+pub mod invocation;
 pub mod kube;
 pub mod manifest;
+pub mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -87,4 +90,15 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Print the documentation of a check (what, why, example, fix), or list the checks.
     Explain(ExplainArgs),
+    /// Print a shell completion script to stdout.
+    ///
+    /// bash: `tkedirect completions bash > ~/.local/share/bash-completion/completions/tkedirect`;
+    /// zsh: `tkedirect completions zsh > "${fpath[1]}/_tkedirect"`; fish: `tkedirect completions fish >
+    /// ~/.config/fish/completions/tkedirect.fish`; PowerShell: `tkedirect completions powershell | Out-String
+    /// | Invoke-Expression`; elvish: `eval (tkedirect completions elvish | slurp)`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }

@@ -7,4 +7,5 @@ mod cli;
 mod doctor;
 mod edit;
 mod fake_kube;
+mod generated;
 mod properties;
