@@ -9,3 +9,5 @@ mod edit;
 mod fake_kube;
 mod generated;
 mod properties;
+mod helm;
+mod plugin;
