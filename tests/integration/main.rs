@@ -11,3 +11,4 @@ mod generated;
 mod properties;
 mod helm;
 mod plugin;
+mod conventions;
