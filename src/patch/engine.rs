@@ -102,6 +102,10 @@ pub fn run(
     // Pass 1, over contiguous runs of documents in parallel.
     for (si, source) in sources.iter().enumerate() {
         let (bom, body) = split_bom(&source.text);
+        if let Some(d) = invalid_json(si, source, body) {
+            diags.push(d);
+            continue;
+        }
         let chunks: Vec<split::Chunk> = split::documents(body).collect();
         let ranges = partition(&chunks, body.len(), threads);
         let parts: Vec<Part> = if ranges.len() == 1 {
@@ -194,6 +198,57 @@ pub fn run(
     }
     out.outputs = outputs;
     Ok(out)
+}
+
+/// JSON input must be JSON (one value or a stream of them): YAML's flow syntax also accepts trailing commas
+/// and stray text that kubectl's JSON reader rejects, and tkedirect would keep them. JSON input is a `.json`
+/// file, or anything that starts with `{` (kubectl reads that as JSON too).
+fn invalid_json(si: usize, source: &Source, body: &str) -> Option<Diagnostic> {
+    let json_name = source.name.to_ascii_lowercase().ends_with(".json");
+    let start = body.trim_start();
+    // `{{`/`{%` start an unrendered template, which the YAML reader explains better.
+    let json_content =
+        start.starts_with('{') && !start.starts_with("{{") && !start.starts_with("{%");
+    if !json_name && !json_content {
+        return None;
+    }
+    let stream = serde_json::Deserializer::from_str(body).into_iter::<serde::de::IgnoredAny>();
+    let err = stream.into_iter().find_map(Result::err)?;
+    Some(Diagnostic {
+        source: si,
+        line: err.line().max(1),
+        col: err.column().max(1),
+        message: format!(
+            "invalid JSON in {}: {}",
+            if json_name {
+                "a .json file"
+            } else {
+                "input that starts with `{` (kubectl reads it as JSON)"
+            },
+            json_reason(body, &err)
+        ),
+    })
+}
+
+/// serde_json's message without its own ` at line L column C` suffix (the diagnostic carries the position),
+/// naming the commonest mistake, a trailing comma, plainly.
+fn json_reason(body: &str, err: &serde_json::Error) -> String {
+    let at = body
+        .split_inclusive('\n')
+        .take(err.line().saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        + err.column().saturating_sub(1);
+    let before = body.get(..at).unwrap_or_default().trim_end();
+    let next = body.get(at..).and_then(|r| r.chars().next());
+    if before.ends_with(',') && matches!(next, Some('}' | ']')) {
+        return "a trailing comma before the closing bracket (JSON allows none)".into();
+    }
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
 }
 
 fn in_namespace(r: &Record, namespace: Option<&str>) -> bool {

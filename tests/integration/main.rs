@@ -12,3 +12,4 @@ mod properties;
 mod helm;
 mod plugin;
 mod conventions;
+mod bad_corpus;
