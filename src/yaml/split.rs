@@ -51,7 +51,8 @@ impl Iterator for Documents<'_> {
             let eol = memchr_nl(&self.bytes[pos..]).map_or(self.bytes.len(), |i| pos + i + 1);
             let line = &self.bytes[pos..eol];
             if is_marker(line, b"---") {
-                if !first && !(prologue && directives) {
+                let directives_end = prologue && directives;
+                if !first && !directives_end {
                     break;
                 }
                 prologue = false;
