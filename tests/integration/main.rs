@@ -13,3 +13,4 @@ mod helm;
 mod plugin;
 mod conventions;
 mod bad_corpus;
+mod fuzz;
