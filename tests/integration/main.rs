@@ -14,3 +14,4 @@ mod plugin;
 mod conventions;
 mod bad_corpus;
 mod fuzz;
+mod interrupt;
