@@ -187,6 +187,9 @@ fn main() {
     };
     let bin = env!("CARGO_BIN_EXE_tkedirect");
     let dir = tempfile::tempdir().expect("temp dir");
+    // TKEDIRECT_BENCH_DIR=path keeps the generated corpora there.
+    let keep = std::env::var_os("TKEDIRECT_BENCH_DIR").map(std::path::PathBuf::from);
+    let corpus_dir = keep.as_deref().unwrap_or(dir.path());
     let kubectl = Command::new("kubectl")
         .arg("version")
         .arg("--client")
@@ -205,7 +208,7 @@ fn main() {
         for i in 0..n {
             app(i, &mut text);
         }
-        let path = dir.path().join(format!("corpus-{n}.yaml"));
+        let path = corpus_dir.join(format!("corpus-{n}.yaml"));
         std::fs::File::create(&path)
             .and_then(|mut f| f.write_all(text.as_bytes()))
             .expect("write corpus");

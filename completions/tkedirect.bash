@@ -43,6 +43,9 @@ _tkedirect() {
             tkedirect,help)
                 cmd="tkedirect__subcmd__help"
                 ;;
+            tkedirect,sync)
+                cmd="tkedirect__subcmd__sync"
+                ;;
             tkedirect__subcmd__help,check)
                 cmd="tkedirect__subcmd__help__subcmd__check"
                 ;;
@@ -67,6 +70,9 @@ _tkedirect() {
             tkedirect__subcmd__help,help)
                 cmd="tkedirect__subcmd__help__subcmd__help"
                 ;;
+            tkedirect__subcmd__help,sync)
+                cmd="tkedirect__subcmd__help__subcmd__sync"
+                ;;
             *)
                 ;;
         esac
@@ -74,7 +80,7 @@ _tkedirect() {
 
     case "${cmd}" in
         tkedirect)
-            opts="-v -q -h -V --color --verbose --quiet --help --version enable en disable diff check doctor explain completions help"
+            opts="-v -q -h -V --color --verbose --quiet --help --version enable en disable diff check doctor explain sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,20 +170,12 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__diff)
-            opts="-f -R -n -v -q -h -V --filename --recursive --namespace --network-mode --eni --container --disable --color --verbose --quiet --help --version"
+            opts="-R -n -f -v -q -h -V --recursive --namespace --network-mode --eni --container --disable --filename --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --filename)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -195,6 +193,14 @@ _tkedirect() {
                     return 0
                     ;;
                 --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -210,7 +216,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__disable)
-            opts="-f -R -n -w -v -q -h -V --filename --recursive --namespace --network-mode --eni --container --write --diff --color --verbose --quiet --help --version"
+            opts="-f -R -n -y -o -w -v -q -h -V --filename --recursive --namespace --network-mode --eni --container --dry-run --yes --restart --force --output --kubeconfig --context --request-timeout --write --diff --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,6 +247,30 @@ _tkedirect() {
                     return 0
                     ;;
                 --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dry-run)
+                    COMPREPLY=($(compgen -W "none client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -322,7 +352,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__enable)
-            opts="-f -R -n -w -v -q -h -V --filename --recursive --namespace --network-mode --eni --container --write --diff --color --verbose --quiet --help --version"
+            opts="-f -R -n -y -o -w -v -q -h -V --filename --recursive --namespace --network-mode --eni --container --dry-run --yes --restart --force --output --kubeconfig --context --request-timeout --write --diff --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,6 +386,30 @@ _tkedirect() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dry-run)
+                    COMPREPLY=($(compgen -W "none client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -386,7 +440,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__help)
-            opts="enable disable diff check doctor explain completions help"
+            opts="enable disable diff check doctor explain sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,6 +558,82 @@ _tkedirect() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkedirect__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tkedirect__subcmd__sync)
+            opts="-n -y -o -v -q -h -V --namespace --kubeconfig --context --request-timeout --region --endpoint --lb --weight --apply --yes --force --prune-non-eni --output --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --weight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

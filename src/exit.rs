@@ -9,7 +9,8 @@ pub enum Exit {
     Changes,
     /// The tool could not do its job: bad input, bad flags, unreachable cluster or cloud API, refused write.
     Error,
-    /// `sync --apply` applied part of its plan and then failed; what did and did not happen is printed.
+    /// `sync --apply` or live `enable`/`disable` applied part of its plan and then failed; what did and
+    /// did not happen is printed.
     Partial,
 }
 
@@ -35,7 +36,7 @@ impl Exit {
                 "error: bad input or flags, unreachable cluster or API, nothing was written"
             }
             Exit::Partial => {
-                "sync --apply changed part of the plan and then failed (details on stderr)"
+                "sync --apply or live enable/disable changed part of the plan and then failed (details on stderr)"
             }
         }
     }

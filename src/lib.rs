@@ -7,13 +7,16 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
+pub mod cloud;
 pub mod cluster;
 pub mod exit;
+pub mod live;
 pub mod model;
 pub mod patch;
 pub mod render;
 pub mod report;
 pub mod source;
+pub mod sync;
 pub mod yaml;
 
 pub use exit::Exit;

@@ -55,7 +55,9 @@ pub fn run_diff(args: DiffArgs, ui: &Ui) -> anyhow::Result<Exit> {
 pub fn options(intent: Intent, patch: &PatchArgs) -> Options {
     Options {
         intent,
-        mode: NetworkMode::from(patch.network_mode),
+        mode: patch
+            .network_mode
+            .map_or(NetworkMode::VpcCni, NetworkMode::from),
         eni: patch.eni.into(),
         container: patch.container.clone(),
     }

@@ -5,8 +5,10 @@ mod completions;
 mod doctor;
 mod edit;
 mod explain;
+mod live;
 pub mod output;
 pub mod post_render;
+mod sync;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -70,12 +72,25 @@ fn finish(result: anyhow::Result<Exit>, ui: &Ui) -> std::process::ExitCode {
 /// Run a parsed command line.
 pub fn run(cli: Cli, ui: &Ui) -> anyhow::Result<Exit> {
     match cli.command {
-        Command::Enable(args) => edit::run_edit(edit::Mode::Enable, args, ui),
-        Command::Disable(args) => edit::run_edit(edit::Mode::Disable, args, ui),
+        Command::Enable(args) if args.input.files.is_empty() => {
+            live::run(crate::patch::Intent::Enable, args, ui)
+        }
+        Command::Disable(args) if args.input.files.is_empty() => {
+            live::run(crate::patch::Intent::Disable, args, ui)
+        }
+        Command::Enable(args) => {
+            live::reject_with_files(&args)?;
+            edit::run_edit(edit::Mode::Enable, args, ui)
+        }
+        Command::Disable(args) => {
+            live::reject_with_files(&args)?;
+            edit::run_edit(edit::Mode::Disable, args, ui)
+        }
         Command::Diff(args) => edit::run_diff(args, ui),
         Command::Check(args) => check::run(args, ui),
         Command::Doctor(args) => doctor::run(args, ui),
         Command::Explain(args) => explain::run(args),
+        Command::Sync(args) => sync::run(args, ui),
         Command::Completions { shell } => completions::run(shell),
     }
 }

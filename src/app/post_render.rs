@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::edit::{self, Mode};
 use super::output::Ui;
+use crate::cli::live::LiveArgs;
 use crate::cli::{EditArgs, InputArgs, render};
 
 /// The post-renderer's whole program (the `tkedirect-render` binary, or `tkedirect` invoked by that name).
@@ -20,6 +21,7 @@ pub fn main_entry(args: Vec<OsString>) -> std::process::ExitCode {
             recursive: false,
         },
         patch: cli.patch,
+        live: LiveArgs::default(),
         write: false,
         diff: false,
     };

@@ -292,42 +292,6 @@ pub fn count(n: usize, what: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cidr_membership() {
-        assert!(ipv4_in_cidr("172.16.0.5", "172.16.0.0/24"));
-        assert!(!ipv4_in_cidr("172.16.1.5", "172.16.0.0/24"));
-        assert!(ipv4_in_cidr("10.1.2.3", "0.0.0.0/0"));
-        assert!(!ipv4_in_cidr("fd00::1", "fd00::/64"));
-    }
-
-    #[test]
-    fn owners_from_replicasets() {
-        let mut p = PodFacts {
-            namespace: "n".into(),
-            name: "web-7d9f-abc".into(),
-            ..Default::default()
-        };
-        p.labels.insert("pod-template-hash".into(), "7d9f".into());
-        p.owner = Some(OwnerRef {
-            kind: "ReplicaSet".into(),
-            name: "web-7d9f".into(),
-        });
-        assert_eq!(
-            owner_subject(&p),
-            Subject::namespaced("Deployment", "n", "web")
-        );
-        p.owner = Some(OwnerRef {
-            kind: "StatefulSet".into(),
-            name: "db".into(),
-        });
-        assert_eq!(owner_subject(&p).short(), "sts/db");
-    }
-}
-
 /// ENI IPs requested by pods per node — only when pods were read from every namespace (else None:
 /// pods elsewhere use IPs too).
 pub fn eni_used(facts: &ClusterFacts) -> Option<BTreeMap<String, i64>> {
@@ -363,4 +327,40 @@ pub fn restart_hint(owner: &Subject) -> String {
 /// `has`/`have` for `count` things.
 pub fn verb<'v>(n: usize, one: &'v str, many: &'v str) -> &'v str {
     if n == 1 { one } else { many }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_membership() {
+        assert!(ipv4_in_cidr("172.16.0.5", "172.16.0.0/24"));
+        assert!(!ipv4_in_cidr("172.16.1.5", "172.16.0.0/24"));
+        assert!(ipv4_in_cidr("10.1.2.3", "0.0.0.0/0"));
+        assert!(!ipv4_in_cidr("fd00::1", "fd00::/64"));
+    }
+
+    #[test]
+    fn owners_from_replicasets() {
+        let mut p = PodFacts {
+            namespace: "n".into(),
+            name: "web-7d9f-abc".into(),
+            ..Default::default()
+        };
+        p.labels.insert("pod-template-hash".into(), "7d9f".into());
+        p.owner = Some(OwnerRef {
+            kind: "ReplicaSet".into(),
+            name: "web-7d9f".into(),
+        });
+        assert_eq!(
+            owner_subject(&p),
+            Subject::namespaced("Deployment", "n", "web")
+        );
+        p.owner = Some(OwnerRef {
+            kind: "StatefulSet".into(),
+            name: "db".into(),
+        });
+        assert_eq!(owner_subject(&p).short(), "sts/db");
+    }
 }

@@ -175,6 +175,11 @@ pub(crate) fn finding(
     }
 }
 
+/// The node taints that mean "VPC-CNI not ready here".
+pub fn node_eni_ip_taints() -> &'static [&'static str] {
+    &node_eni_ip_unavailable::TAINTS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,9 +230,4 @@ mod tests {
             );
         }
     }
-}
-
-/// The node taints that mean "VPC-CNI not ready here".
-pub fn node_eni_ip_taints() -> &'static [&'static str] {
-    &node_eni_ip_unavailable::TAINTS
 }

@@ -5,8 +5,10 @@ pub mod doctor;
 pub mod generate;
 pub mod invocation;
 pub mod kube;
+pub mod live;
 pub mod manifest;
 pub mod render;
+pub mod sync;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -66,12 +68,16 @@ pub enum Command {
     /// Reads manifests with -f (files, directories, or - for stdin) and prints the patched manifests, or
     /// rewrites them in place with --write. Only the lines that carry the change differ from the input:
     /// comments, key order, quoting, indentation and line endings are kept.
+    ///
+    /// Without -f, changes the live objects named by TARGET (`tkedirect enable svc/nginx`): runs the
+    /// prerequisite checks, shows the diff, asks, then patches only the managed fields with a
+    /// resourceVersion precondition.
     #[command(visible_alias = "en")]
     Enable(EditArgs),
     /// Remove what `enable` adds: the exact inverse.
     ///
     /// Direct-access annotations set to "true" are removed; the pod-template network annotation and the ENI
-    /// resource are removed only where they carry tkedirect's values.
+    /// resource are removed only where they carry tkedirect's values. Without -f, on live objects.
     Disable(EditArgs),
     /// Show, as a unified diff, what `enable` (or `disable` with --disable) would change.
     ///
@@ -90,6 +96,14 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Print the documentation of a check (what, why, example, fix), or list the checks.
     Explain(ExplainArgs),
+    /// Make a CLB's backends equal the ready pods of a Service or Ingress, once (plan; --apply to change).
+    ///
+    /// Reads the Service's endpoints and pods and the CLB's listeners and targets, and prints the plan:
+    /// targets to register, deregister, keep and leave alone per listener. With --apply it registers, then
+    /// deregisters (at most 500 targets a call), re-reads the CLB and shows the verified result. Safety
+    /// guards refuse to empty a listener or remove more than half of its targets without --force.
+    /// Exit status: 0 in sync (or applied and verified), 1 changes pending, 2 error, 3 partially applied.
+    Sync(sync::SyncArgs),
     /// Print a shell completion script to stdout.
     ///
     /// bash: `tkedirect completions bash > ~/.local/share/bash-completion/completions/tkedirect`;

@@ -36,7 +36,17 @@ pub fn command() -> clap::Command {
                  by commas. Without TARGET every eligible object is changed.",
             )
         })
-        .mut_arg("namespace", |a| a.env("TKEDIRECT_NAMESPACE"));
+        .mut_arg("namespace", |a| {
+            a.env("TKEDIRECT_NAMESPACE").help(
+                "Only objects in this namespace (objects without metadata.namespace count as in it).",
+            )
+        })
+        .mut_arg("network_mode", |a| {
+            a.help(
+                "The cluster's network mode (default: vpc-cni). `mixed` (GlobalRouter + VPC-CNI) also opts \
+                 pod templates into an ENI; the other modes change only Services and Ingresses.",
+            )
+        });
     super::invocation::hide_env_values(cmd)
 }
 

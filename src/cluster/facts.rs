@@ -207,11 +207,12 @@ pub struct ReadError {
 }
 
 impl ReadError {
-    /// `daemonsets.apps in kube-system`, `nodes (cluster-wide)`.
+    /// `daemonsets.apps in namespace kube-system`, `nodes (cluster-wide)`, `/apis`.
     pub fn what(&self) -> String {
         match &self.namespace {
             Some(ns) => format!("{} in namespace {ns}", self.resource),
-            None => format!("{} (all namespaces)", self.resource),
+            None if self.resource.starts_with('/') => self.resource.clone(),
+            None => format!("{} (cluster-wide)", self.resource),
         }
     }
 }

@@ -16,7 +16,10 @@ pub use transport::{KubeTransport, RetryPolicy, Transport};
 
 /// Read the facts `plan` asks for through `client`, with the default retry policy. The one call the
 /// live-enable work needs before deciding (see `checks::prerequisites`).
-pub async fn read_facts(client: kube::Client, plan: &ReadPlan) -> Result<ClusterFacts, ReadFailure> {
+pub async fn read_facts(
+    client: kube::Client,
+    plan: &ReadPlan,
+) -> Result<ClusterFacts, ReadFailure> {
     let transport = KubeTransport::new(client, RetryPolicy::default());
     read::read_facts(&transport, plan, &Progress::default()).await
 }

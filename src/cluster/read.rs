@@ -239,12 +239,38 @@ async fn read_version<T: Transport>(
     }
 }
 
-/// The group versions the server serves (`/apis`; the core group is always there).
-async fn read_groups<T: Transport>(t: &T) -> Result<Vec<String>, ReadFailure> {
-    let b = t.get("/apis").await.map_err(|failure| ReadFailure {
-        what: "read API discovery /apis".into(),
-        failure,
-    })?;
+/// What a current cluster serves, assumed when discovery itself is refused.
+const ASSUMED_GROUPS: [&str; 3] = [
+    "networking.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "admissionregistration.k8s.io/v1",
+];
+
+/// The group versions the server serves (`/apis`; the core group is always there). A refused discovery
+/// is recorded and current APIs are assumed.
+async fn read_groups<T: Transport>(
+    t: &T,
+    errors: &mut Vec<ReadError>,
+) -> Result<Vec<String>, ReadFailure> {
+    let b = match t.get("/apis").await {
+        Ok(b) => b,
+        Err(f) if f.code() == Some(403) => {
+            errors.push(ReadError {
+                verb: "get".into(),
+                resource: "/apis".into(),
+                namespace: None,
+                code: 403,
+                message: failure_message(&f),
+            });
+            return Ok(ASSUMED_GROUPS.iter().map(|g| g.to_string()).collect());
+        }
+        Err(failure) => {
+            return Err(ReadFailure {
+                what: "read API discovery /apis".into(),
+                failure,
+            });
+        }
+    };
     let list: wire::ApiGroupList = wire::decode(&b).map_err(|e| ReadFailure {
         what: "read API discovery /apis".into(),
         failure: ApiFailure::Transport {
@@ -273,8 +299,8 @@ pub async fn read_facts<T: Transport>(
     plan: &ReadPlan,
     progress: &Progress,
 ) -> Result<ClusterFacts, ReadFailure> {
-    let (version, groups) = futures::try_join!(read_version(t), read_groups(t))?;
     let mut errors = Vec::new();
+    let (version, groups) = futures::try_join!(read_version(t), read_groups(t, &mut errors))?;
     let version = version.map_err(|e| errors.push(e)).ok();
     let served = |gv: &str| groups.iter().any(|g| g == gv);
     let apis = ServedApis {
@@ -530,6 +556,119 @@ fn component_of(w: &wire::Workload) -> Component {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+
+    /// A transport over canned answers: path → body, or an error status; anything else is 404.
+    struct Canned(HashMap<String, Result<&'static str, u16>>);
+
+    impl Transport for Canned {
+        async fn get(&self, path: &str) -> Result<bytes::Bytes, ApiFailure> {
+            let status = |code: u16| ApiFailure::Status {
+                code,
+                reason: "X".into(),
+                message: format!("status {code}"),
+                attempts: 1,
+            };
+            match self.0.get(path) {
+                Some(Ok(body)) => Ok(bytes::Bytes::from_static(body.as_bytes())),
+                Some(Err(code)) => Err(status(*code)),
+                None => Err(status(404)),
+            }
+        }
+    }
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn prerequisites_with_a_refused_read_and_pages() {
+        let empty = r#"{"items":[]}"#;
+        let mut answers: HashMap<String, Result<&'static str, u16>> = HashMap::new();
+        answers.insert(
+            "/version".into(),
+            Ok(r#"{"major":"1","minor":"28","gitVersion":"v1.28.3-tke.1"}"#),
+        );
+        answers.insert(
+            "/apis".into(),
+            Ok(r#"{"groups":[{"name":"apps","versions":[{"groupVersion":"apps/v1"}]}]}"#),
+        );
+        answers.insert(
+            "/api/v1/nodes?limit=500".into(),
+            Ok(r#"{"metadata":{"continue":"n2"},"items":[{"metadata":{"name":"a"}}]}"#),
+        );
+        answers.insert(
+            "/api/v1/nodes?limit=500&continue=n2".into(),
+            Ok(r#"{"items":[{"metadata":{"name":"b"}}]}"#),
+        );
+        answers.insert(
+            "/api/v1/namespaces/kube-system/configmaps?limit=500".into(),
+            Ok(empty),
+        );
+        answers.insert(
+            "/apis/apps/v1/namespaces/kube-system/daemonsets?limit=500".into(),
+            Err(403),
+        );
+        answers.insert(
+            "/apis/apps/v1/namespaces/kube-system/deployments?limit=500".into(),
+            Ok(empty),
+        );
+        answers.insert(
+            "/api/v1/pods?limit=500&fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed".into(),
+            Ok(empty),
+        );
+        let progress = Progress::default();
+        let facts = block(read_facts(
+            &Canned(answers.clone()),
+            &ReadPlan::default(),
+            &progress,
+        ))
+        .unwrap();
+        assert_eq!(facts.version.unwrap().git_version, "v1.28.3-tke.1");
+        assert_eq!(
+            facts
+                .nodes
+                .iter()
+                .map(|n| n.name.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(facts.read_errors.len(), 1);
+        assert_eq!(facts.read_errors[0].resource, "daemonsets.apps");
+        assert!(
+            facts.webhooks.is_empty(),
+            "admissionregistration is not served: skipped"
+        );
+        assert!(facts.apis.ingress.is_empty());
+
+        let mut refused = answers.clone();
+        refused.insert("/apis".into(), Err(403));
+        let facts = block(read_facts(
+            &Canned(refused),
+            &ReadPlan::default(),
+            &progress,
+        ))
+        .unwrap();
+        assert!(
+            facts.read_errors.iter().any(|e| e.resource == "/apis"),
+            "refused discovery is a finding"
+        );
+        assert!(facts.apis.endpoint_slices, "and current APIs are assumed");
+        answers.insert(
+            "/api/v1/namespaces/kube-system/configmaps?limit=500".into(),
+            Err(500),
+        );
+        let err = block(read_facts(
+            &Canned(answers),
+            &ReadPlan::default(),
+            &progress,
+        ))
+        .unwrap_err();
+        assert_eq!(err.what, "list configmaps in namespace kube-system");
+    }
 
     #[test]
     fn list_paths_are_paginated_and_encoded() {

@@ -2,6 +2,7 @@
 //! remembers byte offsets, and splice edits into the original text.
 
 pub mod edit;
+pub mod fast;
 pub mod reference;
 pub mod split;
 pub mod style;
@@ -21,5 +22,5 @@ pub struct ParseError {
 
 /// Parse one document: the fast block-style parser when it can, else the reference parser.
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
-    reference::parse(text)
+    fast::parse(text).or_else(|_declined| reference::parse(text))
 }

@@ -211,6 +211,15 @@ fn resolve_plain(text: &str) -> serde_json::Value {
     Value::String(text.to_string())
 }
 
+/// Words YAML 1.1 readers (kubectl's among them) take for booleans.
+pub fn is_yaml11_bool(s: &str) -> bool {
+    const YAML11: [&str; 16] = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+        "OFF",
+    ];
+    YAML11.contains(&s)
+}
+
 /// Whether a string written plain would be read back as the same string by YAML 1.1 and 1.2 readers
 /// (kubectl's reader is YAML 1.1-ish, so `yes`, `on`, `1_000` and dates must be quoted).
 pub fn safe_as_plain(s: &str) -> bool {
@@ -220,11 +229,7 @@ pub fn safe_as_plain(s: &str) -> bool {
     if !plain_is_string(s) {
         return false;
     }
-    const YAML11: [&str; 16] = [
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
-        "OFF",
-    ];
-    if YAML11.contains(&s) || first.is_ascii_digit() || "-?:,[]{}#&*!|>'\"%@`. ".contains(first) {
+    if is_yaml11_bool(s) || first.is_ascii_digit() || "-?:,[]{}#&*!|>'\"%@`. ".contains(first) {
         return false;
     }
     s.chars()

@@ -205,3 +205,344 @@ fn invalid_ingress_value_and_suppression() {
         "scraped by a NodePort-only monitoring system"
     );
 }
+
+#[test]
+fn output_formats_share_the_exit_code_and_fail_on_decides_it() {
+    let fake = FakeKube::from_fixture("gate-stuck");
+    let mut codes = Vec::new();
+    for format in ["table", "json", "sarif", "github"] {
+        let o = doctor(&fake, &["-A", "-o", format]);
+        codes.push(o.status.code());
+        if format == "sarif" || format == "github" {
+            insta::assert_snapshot!(format!("gate-stuck-{format}"), stdout(&o));
+        }
+    }
+    assert_eq!(
+        codes,
+        [Some(0); 4],
+        "warnings only: passes at the default --fail-on error"
+    );
+    assert_eq!(
+        doctor(&fake, &["-A", "--fail-on", "warning", "-o", "github"])
+            .status
+            .code(),
+        Some(1)
+    );
+    let fake = FakeKube::from_fixture("mixed-no-opt-in");
+    assert_eq!(
+        doctor(&fake, &["-A", "--fail-on", "never"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(doctor(&fake, &["-A", "-o", "sarif"]).status.code(), Some(1));
+}
+
+#[test]
+fn sarif_names_rules_tkedirect_id() {
+    let fake = FakeKube::from_fixture("mixed-no-opt-in");
+    let o = doctor(&fake, &["-A", "-o", "sarif"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let explain = tkedirect().arg("explain").output().unwrap();
+    assert_eq!(
+        rules.len(),
+        stdout(&explain).lines().count(),
+        "one SARIF rule per registered check"
+    );
+    for r in v["runs"][0]["results"].as_array().unwrap() {
+        let id = r["ruleId"].as_str().unwrap();
+        assert!(id.starts_with("tkedirect/"), "{id}");
+        assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"], id);
+    }
+}
+
+#[test]
+fn dump_facts_then_replay_without_a_cluster() {
+    let fake = FakeKube::from_fixture("mixed-no-opt-in");
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts.json");
+    let live = doctor(
+        &fake,
+        &["-A", "-o", "json", "--dump-facts", facts.to_str().unwrap()],
+    );
+    drop(fake);
+    let replay = tkedirect()
+        .args(["doctor", "-o", "json", "--facts", facts.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(live.status.code(), replay.status.code());
+    let (mut a, mut b): (Value, Value) = (
+        serde_json::from_slice(&live.stdout).unwrap(),
+        serde_json::from_slice(&replay.stdout).unwrap(),
+    );
+    assert_eq!(b["source"], "facts");
+    a["source"] = Value::Null;
+    b["source"] = Value::Null;
+    assert_eq!(a, b, "replayed facts give the same report");
+
+    std::fs::write(&facts, r#"{"format": 99}"#).unwrap();
+    let bad = tkedirect()
+        .args(["doctor", "--facts", facts.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("facts format 99"), "{}", stderr(&bad));
+}
+
+#[test]
+fn namespace_and_selector_limit_the_reads() {
+    let fake = FakeKube::from_fixture("gate-stuck");
+    let o = doctor(&fake, &["-n", "shop", "-l", "app=web", "-o", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["scope"]["namespace"], "shop");
+    assert_eq!(v["scope"]["selector"], "app=web");
+    assert_eq!(
+        checks(&v),
+        ["pod-readiness-gate-false"],
+        "only svc/web is audited"
+    );
+    assert!(
+        v["cluster"]["eniIp"]["used"].is_null(),
+        "usage is unknown when pods come from one namespace"
+    );
+    let paths: Vec<String> = fake
+        .requests()
+        .iter()
+        .map(|r| format!("{}?{}", r.path, r.query))
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.starts_with("/api/v1/namespaces/shop/services?")
+                && p.contains("labelSelector=app%3Dweb")),
+        "{paths:#?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.starts_with("/api/v1/namespaces/shop/pods?"))
+    );
+    assert!(
+        !paths.iter().any(|p| p.starts_with("/api/v1/pods?")),
+        "no cluster-wide pod list with -n: {paths:#?}"
+    );
+
+    // Without -n or -A, the kubeconfig context's namespace (default) is audited, like kubectl.
+    fake.clear_requests();
+    let o = doctor(&fake, &["-o", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["scope"]["namespace"], "default");
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.path == "/api/v1/namespaces/default/services")
+    );
+}
+
+#[test]
+fn one_paginated_list_per_kind_and_no_object_reads() {
+    let fake = FakeKube::from_fixture("vpc-cni-healthy");
+    assert_eq!(doctor(&fake, &["-A"]).status.code(), Some(0));
+    let reqs = fake.requests();
+    assert!(reqs.iter().all(|r| r.method == "GET"), "doctor only reads");
+    let lists: Vec<&str> = reqs
+        .iter()
+        .filter(|r| r.query.contains("limit=500"))
+        .map(|r| r.path.as_str())
+        .collect();
+    let mut unique = lists.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        lists.len(),
+        unique.len(),
+        "each kind listed once: {lists:#?}"
+    );
+    let others: Vec<&str> = reqs
+        .iter()
+        .filter(|r| !r.query.contains("limit=500"))
+        .map(|r| r.path.as_str())
+        .collect();
+    assert_eq!(
+        others.len(),
+        2,
+        "only /version and /apis besides the lists: {others:?}"
+    );
+    assert!(reqs.len() <= 14, "{} requests", reqs.len());
+}
+
+#[test]
+fn pages_are_followed() {
+    let mut objects = crate::support::fake_kube::parse_yaml_stream(
+        &std::fs::read_to_string(
+            crate::support::fake_kube::fixture_dir("vpc-cni-healthy").join("kube-system.yaml"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    for i in 0..1100 {
+        objects.push(serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": format!("p-{i:04}"), "namespace": "bulk", "labels": {"app": "bulk"}},
+            "spec": {"nodeName": "n1", "containers": [{"name": "c", "image": "x", "resources": {"limits": {"tke.cloud.tencent.com/eni-ip": "1"}}}]},
+            "status": {"phase": "Running", "podIP": "10.1.0.1"}
+        }));
+    }
+    objects.push(serde_json::json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"},
+        "status": {"capacity": {"tke.cloud.tencent.com/eni-ip": "2000"}, "allocatable": {"tke.cloud.tencent.com/eni-ip": "1500"}}}));
+    let fake = FakeKube::start(objects);
+    let o = tkedirect()
+        .args(["check", "-o", "json", "--kubeconfig"])
+        .arg(fake.kubeconfig())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cluster"]["eniIp"]["used"], 1100);
+    let pod_pages = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/v1/pods")
+        .count();
+    assert_eq!(pod_pages, 3, "1,100 pods in pages of 500");
+}
+
+#[test]
+fn rbac_forbidden_reads_are_findings() {
+    let fake = FakeKube::from_fixture("vpc-cni-healthy");
+    fake.forbid("list", "daemonsets", Some("kube-system"));
+    fake.forbid("list", "pods", None);
+    let o = doctor(&fake, &["-n", "shop", "-o", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cluster"]["networkMode"], "unknown");
+    let forbidden: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "cluster-read-forbidden")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(forbidden.len(), 2, "{forbidden:#?}");
+    assert!(forbidden.iter().any(|m| {
+        m.starts_with("could not list daemonsets.apps in namespace kube-system: forbidden")
+    }));
+    assert!(
+        forbidden
+            .iter()
+            .any(|m| m.starts_with("could not list pods in namespace shop: forbidden"))
+    );
+}
+
+#[test]
+fn server_errors_are_retried() {
+    let fake = FakeKube::from_fixture("vpc-cni-healthy");
+    fake.fault(Fault {
+        path_contains: "/api/v1/nodes".into(),
+        status: 500,
+        times: 2,
+        ..Default::default()
+    });
+    fake.fault(Fault {
+        path_contains: "/services".into(),
+        status: 429,
+        times: 1,
+        retry_after: Some(1),
+        ..Default::default()
+    });
+    let o = doctor(&fake, &["-A"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let count = |p: &str| {
+        fake.requests()
+            .iter()
+            .filter(|r| r.path.contains(p))
+            .count()
+    };
+    assert_eq!(count("/api/v1/nodes"), 3, "two 500s, then success");
+    assert_eq!(count("/api/v1/services"), 2, "one 429, then success");
+}
+
+#[test]
+fn persistent_server_errors_exit_2_with_a_clear_message() {
+    let fake = FakeKube::from_fixture("vpc-cni-healthy");
+    fake.fault(Fault {
+        path_contains: "/api/v1/nodes".into(),
+        status: 500,
+        times: 100,
+        ..Default::default()
+    });
+    let o = doctor(&fake, &["-A"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("could not read the cluster"), "{err}");
+    assert!(
+        err.contains("could not list nodes in all namespaces: 500 InternalError"),
+        "{err}"
+    );
+    assert!(err.contains("gave up after 5 attempts"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(o.stdout.is_empty(), "no half report on stdout");
+}
+
+#[test]
+fn slow_answers_time_out_and_are_retried() {
+    let fake = FakeKube::from_fixture("vpc-cni-healthy");
+    fake.fault(Fault {
+        path_contains: "/api/v1/nodes".into(),
+        status: 0,
+        times: 1,
+        delay_ms: 3000,
+        ..Default::default()
+    });
+    let o = doctor(&fake, &["-A", "--request-timeout", "1s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        fake.requests()
+            .iter()
+            .filter(|r| r.path == "/api/v1/nodes")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn unreachable_cluster_and_bad_kubeconfig_exit_2() {
+    let fake = FakeKube::from_fixture("vpc-cni-healthy");
+    let kubeconfig = std::fs::read_to_string(fake.kubeconfig()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config");
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        &path,
+        kubeconfig.replace(&fake.url(), &format!("http://127.0.0.1:{port}")),
+    )
+    .unwrap();
+    let o = tkedirect()
+        .args(["doctor", "-A", "--kubeconfig"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("could not read the cluster"),
+        "{}",
+        stderr(&o)
+    );
+
+    std::fs::write(&path, "this: is: not a kubeconfig").unwrap();
+    let o = tkedirect()
+        .args(["doctor", "-A", "--kubeconfig"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("could not load kubeconfig"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -25,4 +25,5 @@ pub fn tkedirect() -> Command {
     }
     cmd
 }
+pub mod fake_clb;
 pub mod fake_kube;

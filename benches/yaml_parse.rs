@@ -1,0 +1,137 @@
+//! Parse speed of the fast YAML parser against the reference parser, in MB/s over a generated
+//! manifest stream (per app: a commented Deployment with two containers, a LoadBalancer Service and a
+//! v1 Ingress). `cargo bench --bench yaml_parse [-- FILE]` parses FILE instead; `YAML_BENCH_APPS=N` sets
+//! the number of generated apps (default 1000).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use tkedirect::yaml::{fast, reference, split};
+
+fn app(i: usize) -> String {
+    format!(
+        r#"# app {i}: the web tier
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-{i}
+  namespace: team-{i}
+  labels:
+    app: app-{i}
+spec:
+  replicas: 3 # scaled by HPA
+  selector:
+    matchLabels:
+      app: app-{i}
+  template:
+    metadata:
+      labels:
+        app: app-{i}
+    spec:
+      containers:
+      - name: web
+        image: "nginx:1.27"
+        ports:
+        - containerPort: 80
+        resources:
+          limits:
+            cpu: "1"
+            memory: 512Mi
+      - name: sidecar # log shipper
+        image: fluent/fluent-bit:3.0
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: app-{i}
+  namespace: team-{i}
+spec:
+  type: LoadBalancer
+  selector:
+    app: app-{i}
+  ports:
+  - port: 80
+    targetPort: 80
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: app-{i}
+  namespace: team-{i}
+  annotations:
+    kubernetes.io/ingress.class: qcloud
+spec:
+  rules:
+  - host: app-{i}.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: app-{i}
+            port:
+              number: 80
+"#
+    )
+}
+
+/// Best of `rounds` timings of parsing every document once.
+fn time(docs: &[&str], rounds: usize, parse: impl Fn(&str) -> bool) -> Duration {
+    let mut best = Duration::MAX;
+    for _ in 0..rounds {
+        let t = Instant::now();
+        for doc in docs {
+            assert!(black_box(parse(black_box(doc))));
+        }
+        best = best.min(t.elapsed());
+    }
+    best
+}
+
+fn main() {
+    let file = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let text = match &file {
+        Some(path) => std::fs::read_to_string(path).expect("read the corpus file"),
+        None => {
+            let apps = std::env::var("YAML_BENCH_APPS")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1000);
+            (0..apps).map(app).collect::<Vec<_>>().join("---\n")
+        }
+    };
+    let docs: Vec<&str> = split::documents(&text)
+        .map(|c| &text[c.start..c.end])
+        .collect();
+    let mb = text.len() as f64 / 1e6;
+    let accepted = docs.iter().filter(|d| fast::parse(d).is_ok()).count();
+    println!(
+        "corpus: {} ({:.2} MB, {} documents; fast parser accepts {accepted})",
+        file.as_deref().unwrap_or("generated"),
+        mb,
+        docs.len()
+    );
+    let fast_t = time(&docs, 20, |d| fast::parse(d).is_ok_and(|n| n.is_some()));
+    let ref_t = time(&docs, 3, |d| reference::parse(d).is_ok_and(|n| n.is_some()));
+    let both_t = time(&docs, 20, |d| {
+        tkedirect::yaml::parse(d).is_ok_and(|n| n.is_some())
+    });
+    for (name, t) in [
+        ("fast", fast_t),
+        ("reference", ref_t),
+        ("yaml::parse", both_t),
+    ] {
+        let s = t.as_secs_f64();
+        println!(
+            "{name:>12}: {:8.2} ms  {:8.1} MB/s  {:10.0} documents/s",
+            s * 1e3,
+            mb / s,
+            docs.len() as f64 / s
+        );
+    }
+    println!(
+        "speed-up fast vs reference: {:.1}x",
+        ref_t.as_secs_f64() / fast_t.as_secs_f64()
+    );
+}

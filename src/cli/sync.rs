@@ -1,0 +1,61 @@
+//! Flags of `tkedirect sync`.
+
+use clap::ValueEnum;
+
+use super::kube::KubeArgs;
+use crate::model::Target;
+
+/// `sync`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SyncArgs {
+    /// The Service or Ingress whose CLB backends to sync: svc/NAME or ing/NAME.
+    #[arg(value_name = "TARGET")]
+    pub target: Target,
+    /// Namespace of the object (default: the kubeconfig context's namespace).
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    #[command(flatten)]
+    pub kube: KubeArgs,
+    /// Tencent Cloud region of the CLB (default: $TENCENTCLOUD_REGION, then TKE_REGION in the
+    /// cluster's kube-system/tke-config).
+    #[arg(long, value_name = "REGION", help_heading = "Tencent Cloud")]
+    pub region: Option<String>,
+    /// CLB API endpoint (default https://clb.tencentcloudapi.com): a regional, international or
+    /// VPC-internal host. Plain http:// only for loopback addresses; TLS certificates are always verified.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "TKEDIRECT_CLB_ENDPOINT",
+        help_heading = "Tencent Cloud"
+    )]
+    pub endpoint: Option<String>,
+    /// CLB id (lb-xxxxxxxx) when the object carries none in its annotations; must agree with them if it does.
+    #[arg(long, value_name = "LB_ID", help_heading = "Tencent Cloud")]
+    pub lb: Option<String>,
+    /// Weight of newly registered targets, 0–100 (targets already bound keep theirs).
+    #[arg(long, value_name = "0-100", default_value_t = 10, value_parser = clap::value_parser!(i64).range(0..=100), help_heading = "What to change")]
+    pub weight: i64,
+    /// Change the CLB: register, then deregister, then re-read and verify. Without it, only the plan is shown.
+    #[arg(long, help_heading = "What to change")]
+    pub apply: bool,
+    /// Do not ask for confirmation (asked only when stdin is a terminal).
+    #[arg(short = 'y', long, requires = "apply", help_heading = "What to change")]
+    pub yes: bool,
+    /// Apply even if a listener would be left empty or lose more than half of its targets.
+    #[arg(long, help_heading = "What to change")]
+    pub force: bool,
+    /// Also deregister targets that are not ENI IPs (node IPs of NodePort mode); left alone by default.
+    #[arg(long, help_heading = "What to change")]
+    pub prune_non_eni: bool,
+    /// Output format of the plan and the result.
+    #[arg(short = 'o', long, value_enum, default_value_t = SyncOutput::Table, help_heading = "Output")]
+    pub output: SyncOutput,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SyncOutput {
+    /// Tables for people.
+    Table,
+    /// One JSON document, schema version 1 (docs/sync.md).
+    Json,
+}

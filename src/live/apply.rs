@@ -1,0 +1,483 @@
+//! Sending a plan: each change as one PATCH with its resourceVersion precondition, in plan order, stopping
+//! at the first failure. On 409 Conflict the object is re-read and re-decided with the same pure code;
+//! the patch is re-sent (with the new resourceVersion) only when the change is still exactly the one
+//! shown, a bounded number of times. Then the rollout restarts, only when every change went through.
+
+use serde_json::Value;
+
+use super::cluster::{LiveCluster, Patch};
+use super::plan::{Item, Plan, PlanError, decide_live, restart_of};
+use crate::cluster::transport::ApiFailure;
+use crate::model::ObjectRef;
+use crate::patch::view::View;
+use crate::patch::{Options, Verdict};
+
+/// PATCH attempts per object, the first included.
+pub const MAX_ATTEMPTS: u32 = 5;
+
+/// Why one object could not be changed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApplyError {
+    #[error(
+        "forbidden: this user cannot {verb} {resource} in namespace {namespace} (grant {verb} on {resource}): {message}"
+    )]
+    Forbidden {
+        verb: &'static str,
+        resource: String,
+        namespace: String,
+        message: String,
+    },
+    #[error(
+        "409 Conflict on each of {0} attempts: another writer keeps changing it; nothing of it was changed, run again"
+    )]
+    Conflict(u32),
+    #[error(
+        "changed by another writer since the plan was shown ({0}); nothing of it was changed: run again to review the new plan"
+    )]
+    Changed(String),
+    #[error("it no longer exists")]
+    Gone,
+    #[error("{0}")]
+    Api(ApiFailure),
+    #[error("{0}")]
+    Plan(PlanError),
+}
+
+/// What happened to one object of the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Patched; the resourceVersion the server answered with.
+    Applied {
+        resource_version: String,
+        attempts: u32,
+    },
+    /// Sent with dryRun=All and accepted; nothing stored.
+    DryRun {
+        attempts: u32,
+    },
+    /// Nothing to do, and why ("already enabled"), possibly found on re-reading after a conflict.
+    Unchanged(String),
+    Skipped(String),
+    Failed(ApplyError),
+    /// Not sent: plan only, or an earlier object failed.
+    NotSent,
+}
+
+impl Outcome {
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Outcome::Failed(_))
+    }
+
+    /// Whether it changed the cluster.
+    pub fn wrote(&self) -> bool {
+        matches!(self, Outcome::Applied { .. })
+    }
+}
+
+/// Results in plan order: one per item, one per restart.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Applied {
+    pub items: Vec<Outcome>,
+    pub restarts: Vec<Outcome>,
+}
+
+impl Applied {
+    pub fn failed(&self) -> bool {
+        self.items
+            .iter()
+            .chain(&self.restarts)
+            .any(Outcome::is_failure)
+    }
+
+    pub fn wrote(&self) -> bool {
+        self.items.iter().chain(&self.restarts).any(Outcome::wrote)
+    }
+}
+
+/// The outcome of each item when nothing is sent.
+pub fn not_sent(plan: &Plan) -> Applied {
+    Applied {
+        items: plan.items.iter().map(idle).collect(),
+        restarts: plan.restarts.iter().map(|_| Outcome::NotSent).collect(),
+    }
+}
+
+fn idle(item: &Item) -> Outcome {
+    match (&item.verdict, &item.change) {
+        (_, Some(_)) => Outcome::NotSent,
+        (Verdict::Skip(why), None) => Outcome::Skipped(why.clone()),
+        (Verdict::Done(why), None) => Outcome::Unchanged(why.clone()),
+        (Verdict::Change { .. }, None) => Outcome::NotSent,
+    }
+}
+
+fn resource_version(v: &Value) -> String {
+    v.path(&["metadata", "resourceVersion"])
+        .and_then(View::string)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn failure(f: ApiFailure, resource: &str, namespace: &str) -> ApplyError {
+    match f {
+        ApiFailure::Status {
+            code: 403, message, ..
+        } => ApplyError::Forbidden {
+            verb: "patch",
+            resource: resource.to_string(),
+            namespace: namespace.to_string(),
+            message,
+        },
+        ApiFailure::Status { code: 404, .. } => ApplyError::Gone,
+        f => ApplyError::Api(f),
+    }
+}
+
+/// Send one patch; on 409 call `replan` with the re-read object for the next patch (or the outcome).
+async fn send<C, F>(
+    c: &C,
+    item_resource: &super::resource::Resource,
+    oref: &ObjectRef,
+    first: &Patch,
+    dry_run: bool,
+    mut replan: F,
+) -> Outcome
+where
+    C: LiveCluster,
+    F: FnMut(Value) -> Result<Patch, Outcome>,
+{
+    let ns = oref.namespace.as_deref().unwrap_or("default");
+    let resource = item_resource.rbac_name();
+    let mut patch = first.clone();
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match c
+            .patch(item_resource, ns, &oref.name, &patch, dry_run)
+            .await
+        {
+            Ok(v) if dry_run => {
+                let _ = v;
+                return Outcome::DryRun { attempts };
+            }
+            Ok(v) => {
+                return Outcome::Applied {
+                    resource_version: resource_version(&v),
+                    attempts,
+                };
+            }
+            Err(f) if f.code() == Some(409) => {
+                if attempts >= MAX_ATTEMPTS {
+                    return Outcome::Failed(ApplyError::Conflict(attempts));
+                }
+                let current = match c.get(item_resource, ns, &oref.name).await {
+                    Ok(Some(v)) => v,
+                    Ok(None) => return Outcome::Failed(ApplyError::Gone),
+                    Err(f) => return Outcome::Failed(failure(f, &resource, ns)),
+                };
+                match replan(current) {
+                    Ok(p) => patch = p,
+                    Err(outcome) => return outcome,
+                }
+            }
+            Err(f) => return Outcome::Failed(failure(f, &resource, ns)),
+        }
+    }
+}
+
+/// Send the plan's changes, then (when all went through) its restarts.
+pub async fn apply<C: LiveCluster>(
+    c: &C,
+    plan: &Plan,
+    opts: &Options,
+    now: &str,
+    dry_run: bool,
+) -> Applied {
+    let mut out = Applied::default();
+    let mut stopped = false;
+    for item in &plan.items {
+        let Some(change) = &item.change else {
+            out.items.push(idle(item));
+            continue;
+        };
+        if stopped {
+            out.items.push(Outcome::NotSent);
+            continue;
+        }
+        let outcome = send(
+            c,
+            &item.resource,
+            &item.oref,
+            &change.patch,
+            dry_run,
+            |current| match decide_live(&item.oref, &current, opts) {
+                Err(e) => Err(Outcome::Failed(ApplyError::Plan(e))),
+                Ok((Verdict::Done(why), _)) => Err(Outcome::Unchanged(format!(
+                    "{why} (another writer made the change first)"
+                ))),
+                Ok((Verdict::Skip(why), _)) => Err(Outcome::Failed(ApplyError::Changed(why))),
+                Ok((_, Some(next))) if next.edits == change.edits => Ok(next.patch),
+                Ok((_, next)) => Err(Outcome::Failed(ApplyError::Changed(match next {
+                    Some(n) => format!("the change would now be different:\n{}", n.after),
+                    None => "no change would be made".into(),
+                }))),
+            },
+        )
+        .await;
+        stopped |= outcome.is_failure();
+        out.items.push(outcome);
+    }
+    for r in &plan.restarts {
+        if stopped {
+            out.restarts.push(Outcome::NotSent);
+            continue;
+        }
+        let outcome = send(c, &r.resource, &r.oref, &r.patch, dry_run, |current| {
+            restart_of(&r.oref, &current, &r.pods_without_gate, now)
+                .map(|next| next.patch)
+                .map_err(|e| Outcome::Failed(ApplyError::Plan(e)))
+        })
+        .await;
+        stopped |= outcome.is_failure();
+        out.restarts.push(outcome);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::live::plan::{LiveOptions, Snapshot, plan};
+    use crate::live::resource::Resource;
+    use crate::model::Target;
+    use crate::model::consts::SERVICE_DIRECT_ACCESS;
+    use crate::patch::{Eni, Intent, NetworkMode};
+
+    type Writer = Box<dyn FnOnce(&mut Value) + Send>;
+
+    /// An in-memory API server: objects by name, resourceVersion preconditions, scripted failures and a
+    /// hook that plays another writer when a PATCH arrives.
+    #[derive(Default)]
+    struct Fake {
+        objects: Mutex<BTreeMap<String, Value>>,
+        fail: Mutex<Vec<ApiFailure>>,
+        other_writer: Mutex<Option<Writer>>,
+        sent: Mutex<Vec<(String, Value, bool)>>,
+    }
+
+    fn merge(target: &mut Value, patch: &Value) {
+        match (target.as_object_mut(), patch.as_object()) {
+            (Some(t), Some(p)) => {
+                for (k, v) in p {
+                    if v.is_null() {
+                        t.shift_remove(k);
+                    } else {
+                        merge(t.entry(k.clone()).or_insert(Value::Null), v);
+                    }
+                }
+            }
+            _ => *target = patch.clone(),
+        }
+    }
+
+    impl LiveCluster for Fake {
+        async fn get(
+            &self,
+            _: &Resource,
+            _: &str,
+            name: &str,
+        ) -> Result<Option<Value>, ApiFailure> {
+            Ok(self.objects.lock().unwrap().get(name).cloned())
+        }
+
+        async fn list(
+            &self,
+            _: &Resource,
+            _: &str,
+            _: Option<&str>,
+        ) -> Result<Option<Vec<Value>>, ApiFailure> {
+            Ok(Some(vec![]))
+        }
+
+        async fn patch(
+            &self,
+            _: &Resource,
+            _: &str,
+            name: &str,
+            patch: &Patch,
+            dry_run: bool,
+        ) -> Result<Value, ApiFailure> {
+            self.sent
+                .lock()
+                .unwrap()
+                .push((name.to_string(), patch.body.clone(), dry_run));
+            let mut objects = self.objects.lock().unwrap();
+            let obj = objects.get_mut(name).expect("object");
+            if let Some(hook) = self.other_writer.lock().unwrap().take() {
+                hook(obj);
+                let rv: u64 = obj["metadata"]["resourceVersion"]
+                    .as_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                obj["metadata"]["resourceVersion"] = json!((rv + 1).to_string());
+            }
+            if let Some(f) = self.fail.lock().unwrap().pop() {
+                return Err(f);
+            }
+            if patch.body["metadata"]["resourceVersion"] != obj["metadata"]["resourceVersion"] {
+                return Err(status(409));
+            }
+            let mut next = obj.clone();
+            merge(&mut next, &patch.body);
+            let rv: u64 = obj["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            next["metadata"]["resourceVersion"] = json!((rv + 1).to_string());
+            if !dry_run {
+                *obj = next.clone();
+            }
+            Ok(next)
+        }
+    }
+
+    fn status(code: u16) -> ApiFailure {
+        ApiFailure::Status {
+            code,
+            reason: "R".into(),
+            message: format!("status {code}"),
+            attempts: 1,
+        }
+    }
+
+    fn svc(name: &str) -> Value {
+        json!({"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": name, "namespace": "shop", "resourceVersion": "1", "annotations": {"keep": "me"}},
+            "spec": {"type": "LoadBalancer"}})
+    }
+
+    fn options() -> LiveOptions {
+        LiveOptions {
+            patch: Options {
+                intent: Intent::Enable,
+                mode: NetworkMode::VpcCni,
+                eni: Eni::Shared,
+                container: None,
+            },
+            restart: false,
+            now: "2024-05-01T00:00:00Z".into(),
+        }
+    }
+
+    fn setup(names: &[&str]) -> (Fake, Plan) {
+        let fake = Fake::default();
+        let objects: Vec<Value> = names.iter().map(|n| svc(n)).collect();
+        for o in &objects {
+            fake.objects
+                .lock()
+                .unwrap()
+                .insert(o["metadata"]["name"].as_str().unwrap().into(), o.clone());
+        }
+        let targets: Vec<Target> = names
+            .iter()
+            .map(|n| format!("svc/{n}").parse().unwrap())
+            .collect();
+        let snap = Snapshot {
+            namespace: "shop".into(),
+            objects,
+            ..Default::default()
+        };
+        let p = plan(&snap, &targets, &options()).unwrap();
+        (fake, p)
+    }
+
+    fn run(fake: &Fake, p: &Plan, dry_run: bool) -> Applied {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(apply(fake, p, &options().patch, "now", dry_run))
+    }
+
+    #[test]
+    fn a_concurrent_writer_is_re_read_and_kept() {
+        let (fake, p) = setup(&["web"]);
+        *fake.other_writer.lock().unwrap() = Some(Box::new(|o: &mut Value| {
+            o["metadata"]["annotations"]["other"] = json!("writer");
+        }));
+        let out = run(&fake, &p, false);
+        assert_eq!(
+            out.items,
+            [Outcome::Applied {
+                resource_version: "3".into(),
+                attempts: 2
+            }]
+        );
+        let stored = fake.objects.lock().unwrap()["web"].clone();
+        assert_eq!(
+            stored["metadata"]["annotations"],
+            json!({"keep": "me", "other": "writer", SERVICE_DIRECT_ACCESS: "true"})
+        );
+        let sent = fake.sent.lock().unwrap();
+        assert_eq!(sent[0].1["metadata"]["resourceVersion"], "1");
+        assert_eq!(sent[1].1["metadata"]["resourceVersion"], "2");
+    }
+
+    #[test]
+    fn a_writer_that_did_the_change_first_leaves_nothing_to_do() {
+        let (fake, p) = setup(&["web"]);
+        *fake.other_writer.lock().unwrap() = Some(Box::new(|o: &mut Value| {
+            o["metadata"]["annotations"][SERVICE_DIRECT_ACCESS] = json!("true");
+        }));
+        let out = run(&fake, &p, false);
+        assert!(
+            matches!(&out.items[0], Outcome::Unchanged(why) if why.contains("another writer")),
+            "{:?}",
+            out.items
+        );
+        assert!(!out.wrote() && !out.failed());
+    }
+
+    #[test]
+    fn a_changed_object_is_not_patched_blindly() {
+        let (fake, p) = setup(&["web"]);
+        *fake.other_writer.lock().unwrap() = Some(Box::new(|o: &mut Value| {
+            o["spec"]["type"] = json!("ClusterIP");
+        }));
+        let out = run(&fake, &p, false);
+        assert!(
+            matches!(&out.items[0], Outcome::Failed(ApplyError::Changed(why)) if why.contains("ClusterIP")),
+            "{:?}",
+            out.items
+        );
+        assert_eq!(fake.sent.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_first_failure_stops_the_run() {
+        let (fake, p) = setup(&["a", "b"]);
+        fake.fail.lock().unwrap().push(status(403));
+        let out = run(&fake, &p, false);
+        assert!(
+            matches!(&out.items[0], Outcome::Failed(ApplyError::Forbidden { verb: "patch", resource, .. }) if resource == "services")
+        );
+        assert_eq!(out.items[1], Outcome::NotSent);
+        assert_eq!(fake.sent.lock().unwrap().len(), 1);
+        assert!(out.failed() && !out.wrote());
+    }
+
+    #[test]
+    fn dry_runs_store_nothing() {
+        let (fake, p) = setup(&["web"]);
+        let out = run(&fake, &p, true);
+        assert_eq!(out.items, [Outcome::DryRun { attempts: 1 }]);
+        assert!(fake.sent.lock().unwrap()[0].2);
+        assert_eq!(fake.objects.lock().unwrap()["web"], svc("web"));
+    }
+}

@@ -1,0 +1,250 @@
+//! `enable` / `disable` on live objects with `-o json`: the versioned output schema, version 1.
+//! Frozen: fields are only ever added (with a CHANGELOG entry); a rename or a change of meaning means
+//! version 2. Documented in docs/usage.md. Built from the plan and the outcomes; internal types are never
+//! serialized directly.
+
+use serde::Serialize;
+use serde_json::Value;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Output {
+    /// Always 1 for this layout.
+    pub version: u32,
+    /// `enable` or `disable`.
+    pub command: &'static str,
+    pub namespace: String,
+    pub cluster: Cluster,
+    /// `none`, `client` or `server`.
+    pub dry_run: &'static str,
+    /// `applied` (sent for real), `dry-run` (sent with dryRun=All), `plan` (nothing sent: --dry-run=client,
+    /// no terminal and no --yes, or the user said no), `refused` (a prerequisite failed, no --force).
+    pub mode: &'static str,
+    pub prerequisites: Prerequisites,
+    pub objects: Vec<Object>,
+    pub restarts: Vec<RestartResult>,
+    /// Workloads behind the Services in scope and their pods' readiness gates.
+    pub workloads: Vec<Workload>,
+    /// Advice and warnings, one sentence each.
+    pub notes: Vec<String>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cluster {
+    /// `gitVersion` from /version, when readable.
+    pub version: Option<String>,
+    /// The network mode used for the plan: `vpc-cni`, `mixed` or `global-router`.
+    pub network_mode: String,
+    /// `detected` or `flag` (--network-mode / TKEDIRECT_NETWORK_MODE).
+    pub network_mode_source: &'static str,
+    /// What the detection found: `global-router`, `vpc-cni`, `mixed`, `super-node`, `cilium-overlay`, `unknown`.
+    pub detected_network_mode: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Prerequisites {
+    /// No error-severity finding.
+    pub passed: bool,
+    /// --force was given (failures were only warned about).
+    pub forced: bool,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    pub check: String,
+    /// `info`, `warning`, `error`.
+    pub severity: String,
+    pub message: String,
+    pub fix: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Object {
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    /// `named` (a TARGET) or `linked` (behind a named Service or Ingress).
+    pub selected: &'static str,
+    /// For linked objects: the TARGET (`svc/web`, `ing/shop`) and the Service in between, if any.
+    pub linked_from: Option<String>,
+    pub linked_via: Option<String>,
+    /// `change`, `none` (already as asked) or `skip` (not eligible).
+    pub action: &'static str,
+    /// Why nothing changes (`already enabled`, the skip reason).
+    pub reason: Option<String>,
+    pub notes: Vec<String>,
+    /// The resourceVersion read (and used as the patch precondition).
+    pub resource_version: String,
+    /// The patch, when action is `change`: `type` is `merge` or `strategic`; `body` is sent as is.
+    pub patch: Option<PatchV1>,
+    /// Unified diff of the managed fields, live before → after.
+    pub diff: Option<String>,
+    pub result: ResultV1,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PatchV1 {
+    #[serde(rename = "type")]
+    pub type_: &'static str,
+    pub body: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultV1 {
+    /// `applied`, `dry-run`, `unchanged`, `skipped`, `failed`, `not-sent`.
+    pub status: &'static str,
+    /// PATCH requests sent for it (conflict retries included).
+    pub attempts: u32,
+    /// After `applied`: the new resourceVersion.
+    pub resource_version: Option<String>,
+    /// After `unchanged` / `skipped`: why; after `failed`: the error.
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestartResult {
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    /// The pods that lack the readiness gate.
+    pub pods_without_gate: Vec<String>,
+    /// The `kubectl.kubernetes.io/restartedAt` value.
+    pub restarted_at: String,
+    pub result: ResultV1,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Workload {
+    /// `svc/web`.
+    pub service: String,
+    pub kind: String,
+    pub name: String,
+    pub pods: usize,
+    pub pods_without_gate: Vec<String>,
+    /// The plan changes its pod template, so it rolls.
+    pub rolls: bool,
+    pub restart: bool,
+    /// Its pods are being replaced already, and why (from its status); null otherwise.
+    pub rolling_out: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Objects the plan changes.
+    pub changes: usize,
+    pub applied: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub restarts: usize,
+    /// The process exit code (docs/exit-codes.md).
+    pub exit_code: u8,
+}
+
+// ---- building the output from the plan and the outcomes ----
+
+use super::apply::Outcome;
+use super::plan::{Behind, Item, Restart, Selected, short};
+use crate::patch::Verdict;
+
+impl ResultV1 {
+    pub fn from_outcome(o: &Outcome) -> Self {
+        let (status, attempts, resource_version, message) = match o {
+            Outcome::Applied {
+                resource_version,
+                attempts,
+            } => ("applied", *attempts, Some(resource_version.clone()), None),
+            Outcome::DryRun { attempts } => ("dry-run", *attempts, None, None),
+            Outcome::Unchanged(why) => ("unchanged", 0, None, Some(why.clone())),
+            Outcome::Skipped(why) => ("skipped", 0, None, Some(why.clone())),
+            Outcome::Failed(e) => ("failed", 0, None, Some(e.to_string())),
+            Outcome::NotSent => ("not-sent", 0, None, None),
+        };
+        ResultV1 {
+            status,
+            attempts,
+            resource_version,
+            message,
+        }
+    }
+}
+
+impl Object {
+    /// `diff` is the rendered unified diff of a change (uncolored).
+    pub fn new(item: &Item, outcome: &Outcome, diff: Option<String>) -> Self {
+        let (selected, linked_from, linked_via) = match &item.selected {
+            Selected::Named => ("named", None, None),
+            Selected::Linked { from, via } => {
+                ("linked", Some(short(from)), via.as_ref().map(short))
+            }
+        };
+        let (action, reason, notes) = match &item.verdict {
+            Verdict::Change { notes, .. } => ("change", None, notes.clone()),
+            Verdict::Done(why) => ("none", Some(why.clone()), vec![]),
+            Verdict::Skip(why) => ("skip", Some(why.clone()), vec![]),
+        };
+        Object {
+            api_version: item.resource.api_version.clone(),
+            kind: item.oref.kind.as_str().to_string(),
+            namespace: item.oref.namespace.clone().unwrap_or_default(),
+            name: item.oref.name.clone(),
+            selected,
+            linked_from,
+            linked_via,
+            action,
+            reason,
+            notes,
+            resource_version: item.resource_version.clone(),
+            patch: item.change.as_ref().map(|c| PatchV1 {
+                type_: c.patch.kind.as_str(),
+                body: c.patch.body.clone(),
+            }),
+            diff,
+            result: ResultV1::from_outcome(outcome),
+        }
+    }
+}
+
+impl RestartResult {
+    pub fn new(r: &Restart, outcome: &Outcome, restarted_at: &str) -> Self {
+        RestartResult {
+            api_version: r.resource.api_version.clone(),
+            kind: r.oref.kind.as_str().to_string(),
+            namespace: r.oref.namespace.clone().unwrap_or_default(),
+            name: r.oref.name.clone(),
+            pods_without_gate: r.pods_without_gate.clone(),
+            restarted_at: restarted_at.to_string(),
+            result: ResultV1::from_outcome(outcome),
+        }
+    }
+}
+
+impl From<&Behind> for Workload {
+    fn from(b: &Behind) -> Self {
+        Workload {
+            service: short(&b.service),
+            kind: b.workload.kind.as_str().to_string(),
+            name: b.workload.name.clone(),
+            pods: b.pods,
+            pods_without_gate: b.without_gate.clone(),
+            rolls: b.rolls,
+            restart: b.restart,
+            rolling_out: b.rolling_out.clone(),
+        }
+    }
+}

@@ -1,0 +1,806 @@
+//! The planner: desired targets × actual targets × options → register / deregister / keep per binding,
+//! with the safety guards. Pure and deterministic (everything sorted).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::desired::Desired;
+use super::model::{ActualTarget, Binding, BindingInfo, DesiredTarget, Why, addr_cmp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Weight of newly registered targets (0–100).
+    pub weight: i64,
+    /// Apply even when a safety guard trips.
+    pub force: bool,
+    /// Also remove targets that are not ENI IPs (node IPs of NodePort mode…).
+    pub prune_non_eni: bool,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            weight: DEFAULT_WEIGHT,
+            force: false,
+            prune_non_eni: false,
+        }
+    }
+}
+
+/// The CLB API's default weight.
+pub const DEFAULT_WEIGHT: i64 = 10;
+
+/// What the cluster wants on one binding.
+#[derive(Debug, Clone)]
+pub struct BindingInput {
+    pub info: BindingInfo,
+    pub desired: Desired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Register {
+    pub ip: String,
+    pub port: i64,
+    pub weight: i64,
+    pub pod: Option<String>,
+    pub why: Why,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keep {
+    pub ip: String,
+    pub port: i64,
+    /// The weight the CLB has: kept as is.
+    pub weight: i64,
+    pub kind: String,
+    pub pod: Option<String>,
+    pub why: Why,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeregisterReason {
+    /// No endpoint of the Service has this address.
+    NotAnEndpoint,
+    /// The address belongs to a pod of the Service that is not ready (and not waiting only on TKE's gate).
+    NotReady,
+    /// The address is wanted, on another port: the IP was reused by a new pod, or the target port changed.
+    PortChanged,
+    /// Not an ENI target, removed because of --prune-non-eni.
+    NonEni,
+}
+
+impl DeregisterReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeregisterReason::NotAnEndpoint => "not-an-endpoint",
+            DeregisterReason::NotReady => "not-ready",
+            DeregisterReason::PortChanged => "port-changed",
+            DeregisterReason::NonEni => "non-eni",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deregister {
+    pub target: ActualTarget,
+    /// The pod that now has the address, if any.
+    pub pod: Option<String>,
+    pub reason: DeregisterReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaveReason {
+    /// Not an ENI target: the Service may still be in NodePort mode. Use --prune-non-eni to remove.
+    NonEni,
+    /// A terminating pod that still serves: TKE drains it (weight 0) and removes it itself.
+    Draining,
+}
+
+impl LeaveReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeaveReason::NonEni => "non-eni",
+            LeaveReason::Draining => "draining",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leave {
+    pub target: ActualTarget,
+    pub pod: Option<String>,
+    pub reason: LeaveReason,
+}
+
+/// A safety guard that tripped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// The binding has targets and would be left with none.
+    WouldEmpty { before: usize },
+    /// More than half of the binding's targets would be removed.
+    RemovesMoreThanHalf { removing: usize, before: usize },
+}
+
+impl Guard {
+    pub fn id(self) -> &'static str {
+        match self {
+            Guard::WouldEmpty { .. } => "would-empty",
+            Guard::RemovesMoreThanHalf { .. } => "removes-more-than-half",
+        }
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            Guard::WouldEmpty { before } => {
+                format!("would remove all {before} targets and leave none")
+            }
+            Guard::RemovesMoreThanHalf { removing, before } => {
+                format!("would remove {removing} of {before} targets (more than half)")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BindingPlan {
+    pub info: BindingInfo,
+    pub register: Vec<Register>,
+    pub deregister: Vec<Deregister>,
+    pub keep: Vec<Keep>,
+    pub leave: Vec<Leave>,
+    pub guard: Option<Guard>,
+    /// The guard was overridden with --force.
+    pub forced: bool,
+}
+
+impl BindingPlan {
+    pub fn has_changes(&self) -> bool {
+        !self.register.is_empty() || !self.deregister.is_empty()
+    }
+
+    /// A tripped guard that --force did not override: nothing is applied while any binding is blocked.
+    pub fn blocked(&self) -> bool {
+        self.guard.is_some() && !self.forced
+    }
+
+    /// Targets on the CLB now.
+    pub fn before(&self) -> usize {
+        self.keep.len() + self.deregister.len() + self.leave.len()
+    }
+
+    /// Targets on the CLB once the plan is applied.
+    pub fn after(&self) -> usize {
+        self.keep.len() + self.register.len() + self.leave.len()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Plan {
+    pub bindings: Vec<BindingPlan>,
+}
+
+impl Plan {
+    pub fn has_changes(&self) -> bool {
+        self.bindings.iter().any(BindingPlan::has_changes)
+    }
+
+    pub fn blocked(&self) -> impl Iterator<Item = &BindingPlan> {
+        self.bindings.iter().filter(|b| b.blocked())
+    }
+
+    pub fn register_count(&self) -> usize {
+        self.bindings.iter().map(|b| b.register.len()).sum()
+    }
+
+    pub fn deregister_count(&self) -> usize {
+        self.bindings.iter().map(|b| b.deregister.len()).sum()
+    }
+
+    pub fn gate_waiting(&self) -> usize {
+        self.bindings
+            .iter()
+            .flat_map(|b| &b.register)
+            .filter(|r| r.why == Why::WaitingOnGate)
+            .count()
+    }
+}
+
+/// Merge inputs that address the same binding (two Ingress paths on one rule).
+fn merge(inputs: &[BindingInput]) -> Vec<BindingInput> {
+    let mut merged: Vec<BindingInput> = Vec::new();
+    for input in inputs {
+        match merged
+            .iter_mut()
+            .find(|m| m.info.binding == input.info.binding)
+        {
+            Some(m) => {
+                for t in &input.desired.targets {
+                    if !m
+                        .desired
+                        .targets
+                        .iter()
+                        .any(|x| x.ip == t.ip && x.port == t.port)
+                    {
+                        m.desired.targets.push(t.clone());
+                    }
+                }
+                m.desired
+                    .draining
+                    .extend(input.desired.draining.iter().cloned());
+                for (ip, pod) in &input.desired.known {
+                    m.desired
+                        .known
+                        .entry(ip.clone())
+                        .or_insert_with(|| pod.clone());
+                }
+            }
+            None => merged.push(input.clone()),
+        }
+    }
+    merged
+}
+
+/// Plan every binding. `actual` maps bindings to the CLB's targets; a missing entry means none.
+pub fn plan(
+    inputs: &[BindingInput],
+    actual: &BTreeMap<Binding, Vec<ActualTarget>>,
+    opts: &PlanOptions,
+) -> Plan {
+    let none = Vec::new();
+    let mut bindings: Vec<BindingPlan> = merge(inputs)
+        .into_iter()
+        .map(|input| {
+            let targets = actual.get(&input.info.binding).unwrap_or(&none);
+            plan_binding(input, targets, opts)
+        })
+        .collect();
+    bindings.sort_by(|a, b| {
+        (
+            a.info.port,
+            &a.info.protocol,
+            &a.info.domain,
+            &a.info.url,
+            &a.info.binding,
+        )
+            .cmp(&(
+                b.info.port,
+                &b.info.protocol,
+                &b.info.domain,
+                &b.info.url,
+                &b.info.binding,
+            ))
+    });
+    Plan { bindings }
+}
+
+fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions) -> BindingPlan {
+    let BindingInput { info, desired } = input;
+    let wanted: BTreeMap<(&str, i64), &DesiredTarget> = desired
+        .targets
+        .iter()
+        .map(|t| ((t.ip.as_str(), t.port), t))
+        .collect();
+    let wanted_ips: BTreeSet<&str> = desired.targets.iter().map(|t| t.ip.as_str()).collect();
+
+    let mut register = Vec::new();
+    let mut deregister = Vec::new();
+    let mut keep = Vec::new();
+    let mut leave = Vec::new();
+    let mut bound: BTreeSet<(&str, i64)> = BTreeSet::new();
+
+    for t in actual {
+        let key = (t.ip.as_str(), t.port);
+        if !bound.insert(key) {
+            continue; // the API listed the same address twice
+        }
+        let pod = desired.known.get(&t.ip).cloned();
+        if let Some(d) = wanted.get(&key) {
+            keep.push(Keep {
+                ip: t.ip.clone(),
+                port: t.port,
+                weight: t.weight,
+                kind: t.kind.clone(),
+                pod: d.pod.clone().or(pod),
+                why: d.why,
+            });
+        } else if desired.draining.contains(&(t.ip.clone(), t.port)) {
+            leave.push(Leave {
+                target: t.clone(),
+                pod,
+                reason: LeaveReason::Draining,
+            });
+        } else if !t.is_eni() && !opts.prune_non_eni {
+            leave.push(Leave {
+                target: t.clone(),
+                pod,
+                reason: LeaveReason::NonEni,
+            });
+        } else {
+            let reason = if !t.is_eni() {
+                DeregisterReason::NonEni
+            } else if wanted_ips.contains(t.ip.as_str()) {
+                DeregisterReason::PortChanged
+            } else if pod.is_some() {
+                DeregisterReason::NotReady
+            } else {
+                DeregisterReason::NotAnEndpoint
+            };
+            let pod = if reason == DeregisterReason::PortChanged {
+                desired
+                    .targets
+                    .iter()
+                    .find(|d| d.ip == t.ip)
+                    .and_then(|d| d.pod.clone())
+                    .or(pod)
+            } else {
+                pod
+            };
+            deregister.push(Deregister {
+                target: t.clone(),
+                pod,
+                reason,
+            });
+        }
+    }
+    for d in &desired.targets {
+        if !bound.contains(&(d.ip.as_str(), d.port)) {
+            register.push(Register {
+                ip: d.ip.clone(),
+                port: d.port,
+                weight: opts.weight,
+                pod: d.pod.clone(),
+                why: d.why,
+            });
+        }
+    }
+
+    register.sort_by(|a, b| addr_cmp((&a.ip, a.port), (&b.ip, b.port)));
+    keep.sort_by(|a, b| addr_cmp((&a.ip, a.port), (&b.ip, b.port)));
+    deregister
+        .sort_by(|a, b| addr_cmp((&a.target.ip, a.target.port), (&b.target.ip, b.target.port)));
+    leave.sort_by(|a, b| addr_cmp((&a.target.ip, a.target.port), (&b.target.ip, b.target.port)));
+
+    let mut plan = BindingPlan {
+        info,
+        register,
+        deregister,
+        keep,
+        leave,
+        guard: None,
+        forced: false,
+    };
+    let (before, after, removing) = (plan.before(), plan.after(), plan.deregister.len());
+    plan.guard = if before > 0 && after == 0 {
+        Some(Guard::WouldEmpty { before })
+    } else if removing * 2 > before {
+        Some(Guard::RemovesMoreThanHalf { removing, before })
+    } else {
+        None
+    };
+    plan.forced = plan.guard.is_some() && opts.force;
+    plan
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn info(listener: &str, location: Option<&str>) -> BindingInfo {
+        BindingInfo {
+            binding: Binding {
+                listener_id: listener.into(),
+                location_id: location.map(str::to_string),
+            },
+            protocol: if location.is_some() {
+                "HTTP".into()
+            } else {
+                "TCP".into()
+            },
+            port: 80,
+            domain: location.map(|_| "example.com".into()),
+            url: location.map(|_| "/".into()),
+            service: "web".into(),
+            service_port: "http".into(),
+        }
+    }
+
+    pub fn want(ip: &str, port: i64, pod: &str) -> DesiredTarget {
+        DesiredTarget {
+            ip: ip.into(),
+            port,
+            pod: Some(pod.into()),
+            why: Why::Ready,
+        }
+    }
+
+    pub fn eni(ip: &str, port: i64, weight: i64) -> ActualTarget {
+        ActualTarget {
+            ip: ip.into(),
+            port,
+            weight,
+            kind: "ENI".into(),
+            instance_id: None,
+        }
+    }
+
+    pub fn input(listener: &str, targets: Vec<DesiredTarget>) -> BindingInput {
+        let known = targets
+            .iter()
+            .map(|t| (t.ip.clone(), t.pod.clone().unwrap()))
+            .collect();
+        BindingInput {
+            info: info(listener, None),
+            desired: Desired {
+                targets,
+                known,
+                ..Default::default()
+            },
+        }
+    }
+
+    fn actual(listener: &str, targets: Vec<ActualTarget>) -> BTreeMap<Binding, Vec<ActualTarget>> {
+        BTreeMap::from([(
+            Binding {
+                listener_id: listener.into(),
+                location_id: None,
+            },
+            targets,
+        )])
+    }
+
+    fn addrs<'a>(it: impl IntoIterator<Item = (&'a str, i64)>) -> Vec<String> {
+        it.into_iter()
+            .map(|(ip, port)| format!("{ip}:{port}"))
+            .collect()
+    }
+
+    #[test]
+    fn in_sync_is_empty() {
+        let p = plan(
+            &[input(
+                "lbl-1",
+                vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b")],
+            )],
+            &actual(
+                "lbl-1",
+                vec![eni("10.0.0.2", 80, 10), eni("10.0.0.1", 80, 10)],
+            ),
+            &PlanOptions::default(),
+        );
+        assert!(!p.has_changes());
+        assert_eq!(p.bindings[0].keep.len(), 2);
+        assert_eq!(p.bindings[0].guard, None);
+    }
+
+    #[test]
+    fn scale_up_and_down_with_weights_kept() {
+        let opts = PlanOptions {
+            weight: 30,
+            ..Default::default()
+        };
+        let p = plan(
+            &[input(
+                "lbl-1",
+                vec![
+                    want("10.0.0.1", 80, "a"),
+                    want("10.0.0.2", 80, "b"),
+                    want("10.0.0.3", 80, "c"),
+                ],
+            )],
+            &actual(
+                "lbl-1",
+                vec![eni("10.0.0.1", 80, 55), eni("10.0.0.9", 80, 10)],
+            ),
+            &opts,
+        );
+        let b = &p.bindings[0];
+        assert_eq!(
+            addrs(b.register.iter().map(|r| (r.ip.as_str(), r.port))),
+            ["10.0.0.2:80", "10.0.0.3:80"]
+        );
+        assert!(b.register.iter().all(|r| r.weight == 30));
+        assert_eq!(
+            (b.keep[0].ip.as_str(), b.keep[0].weight),
+            ("10.0.0.1", 55),
+            "existing weight kept"
+        );
+        assert_eq!(b.deregister[0].target.ip, "10.0.0.9");
+        assert_eq!(b.deregister[0].reason, DeregisterReason::NotAnEndpoint);
+        assert_eq!(b.guard, None, "1 of 2 is not more than half");
+    }
+
+    #[test]
+    fn ip_reuse_same_ip_new_pod() {
+        // 10.0.0.1 used to be pod old-1 on 8080; the IP now belongs to new-7 whose target port is 8081.
+        let p = plan(
+            &[input(
+                "lbl-1",
+                vec![
+                    want("10.0.0.1", 8081, "new-7"),
+                    want("10.0.0.2", 8080, "b"),
+                    want("10.0.0.3", 8080, "c"),
+                ],
+            )],
+            &actual(
+                "lbl-1",
+                vec![
+                    eni("10.0.0.1", 8080, 10),
+                    eni("10.0.0.2", 8080, 10),
+                    eni("10.0.0.3", 8080, 10),
+                ],
+            ),
+            &PlanOptions::default(),
+        );
+        let b = &p.bindings[0];
+        assert_eq!(
+            addrs(b.register.iter().map(|r| (r.ip.as_str(), r.port))),
+            ["10.0.0.1:8081"]
+        );
+        assert_eq!(b.deregister.len(), 1);
+        assert_eq!(
+            (b.deregister[0].target.port, b.deregister[0].reason),
+            (8080, DeregisterReason::PortChanged)
+        );
+        assert_eq!(b.deregister[0].pod.as_deref(), Some("new-7"));
+
+        // Same IP and same port, new pod: the target is right as it is; it is kept with its weight and
+        // attributed to the pod that has the address now.
+        let p = plan(
+            &[input("lbl-1", vec![want("10.0.0.1", 8080, "new-7")])],
+            &actual("lbl-1", vec![eni("10.0.0.1", 8080, 0)]),
+            &PlanOptions::default(),
+        );
+        assert!(!p.has_changes());
+        assert_eq!(
+            (
+                p.bindings[0].keep[0].pod.as_deref(),
+                p.bindings[0].keep[0].weight
+            ),
+            (Some("new-7"), 0)
+        );
+
+        // The IP now belongs to a not-ready pod of the Service: removed as not ready.
+        let mut i = input(
+            "lbl-1",
+            vec![want("10.0.0.2", 8080, "b"), want("10.0.0.3", 8080, "c")],
+        );
+        i.desired
+            .known
+            .insert("10.0.0.1".into(), "starting-1".into());
+        let p = plan(
+            &[i],
+            &actual(
+                "lbl-1",
+                vec![
+                    eni("10.0.0.1", 8080, 10),
+                    eni("10.0.0.2", 8080, 10),
+                    eni("10.0.0.3", 8080, 10),
+                ],
+            ),
+            &PlanOptions::default(),
+        );
+        assert_eq!(
+            p.bindings[0].deregister[0].reason,
+            DeregisterReason::NotReady
+        );
+        assert_eq!(
+            p.bindings[0].deregister[0].pod.as_deref(),
+            Some("starting-1")
+        );
+    }
+
+    #[test]
+    fn guards_empty_and_more_than_half() {
+        let four = || {
+            vec![
+                eni("10.0.0.1", 80, 10),
+                eni("10.0.0.2", 80, 10),
+                eni("10.0.0.3", 80, 10),
+                eni("10.0.0.4", 80, 10),
+            ]
+        };
+        // Nothing desired: would empty the listener.
+        let p = plan(
+            &[input("lbl-1", vec![])],
+            &actual("lbl-1", four()),
+            &PlanOptions::default(),
+        );
+        assert_eq!(p.bindings[0].guard, Some(Guard::WouldEmpty { before: 4 }));
+        assert!(p.bindings[0].blocked());
+        // Three of four go: more than half.
+        let p = plan(
+            &[input("lbl-1", vec![want("10.0.0.1", 80, "a")])],
+            &actual("lbl-1", four()),
+            &PlanOptions::default(),
+        );
+        assert_eq!(
+            p.bindings[0].guard,
+            Some(Guard::RemovesMoreThanHalf {
+                removing: 3,
+                before: 4
+            })
+        );
+        // Exactly half is allowed.
+        let p = plan(
+            &[input(
+                "lbl-1",
+                vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b")],
+            )],
+            &actual("lbl-1", four()),
+            &PlanOptions::default(),
+        );
+        assert_eq!(p.bindings[0].guard, None);
+        // A full rollover (all new IPs) removes everything old: guarded even though the listener never empties.
+        let p = plan(
+            &[input(
+                "lbl-1",
+                vec![want("10.0.1.1", 80, "n1"), want("10.0.1.2", 80, "n2")],
+            )],
+            &actual("lbl-1", four()),
+            &PlanOptions::default(),
+        );
+        assert_eq!(
+            p.bindings[0].guard,
+            Some(Guard::RemovesMoreThanHalf {
+                removing: 4,
+                before: 4
+            })
+        );
+        // --force keeps the guard on record but unblocks.
+        let p = plan(
+            &[input("lbl-1", vec![])],
+            &actual("lbl-1", four()),
+            &PlanOptions {
+                force: true,
+                ..Default::default()
+            },
+        );
+        assert!(p.bindings[0].forced && !p.bindings[0].blocked());
+        // An empty listener with nothing desired is fine; so is an empty listener getting targets.
+        let p = plan(
+            &[input("lbl-1", vec![])],
+            &BTreeMap::new(),
+            &PlanOptions::default(),
+        );
+        assert_eq!((p.bindings[0].guard, p.has_changes()), (None, false));
+        let p = plan(
+            &[input("lbl-1", vec![want("10.0.0.1", 80, "a")])],
+            &BTreeMap::new(),
+            &PlanOptions::default(),
+        );
+        assert_eq!((p.bindings[0].guard, p.register_count()), (None, 1));
+    }
+
+    #[test]
+    fn half_empty_guard_counts_targets_left_alone() {
+        // Two node targets stay (non-ENI); removing the one stale ENI target of three is fine.
+        let cvm = |ip: &str| ActualTarget {
+            ip: ip.into(),
+            port: 30080,
+            weight: 10,
+            kind: "CVM".into(),
+            instance_id: Some(format!("ins-{ip}")),
+        };
+        let p = plan(
+            &[input("lbl-1", vec![])],
+            &actual(
+                "lbl-1",
+                vec![
+                    cvm("192.168.0.1"),
+                    cvm("192.168.0.2"),
+                    eni("10.0.0.1", 80, 10),
+                ],
+            ),
+            &PlanOptions::default(),
+        );
+        let b = &p.bindings[0];
+        assert_eq!((b.leave.len(), b.deregister.len(), b.guard), (2, 1, None));
+        assert!(b.leave.iter().all(|l| l.reason == LeaveReason::NonEni));
+        // With --prune-non-eni they go too: the listener would be empty.
+        let p = plan(
+            &[input("lbl-1", vec![])],
+            &actual(
+                "lbl-1",
+                vec![
+                    cvm("192.168.0.1"),
+                    cvm("192.168.0.2"),
+                    eni("10.0.0.1", 80, 10),
+                ],
+            ),
+            &PlanOptions {
+                prune_non_eni: true,
+                ..Default::default()
+            },
+        );
+        let b = &p.bindings[0];
+        assert_eq!(
+            b.deregister
+                .iter()
+                .filter(|d| d.reason == DeregisterReason::NonEni)
+                .count(),
+            2
+        );
+        assert_eq!(b.guard, Some(Guard::WouldEmpty { before: 3 }));
+    }
+
+    #[test]
+    fn draining_targets_are_left_alone() {
+        let mut i = input("lbl-1", vec![want("10.0.0.1", 80, "a")]);
+        i.desired.draining.insert(("10.0.0.2".into(), 80));
+        let p = plan(
+            &[i],
+            &actual(
+                "lbl-1",
+                vec![eni("10.0.0.1", 80, 10), eni("10.0.0.2", 80, 0)],
+            ),
+            &PlanOptions::default(),
+        );
+        assert!(!p.has_changes());
+        assert_eq!(p.bindings[0].leave[0].reason, LeaveReason::Draining);
+    }
+
+    #[test]
+    fn multiple_listeners_and_l7_rules_are_independent() {
+        let l7 = |loc: &str, targets| BindingInput {
+            info: info("lbl-7", Some(loc)),
+            desired: Desired {
+                targets,
+                ..Default::default()
+            },
+        };
+        let p = plan(
+            &[
+                l7("loc-a", vec![want("10.0.0.1", 8080, "a")]),
+                l7("loc-b", vec![want("10.0.0.2", 9090, "b")]),
+                input("lbl-1", vec![want("10.0.0.1", 80, "a")]),
+            ],
+            &BTreeMap::from([
+                (
+                    Binding {
+                        listener_id: "lbl-7".into(),
+                        location_id: Some("loc-a".into()),
+                    },
+                    vec![eni("10.0.0.1", 8080, 10)],
+                ),
+                // The address of loc-a is on loc-b too: stale there.
+                (
+                    Binding {
+                        listener_id: "lbl-7".into(),
+                        location_id: Some("loc-b".into()),
+                    },
+                    vec![eni("10.0.0.1", 8080, 10)],
+                ),
+            ]),
+            &PlanOptions::default(),
+        );
+        let by_loc = |loc: &str| {
+            p.bindings
+                .iter()
+                .find(|b| b.info.binding.location_id.as_deref() == Some(loc))
+                .unwrap()
+        };
+        assert!(!by_loc("loc-a").has_changes());
+        assert_eq!(by_loc("loc-b").register[0].ip, "10.0.0.2");
+        assert_eq!(by_loc("loc-b").deregister[0].target.ip, "10.0.0.1");
+        assert_eq!(
+            p.bindings
+                .iter()
+                .find(|b| b.info.binding.location_id.is_none())
+                .unwrap()
+                .register
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn two_inputs_on_one_binding_merge() {
+        let a = input("lbl-1", vec![want("10.0.0.1", 80, "a")]);
+        let b = input(
+            "lbl-1",
+            vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b")],
+        );
+        let p = plan(&[a, b], &BTreeMap::new(), &PlanOptions::default());
+        assert_eq!(p.bindings.len(), 1);
+        assert_eq!(p.register_count(), 2);
+    }
+}
