@@ -5,8 +5,6 @@
 //!
 //! Run: `cargo bench --bench enable` (add `-- 100 1000` to pick sizes; default 100, 1000, 10000).
 
-#![allow(clippy::print_stdout)] // a benchmark's product is the figures it prints
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
