@@ -359,7 +359,7 @@ fn a_failing_stdout_is_an_error() {
 /// lint is denied in src/lib.rs, and this keeps it there.
 #[test]
 fn print_macros_are_denied() {
-    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
-        .unwrap();
+    let lib =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
     assert!(lib.contains("#![deny(clippy::print_stdout)]"));
 }
