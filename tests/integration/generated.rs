@@ -154,3 +154,26 @@ fn bash_completion_completes() {
         BTreeSet::from(["global-router", "mixed", "vpc-cni"])
     );
 }
+
+/// docs/README.md links every page in docs/, and every link in it resolves.
+#[test]
+fn docs_index_lists_every_page() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let index = std::fs::read_to_string(docs.join("README.md")).unwrap();
+    for entry in std::fs::read_dir(&docs).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") && name != "README.md" {
+            assert!(
+                index.contains(&format!("]({name})")),
+                "docs/README.md does not link {name}"
+            );
+        }
+    }
+    for link in index.split("](").skip(1) {
+        let target = &link[..link.find(')').unwrap()];
+        assert!(
+            docs.join(target).exists(),
+            "docs/README.md links {target}, which does not exist"
+        );
+    }
+}
