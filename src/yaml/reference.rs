@@ -7,13 +7,14 @@ use serde_saphyr::granit_parser::{
 };
 
 use super::ParseError;
-use super::tree::{Node, NodeKind, Style};
+use super::tree::{KeySet, Node, NodeKind, Style};
 
 enum Frame<'a> {
     Map {
         node: Node<'a>,
         entries: Vec<(Node<'a>, Node<'a>)>,
         pending_key: Option<Node<'a>>,
+        keys: KeySet,
     },
     Seq {
         node: Node<'a>,
@@ -104,6 +105,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
                     node,
                     entries: Vec::new(),
                     pending_key: None,
+                    keys: KeySet::default(),
                 });
                 continue;
             }
@@ -158,6 +160,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
             Some(Frame::Map {
                 entries,
                 pending_key,
+                keys,
                 ..
             }) => match pending_key.take() {
                 None => {
@@ -169,7 +172,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
                                 .into(),
                         });
                     };
-                    if entries.iter().any(|(k, _)| k.as_str() == Some(key)) {
+                    if !keys.insert(entries, key) {
                         return Err(ParseError {
                             line: node.line,
                             col: node.col,
