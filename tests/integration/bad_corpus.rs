@@ -322,9 +322,7 @@ fn a_directory_of_bad_files_writes_nothing() {
 /// A LoadBalancer Service with 50,000 annotations is edited (and verified) like a small one.
 #[test]
 fn enormous_annotations_are_edited() {
-    let annotations: String = (0..50_000)
-        .map(|i| format!("    key{i}: v{i}\n"))
-        .collect();
+    let annotations: String = (0..50_000).map(|i| format!("    key{i}: v{i}\n")).collect();
     let input = format!(
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n{annotations}spec:\n  type: LoadBalancer\n"
     );
