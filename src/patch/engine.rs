@@ -483,6 +483,17 @@ fn edit_document(
             message: "the document is empty".into(),
         })?,
     };
+    if let Some(at) = bare_carriage_return(doc) {
+        let (line, col) = yaml_position(doc, at);
+        return Err(DocError {
+            line,
+            col,
+            message:
+                "a carriage return without a line feed (old Mac line endings): tkedirect edits \
+                      documents with LF or CRLF line endings; convert this file first"
+                    .into(),
+        });
+    }
     let edits: Vec<Edit> = edits.iter().map(|(root, e)| prefixed(root, e)).collect();
     let doc_style = style::detect(doc, &root);
     let mut expect = verify::Expect::default();
@@ -520,9 +531,10 @@ fn edit_document(
         }
     }
 
+    // Positions in the edited text mean nothing to the user: point at the document.
     let reparsed = yaml::parse(&text).map_err(|e| DocError {
-        line: e.line,
-        col: e.col + 1,
+        line: 1,
+        col: 1,
         message: format!(
             "internal error: the edited document does not parse ({}); nothing was written",
             e.message
@@ -540,4 +552,63 @@ fn edit_document(
         });
     }
     Ok(text)
+}
+
+/// The offset of a `\r` not followed by `\n`: a line break to YAML, but not one the editor writes.
+fn bare_carriage_return(doc: &str) -> Option<usize> {
+    let b = doc.as_bytes();
+    (0..b.len()).find(|&i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+/// 1-based line and column of a byte offset, counting line breaks the way YAML does (LF, CRLF, CR).
+fn yaml_position(doc: &str, at: usize) -> (usize, usize) {
+    let before = &doc[..at];
+    let breaks = before.replace("\r\n", "\n").replace('\r', "\n");
+    let line = breaks.matches('\n').count() + 1;
+    let col = breaks.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod ship_tests {
+    use super::*;
+    use crate::patch::{Eni, Intent, NetworkMode};
+
+    fn enable(text: &str) -> Result<Outcome, Vec<Diagnostic>> {
+        let opts = Options {
+            intent: Intent::Enable,
+            mode: NetworkMode::VpcCni,
+            eni: Eni::Shared,
+            container: None,
+        };
+        let sources = [Source {
+            name: "t.yaml".into(),
+            text: text.into(),
+        }];
+        run(&sources, &opts, &[], None)
+    }
+
+    #[test]
+    fn old_mac_line_endings_are_refused_with_their_position() {
+        let svc = "kind: Service\rmetadata:\r  name: web\rspec:\r  type: LoadBalancer";
+        let diags = enable(svc).unwrap_err();
+        assert_eq!((diags[0].line, diags[0].col), (1, 14), "{diags:?}");
+        assert!(diags[0].message.contains("carriage return"));
+        // Untouched documents with them pass through.
+        let cm = "kind: ConfigMap\rmetadata:\r  name: c\r";
+        assert!(enable(cm).unwrap().outputs[0].is_none());
+        // CRLF is fine.
+        let crlf = svc.replace('\r', "\r\n");
+        assert!(enable(&crlf).unwrap().outputs[0].is_some());
+    }
+
+    #[test]
+    fn json_input_must_be_json() {
+        let d = enable("{\"kind\": \"Service\", \"metadata\": {\"name\": \"a\",}}").unwrap_err();
+        assert_eq!((d[0].line, d[0].col), (1, 46), "at the closing brace");
+        assert!(d[0].message.contains("a trailing comma"), "{d:?}");
+        // Templates keep the YAML reader's message.
+        let d = enable("{{ if .x }}\nkind: Service\n").unwrap_err();
+        assert!(!d[0].message.contains("JSON"), "{d:?}");
+    }
 }
