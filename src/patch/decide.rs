@@ -50,6 +50,18 @@ pub fn identify<V: View>(obj: &V) -> Option<ObjectRef> {
     Some(ObjectRef::new(kind, meta.get_string("namespace"), name))
 }
 
+impl Summary {
+    /// A summary with nothing to link by.
+    pub fn bare(oref: ObjectRef) -> Summary {
+        Summary {
+            oref,
+            selector: vec![],
+            template_labels: vec![],
+            backends: vec![],
+        }
+    }
+}
+
 pub fn summarize<V: View>(oref: ObjectRef, obj: &V) -> Summary {
     let mut s = Summary {
         oref,

@@ -340,7 +340,7 @@ fn pass1(
             }
         };
         let first = part.records.len();
-        collect_objects(si, di, chunk.line, &root, opts, &mut part);
+        collect_objects(si, di, chunk.line, &root, opts, immediate, &mut part);
         if !immediate || !part.diags.is_empty() {
             continue;
         }
@@ -389,6 +389,7 @@ fn collect_objects(
     first_line: usize,
     root: &Node<'_>,
     opts: &Options,
+    immediate: bool,
     out: &mut Part,
 ) {
     let is_list =
@@ -414,7 +415,12 @@ fn collect_objects(
         };
         let kind = oref.kind;
         let verdict = decide::decide(kind, obj, opts);
-        let summary = decide::summarize(oref, obj);
+        // Selectors, labels and backends matter only for linking, which needs TARGETs.
+        let summary = if immediate {
+            Summary::bare(oref)
+        } else {
+            decide::summarize(oref, obj)
+        };
         out.records.push(Record {
             source: si,
             doc: di,

@@ -67,6 +67,13 @@ const MAX_KEY: usize = 1000;
 /// CRs, a BOM, and the non-ASCII characters YAML treats specially. Returns whether the text is ASCII.
 fn prescan(text: &str) -> R<bool> {
     let b = text.as_bytes();
+    // Fast path, written without early exits so that it vectorises: printable ASCII and newlines only.
+    let odd = b.iter().fold(false, |acc, &c| {
+        acc | ((c < 0x20) & (c != b'\n')) | (c >= 0x7f)
+    });
+    if !odd {
+        return Ok(true);
+    }
     let mut ascii = true;
     let mut i = 0;
     while i < b.len() {

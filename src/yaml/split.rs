@@ -80,7 +80,7 @@ impl Iterator for Documents<'_> {
 }
 
 fn memchr_nl(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
+    memchr::memchr(b'\n', bytes)
 }
 
 #[cfg(test)]

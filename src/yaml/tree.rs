@@ -195,7 +195,8 @@ fn is_bool(text: &str) -> bool {
 
 fn looks_numeric(text: &str) -> bool {
     let t = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if t.is_empty() {
+    // Numbers start with a digit or a dot (`.5`, `.inf`); most strings are rejected right here.
+    if !t.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
         return false;
     }
     if let Some(hex) = t.strip_prefix("0x") {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::edit::Seg;
-use super::tree::{Node, NodeKind};
+use super::tree::{Node, NodeKind, Style};
 
 /// What the edits should have done, as a trie over paths.
 #[derive(Debug, Default)]
@@ -50,6 +50,13 @@ impl Expect {
         e.leaf = Some(Leaf::Removed);
     }
 
+    fn get_key(&self, key: &str) -> Option<&Expect> {
+        self.children
+            .iter()
+            .find(|(s, _)| matches!(s, Seg::Key(k) if k == key))
+            .map(|(_, e)| e)
+    }
+
     fn get(&self, seg: &Seg) -> Option<&Expect> {
         self.children.iter().find(|(s, _)| s == seg).map(|(_, e)| e)
     }
@@ -86,8 +93,11 @@ impl<'n> Index<'n> {
 /// Values equal (scalars by text and string-ness, collections element by element), spans ignored.
 pub fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
     match (&a.kind, &b.kind) {
-        (NodeKind::Scalar { text: x, .. }, NodeKind::Scalar { text: y, .. }) => {
-            x == y && a.as_string().is_some() == b.as_string().is_some()
+        (NodeKind::Scalar { text: x, style: sx }, NodeKind::Scalar { text: y, style: sy }) => {
+            // Same text and both plain (or both not) resolve alike; otherwise compare string-ness.
+            x == y
+                && (((*sx == Style::Plain) == (*sy == Style::Plain) && a.tagged == b.tagged)
+                    || a.as_string().is_some() == b.as_string().is_some())
         }
         (NodeKind::Map { entries: x, .. }, NodeKind::Map { entries: y, .. }) => {
             x.len() == y.len()
@@ -120,9 +130,9 @@ pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect) -> bool {
             let (old_keys, new_keys) = (Index::new(old_entries), Index::new(entries));
             // Every old key: kept (same or edited below) unless removed.
             for (ok, ov) in old_entries {
-                let key = Seg::Key(ok.as_str().unwrap_or_default().to_string());
+                let key = ok.as_str().unwrap_or_default();
                 let found = new_keys.find(entries, ok.as_str());
-                match (expect.get(&key), found) {
+                match (expect.get_key(key), found) {
                     (Some(e), None) if e.leaf == Some(Leaf::Removed) => {}
                     (Some(e), Some((_, nv))) if e.leaf != Some(Leaf::Removed) => {
                         if !check(Some(ov), nv, e) {
@@ -141,9 +151,8 @@ pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect) -> bool {
             entries.iter().all(|(nk, nv)| {
                 let in_old = old_keys.find(old_entries, nk.as_str()).is_some();
                 in_old || {
-                    let key = Seg::Key(nk.as_str().unwrap_or_default().to_string());
                     expect
-                        .get(&key)
+                        .get_key(nk.as_str().unwrap_or_default())
                         .is_some_and(|e| e.leaf != Some(Leaf::Removed) && check(None, nv, e))
                 }
             })
