@@ -210,6 +210,10 @@ pub fn run(
     // Pass 1, over contiguous runs of documents in parallel.
     for (si, source) in sources.iter().enumerate() {
         let (bom, body) = split_bom(&source.text);
+        if let Some(d) = invalid_json(si, source, body) {
+            diags.push(d);
+            continue;
+        }
         let chunks: Vec<split::Chunk> = split::documents(body).collect();
         let ranges = partition(&chunks, body.len(), threads);
         let parts: Vec<Part> = if ranges.len() == 1 {
@@ -322,6 +326,57 @@ pub fn run(
     }
     out.outputs = outputs;
     Ok(out)
+}
+
+/// JSON input must be JSON (one value or a stream of them): YAML's flow syntax also accepts trailing commas
+/// and stray text that kubectl's JSON reader rejects, and tkedirect would keep them. JSON input is a `.json`
+/// file, or anything that starts with `{` (kubectl reads that as JSON too).
+fn invalid_json(si: usize, source: &Source, body: &str) -> Option<Diagnostic> {
+    let json_name = source.name.to_ascii_lowercase().ends_with(".json");
+    let start = body.trim_start();
+    // `{{`/`{%` start an unrendered template, which the YAML reader explains better.
+    let json_content =
+        start.starts_with('{') && !start.starts_with("{{") && !start.starts_with("{%");
+    if !json_name && !json_content {
+        return None;
+    }
+    let stream = serde_json::Deserializer::from_str(body).into_iter::<serde::de::IgnoredAny>();
+    let err = stream.into_iter().find_map(Result::err)?;
+    Some(Diagnostic {
+        source: si,
+        line: err.line().max(1),
+        col: err.column().max(1),
+        message: format!(
+            "invalid JSON in {}: {}",
+            if json_name {
+                "a .json file"
+            } else {
+                "input that starts with `{` (kubectl reads it as JSON)"
+            },
+            json_reason(body, &err)
+        ),
+    })
+}
+
+/// serde_json's message without its own ` at line L column C` suffix (the diagnostic carries the position),
+/// naming the commonest mistake, a trailing comma, plainly.
+fn json_reason(body: &str, err: &serde_json::Error) -> String {
+    let at = body
+        .split_inclusive('\n')
+        .take(err.line().saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        + err.column().saturating_sub(1);
+    let before = body.get(..at).unwrap_or_default().trim_end();
+    let next = body.get(at..).and_then(|r| r.chars().next());
+    if before.ends_with(',') && matches!(next, Some('}' | ']')) {
+        return "a trailing comma before the closing bracket (JSON allows none)".into();
+    }
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
 }
 
 fn in_namespace(r: &Record, namespace: Option<&str>) -> bool {
@@ -571,6 +626,17 @@ fn edit_document(
             message: "the document is empty".into(),
         })?,
     };
+    if let Some(at) = bare_carriage_return(doc) {
+        let (line, col) = yaml_position(doc, at);
+        return Err(DocError {
+            line,
+            col,
+            message:
+                "a carriage return without a line feed (old Mac line endings): tkedirect edits \
+                      documents with LF or CRLF line endings; convert this file first"
+                    .into(),
+        });
+    }
     let edits: Vec<Edit> = edits.iter().map(|(root, e)| prefixed(root, e)).collect();
     let doc_style = style::detect(doc, &root);
     let mut expect = verify::Expect::default();
@@ -610,9 +676,10 @@ fn edit_document(
         }
     }
 
+    // Positions in the edited text mean nothing to the user: point at the document.
     let reparsed = yaml::parse(&text).map_err(|e| DocError {
-        line: e.line,
-        col: e.col + 1,
+        line: 1,
+        col: 1,
         message: format!(
             "internal error: the edited document does not parse ({}); nothing was written",
             e.message
@@ -641,4 +708,63 @@ fn edit_document(
 enum Edited {
     Ops(Vec<edit::Op>),
     Text(String),
+}
+
+/// The offset of a `\r` not followed by `\n`: a line break to YAML, but not one the editor writes.
+fn bare_carriage_return(doc: &str) -> Option<usize> {
+    let b = doc.as_bytes();
+    (0..b.len()).find(|&i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+/// 1-based line and column of a byte offset, counting line breaks the way YAML does (LF, CRLF, CR).
+fn yaml_position(doc: &str, at: usize) -> (usize, usize) {
+    let before = &doc[..at];
+    let breaks = before.replace("\r\n", "\n").replace('\r', "\n");
+    let line = breaks.matches('\n').count() + 1;
+    let col = breaks.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod ship_tests {
+    use super::*;
+    use crate::patch::{Eni, Intent, NetworkMode};
+
+    fn enable(text: &str) -> Result<Outcome, Vec<Diagnostic>> {
+        let opts = Options {
+            intent: Intent::Enable,
+            mode: NetworkMode::VpcCni,
+            eni: Eni::Shared,
+            container: None,
+        };
+        let sources = [Source {
+            name: "t.yaml".into(),
+            text: text.into(),
+        }];
+        run(&sources, &opts, &[], None)
+    }
+
+    #[test]
+    fn old_mac_line_endings_are_refused_with_their_position() {
+        let svc = "kind: Service\rmetadata:\r  name: web\rspec:\r  type: LoadBalancer";
+        let diags = enable(svc).unwrap_err();
+        assert_eq!((diags[0].line, diags[0].col), (1, 14), "{diags:?}");
+        assert!(diags[0].message.contains("carriage return"));
+        // Untouched documents with them pass through.
+        let cm = "kind: ConfigMap\rmetadata:\r  name: c\r";
+        assert!(enable(cm).unwrap().outputs[0].is_none());
+        // CRLF is fine.
+        let crlf = svc.replace('\r', "\r\n");
+        assert!(enable(&crlf).unwrap().outputs[0].is_some());
+    }
+
+    #[test]
+    fn json_input_must_be_json() {
+        let d = enable("{\"kind\": \"Service\", \"metadata\": {\"name\": \"a\",}}").unwrap_err();
+        assert_eq!((d[0].line, d[0].col), (1, 46), "at the closing brace");
+        assert!(d[0].message.contains("a trailing comma"), "{d:?}");
+        // Templates keep the YAML reader's message.
+        let d = enable("{{ if .x }}\nkind: Service\n").unwrap_err();
+        assert!(!d[0].message.contains("JSON"), "{d:?}");
+    }
 }

@@ -18,7 +18,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::tree::{Node, NodeKind, Style};
+use super::tree::{KeySet, Node, NodeKind, Style};
 
 /// Why the fast parser handed a document over to the reference parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -612,12 +612,13 @@ impl<'a> Parser<'a> {
     fn block_map(&mut self, n: usize, first_key: Node<'a>) -> R<Node<'a>> {
         let (start, line, col) = (first_key.start, first_key.line, first_key.col);
         let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+        let mut keys = KeySet::default();
         let mut key = first_key;
         loop {
             if self.pos - key.start > MAX_KEY {
                 return Err(self.no("long implicit key"));
             }
-            if entries.iter().any(|(k, _)| k.as_str() == key.as_str()) {
+            if !keys.insert(&entries, key.as_str().unwrap_or_default()) {
                 return Err(self.no("duplicate key"));
             }
             let colon = self.pos;
@@ -1092,6 +1093,7 @@ impl<'a> Parser<'a> {
             NodeKind::Seq { flow: true, items }
         } else {
             let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+            let mut keys = KeySet::default();
             loop {
                 self.flow_ws()?;
                 if self.at(self.pos) == b'}' {
@@ -1119,7 +1121,7 @@ impl<'a> Parser<'a> {
                         )
                     }
                 };
-                if entries.iter().any(|(k, _)| k.as_str() == key.as_str()) {
+                if !keys.insert(&entries, key.as_str().unwrap_or_default()) {
                     return Err(self.no("duplicate key"));
                 }
                 self.skip_spaces();
