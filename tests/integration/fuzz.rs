@@ -317,7 +317,7 @@ fn run(
     }];
     ENGINE_RUNS.fetch_add(1, Relaxed);
     match engine::run(&sources, opts, &[], None) {
-        Ok(mut outcome) => Ok(Ok(outcome.outputs.pop().flatten())),
+        Ok(mut outcome) => Ok(Ok(outcome.outputs.pop().flatten().map(|p| p.text(text)))),
         Err(diags) => {
             // YAML's line breaks: LF, CRLF, and a lone CR.
             let lines = text
