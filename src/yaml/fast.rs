@@ -41,6 +41,8 @@ type R<T> = Result<T, Declined>;
 /// Parse one document, or decline it. `Ok(None)` for a document without content, as the reference does.
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, Declined> {
     let ascii = prescan(text)?;
+    // The scratch stacks keep their capacity from one document to the next (per thread).
+    let (entries, items) = SCRATCH.take();
     let mut p = Parser {
         src: text,
         b: text.as_bytes(),
@@ -52,8 +54,27 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Declined> {
         blank_lines: 0,
         saw_comment: false,
         depth: 0,
+        entries,
+        items,
     };
-    p.document()
+    let result = p.document();
+    SCRATCH.set((recycle(p.entries), recycle(p.items)));
+    result
+}
+
+type Scratch = (Vec<(Node<'static>, Node<'static>)>, Vec<Node<'static>>);
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = const { std::cell::Cell::new((Vec::new(), Vec::new())) };
+}
+
+/// An emptied vector of nodes as a vector of nodes of another lifetime, keeping its allocation (the
+/// standard library collects an iterator over a vector into a vector of a same-sized type in place).
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter()
+        .map(|_| unreachable!("the vector is empty"))
+        .collect()
 }
 
 /// Nesting deeper than this is declined (granit limits nesting to 255 levels).
@@ -75,13 +96,12 @@ fn prescan(text: &str) -> R<bool> {
         return Ok(true);
     }
     let mut ascii = true;
-    let mut i = 0;
-    while i < b.len() {
+    let mut check = |i: usize| -> R<()> {
         let c = b[i];
         if !(0x20..0x7f).contains(&c) {
             match c {
                 b'\n' => {}
-                b'\r' if b.get(i + 1) == Some(&b'\n') => i += 1,
+                b'\r' if b.get(i + 1) == Some(&b'\n') => {}
                 0x80.. => ascii = false,
                 _ => {
                     return Err(Declined {
@@ -91,7 +111,22 @@ fn prescan(text: &str) -> R<bool> {
                 }
             }
         }
-        i += 1;
+        Ok(())
+    };
+    // Eight bytes at a time: only chunks with something besides printable ASCII and `\n` are looked at
+    // byte by byte.
+    let mut chunks = b.chunks_exact(8);
+    let mut i = 0;
+    for chunk in &mut chunks {
+        if suspicious(u64::from_le_bytes(chunk.try_into().expect("eight bytes"))) {
+            for k in i..i + 8 {
+                check(k)?;
+            }
+        }
+        i += 8;
+    }
+    for k in i..b.len() {
+        check(k)?;
     }
     if !ascii {
         for (i, ch) in text.char_indices() {
@@ -108,6 +143,22 @@ fn prescan(text: &str) -> R<bool> {
         }
     }
     Ok(ascii)
+}
+
+/// Whether some byte of `x` is a control character other than `\n`, or at least 0x7f. Carries may also
+/// flag a byte next to a flagged one: the caller then checks the bytes one by one anyway.
+#[inline]
+fn suspicious(x: u64) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // `\n` becomes 0, the other control characters stay in 1..=0x1f: flag bytes in that range exactly
+    // (the "hasbetween" bit hack), then bytes of 0x7f and above.
+    let c = x ^ (LO * u64::from(b'\n'));
+    let low7 = c & LOW7;
+    let control = (LO * (127 + 0x20)).wrapping_sub(low7) & !c & (low7 + LO * 127);
+    let high = x.wrapping_add(LO) | x;
+    (control | high) & HI != 0
 }
 
 /// What the next content line holds.
@@ -230,6 +281,10 @@ struct Parser<'a> {
     /// Whether the last [`Parser::scan_lines`] skipped a comment line.
     saw_comment: bool,
     depth: usize,
+    /// Entries and items of the collections being parsed, innermost last: each collection takes its own
+    /// off the top when it ends, in one exactly sized allocation.
+    entries: Vec<(Node<'a>, Node<'a>)>,
+    items: Vec<Node<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -389,6 +444,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Whether a plain scalar may start at the cursor (`-`, `?` and `:` only before a safe character).
+    #[inline(always)]
     fn plain_start(&self, flow: bool) -> bool {
         let c = self.at(self.pos);
         if matches!(c, b'-' | b'?' | b':') {
@@ -611,14 +667,14 @@ impl<'a> Parser<'a> {
     /// A block mapping at indentation `n` whose first key has been read; the cursor is on its `:`.
     fn block_map(&mut self, n: usize, first_key: Node<'a>) -> R<Node<'a>> {
         let (start, line, col) = (first_key.start, first_key.line, first_key.col);
-        let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+        let base = self.entries.len();
         let mut keys = KeySet::default();
         let mut key = first_key;
         loop {
             if self.pos - key.start > MAX_KEY {
                 return Err(self.no("long implicit key"));
             }
-            if !keys.insert(&entries, key.as_str().unwrap_or_default()) {
+            if !keys.insert(&self.entries[base..], key.as_str().unwrap_or_default()) {
                 return Err(self.no("duplicate key"));
             }
             let colon = self.pos;
@@ -642,7 +698,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => self.node(n as isize, Ctx::MapValue)?,
             };
-            entries.push((key, value));
+            self.entries.push((key, value));
             match self.next {
                 Next::Line(k) if k == n => key = self.key()?,
                 Next::Line(k) if k > n => {
@@ -651,7 +707,8 @@ impl<'a> Parser<'a> {
                 _ => break,
             }
         }
-        let end = entries.last().map_or(start, |(k, v)| k.end.max(v.end));
+        let end = self.entries.last().map_or(start, |(k, v)| k.end.max(v.end));
+        let entries: Vec<_> = self.entries.split_off(base);
         Ok(Node {
             kind: NodeKind::Map {
                 flow: false,
@@ -707,7 +764,7 @@ impl<'a> Parser<'a> {
     fn block_seq(&mut self, n: usize, indentless: bool) -> R<Node<'a>> {
         let dash = self.pos;
         let mut start = (dash, self.line, self.col(dash));
-        let mut items: Vec<Node<'a>> = Vec::new();
+        let base = self.items.len();
         loop {
             self.pos += 1;
             self.skip_spaces();
@@ -715,7 +772,7 @@ impl<'a> Parser<'a> {
                 self.pos = self.eol(self.pos);
             }
             let mark = (self.pos, self.line, self.col(self.pos));
-            if indentless && items.is_empty() {
+            if indentless && self.items.len() == base {
                 start = mark;
             }
             let item = if is_eol(self.at(self.pos)) {
@@ -727,7 +784,7 @@ impl<'a> Parser<'a> {
             } else {
                 self.node(n as isize, Ctx::SeqItem)?
             };
-            items.push(item);
+            self.items.push(item);
             match self.next {
                 Next::Line(k) if k == n && self.at_dash_entry() => {}
                 Next::Line(k) if k == n && indentless => break,
@@ -736,7 +793,8 @@ impl<'a> Parser<'a> {
                 _ => break,
             }
         }
-        let end = items.last().map_or(start.0, |i| i.end);
+        let end = self.items.last().map_or(start.0, |i| i.end);
+        let items: Vec<_> = self.items.split_off(base);
         Ok(Node {
             kind: NodeKind::Seq { flow: false, items },
             start: start.0,
@@ -1076,13 +1134,14 @@ impl<'a> Parser<'a> {
         let open = self.at(start);
         self.pos += 1;
         let kind = if open == b'[' {
-            let mut items = Vec::new();
+            let base = self.items.len();
             loop {
                 self.flow_ws()?;
                 if self.at(self.pos) == b']' {
                     break;
                 }
-                items.push(self.flow_node(n)?);
+                let item = self.flow_node(n)?;
+                self.items.push(item);
                 self.flow_ws()?;
                 match self.at(self.pos) {
                     b',' => self.pos += 1,
@@ -1090,9 +1149,12 @@ impl<'a> Parser<'a> {
                     _ => return Err(self.no("unexpected text in a flow sequence")),
                 }
             }
-            NodeKind::Seq { flow: true, items }
+            NodeKind::Seq {
+                flow: true,
+                items: self.items.split_off(base),
+            }
         } else {
-            let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+            let base = self.entries.len();
             let mut keys = KeySet::default();
             loop {
                 self.flow_ws()?;
@@ -1110,6 +1172,10 @@ impl<'a> Parser<'a> {
                         if stop != Stop::Colon {
                             return Err(self.no("flow mapping key without a value"));
                         }
+                        if matches!(self.at(stop_pos + 1), b'[' | b'{') {
+                            // granit rejects `key:[` and `key:{` after a plain key.
+                            return Err(self.no("`:` right before a flow collection"));
+                        }
                         self.pos = stop_pos;
                         scalar(
                             Cow::Borrowed(&self.src[p..end]),
@@ -1121,7 +1187,7 @@ impl<'a> Parser<'a> {
                         )
                     }
                 };
-                if !keys.insert(&entries, key.as_str().unwrap_or_default()) {
+                if !keys.insert(&self.entries[base..], key.as_str().unwrap_or_default()) {
                     return Err(self.no("duplicate key"));
                 }
                 self.skip_spaces();
@@ -1134,7 +1200,7 @@ impl<'a> Parser<'a> {
                     return Err(self.no("empty value in a flow mapping"));
                 }
                 let value = self.flow_node(n)?;
-                entries.push((key, value));
+                self.entries.push((key, value));
                 self.flow_ws()?;
                 match self.at(self.pos) {
                     b',' => self.pos += 1,
@@ -1144,7 +1210,7 @@ impl<'a> Parser<'a> {
             }
             NodeKind::Map {
                 flow: true,
-                entries,
+                entries: self.entries.split_off(base),
             }
         };
         self.pos += 1;
@@ -1460,6 +1526,9 @@ mod tests {
         same("[1, [2, [3]], {a: [b]}]\n");
         same("k:\n  {a: 1}\nl:\n  [b]\n");
         same("a: [-x, ?y, :z, a:b, http://h/p]\n");
+        same("a: {\"b\":[1], 'c':{}, d: [2]}\n");
+        declines("a: {b:[1]}\n");
+        declines("a: {b:{}}\n");
         declines("a: [a: b]\n");
         declines("a: {a}\n");
         declines("a: {a: }\n");
@@ -1505,6 +1574,40 @@ mod tests {
         declines(&"[".repeat(300));
         let deep: String = (0..250).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
         declines(&deep);
+    }
+
+    #[test]
+    fn suspicious_words() {
+        for pos in 0..8 {
+            for byte in 0..=255u8 {
+                for filler in [b'a', b'\n', b' ', b'~'] {
+                    let mut word = [filler; 8];
+                    word[pos] = byte;
+                    let bad = |b: u8| (b < 0x20 && b != b'\n') || b >= 0x7f;
+                    let expected = bad(byte) || bad(filler);
+                    assert_eq!(suspicious(u64::from_le_bytes(word)), expected, "{word:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn prescan_checks_every_byte_of_every_chunk() {
+        let base = "key: abcdefghijklmnopqrstuvwxyz\n";
+        for at in 5..base.len() - 1 {
+            for bad in ["\t", "\u{1}", "\u{7f}", "\r", "\u{85}", "\u{feff}"] {
+                let mut doc = base.to_owned();
+                doc.insert_str(at, bad);
+                assert!(parse(&doc).is_err(), "accepted {doc:?}");
+            }
+            let mut doc = base.to_owned();
+            doc.insert(at, 'é');
+            same(&doc);
+        }
+        // CRLF pairs split across eight-byte chunks.
+        for pad in 0..9 {
+            same(&format!("a: {}\r\nb: c\r\n", "x".repeat(pad + 1)));
+        }
     }
 
     #[test]

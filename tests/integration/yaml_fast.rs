@@ -115,8 +115,15 @@ enum V {
     Empty,
     Map(Vec<(Key, V)>),
     Seq(Vec<V>),
-    FlowMap(Vec<(Key, Scalar)>, bool),
-    FlowSeq(Vec<Scalar>, bool),
+    /// A flow mapping or sequence; `true` to spread it over several lines.
+    Flow(F, bool),
+}
+
+#[derive(Debug, Clone)]
+enum F {
+    Scalar(Scalar),
+    Map(Vec<(Key, F)>),
+    Seq(Vec<F>),
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +149,7 @@ fn key_strategy() -> impl Strategy<Value = Key> {
             "app.kubernetes.io/name", "service.cloud.tencent.com/direct-access",
             "tke.cloud.tencent.com/networks", "helm.sh/chart", "data", "config.yaml", "a-b", "x_y",
             "rules", "host", "http", "paths", "backend", "type", "items", "args", "command",
+            "名前", "ключ", "café",
         ]).prop_map(str::to_owned),
         1 => "[a-z][a-zA-Z0-9./_-]{0,12}",
         1 => "[a-z]{1,4}( [a-z]{1,4})?",
@@ -213,14 +221,27 @@ fn flow_scalar_strategy() -> impl Strategy<Value = Scalar> {
         .prop_map(|(text, style)| Scalar { text, style })
 }
 
+fn flow_strategy() -> impl Strategy<Value = F> {
+    let node = flow_scalar_strategy()
+        .prop_map(F::Scalar)
+        .prop_recursive(2, 12, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec((key_strategy(), inner.clone()), 0..4)
+                    .prop_map(|e| F::Map(dedup(e))),
+                prop::collection::vec(inner, 0..4).prop_map(F::Seq),
+            ]
+        });
+    prop_oneof![
+        prop::collection::vec((key_strategy(), node.clone()), 0..5).prop_map(|e| F::Map(dedup(e))),
+        prop::collection::vec(node, 0..5).prop_map(F::Seq),
+    ]
+}
+
 fn value_strategy() -> impl Strategy<Value = V> {
     let leaf = prop_oneof![
         10 => scalar_strategy().prop_map(V::Scalar),
         2 => Just(V::Empty),
-        1 => (prop::collection::vec((key_strategy(), flow_scalar_strategy()), 0..4), any::<bool>())
-            .prop_map(|(e, multi)| V::FlowMap(dedup(e), multi)),
-        1 => (prop::collection::vec(flow_scalar_strategy(), 0..4), any::<bool>())
-            .prop_map(|(i, multi)| V::FlowSeq(i, multi)),
+        2 => (flow_strategy(), any::<bool>()).prop_map(|(f, multi)| V::Flow(f, multi)),
     ];
     leaf.prop_recursive(5, 60, 6, |inner| {
         prop_oneof![
@@ -242,8 +263,7 @@ fn doc_strategy() -> impl Strategy<Value = (V, Format)> {
     let root = prop_oneof![
         8 => prop::collection::vec((key_strategy(), value_strategy()), 1..8).prop_map(|e| V::Map(dedup(e))),
         1 => prop::collection::vec(value_strategy(), 1..4).prop_map(V::Seq),
-        1 => (prop::collection::vec((key_strategy(), flow_scalar_strategy()), 0..5), Just(true))
-            .prop_map(|(e, multi)| V::FlowMap(dedup(e), multi)),
+        1 => flow_strategy().prop_map(|f| V::Flow(f, true)),
     ];
     let format = (
         prop_oneof![3 => Just(2usize), 2 => Just(4usize), 1 => Just(1usize), 1 => Just(3usize)],
@@ -410,7 +430,10 @@ impl Render<'_> {
             for ch in part.chars() {
                 match ch {
                     '\'' => self.out.push_str("''"),
-                    '\n' if cont.is_some() => self.out.push_str("\n\n"),
+                    '\n' if cont.is_some() => {
+                        self.out.push_str("\n\n");
+                        self.pad(cont.unwrap_or_default());
+                    }
                     '\n' => self.out.push(' '),
                     '\t' => self.out.push(' '),
                     _ => self.out.push(ch),
@@ -450,54 +473,58 @@ impl Render<'_> {
         self.out.push('"');
     }
 
-    fn flow_map(&mut self, entries: &[(Key, Scalar)], multi: bool, n: usize) {
-        if entries.is_empty() {
-            self.out.push_str(if multi { "{ }" } else { "{}" });
+    /// A flow node; `n` is the indentation of the line it starts on.
+    fn flow(&mut self, f: &F, multi: bool, n: usize) {
+        let (open, close, len) = match f {
+            F::Scalar(s) => return self.scalar(s, n, true),
+            F::Map(e) => ('{', '}', e.len()),
+            F::Seq(i) => ('[', ']', i.len()),
+        };
+        self.out.push(open);
+        if len == 0 {
+            if self.chance(2) {
+                self.out.push(' ');
+            }
+            self.out.push(close);
             return;
         }
-        self.out.push('{');
-        for (i, (k, v)) in entries.iter().enumerate() {
+        let inner = n + self.f.indent;
+        for i in 0..len {
             if i > 0 {
                 self.out.push(',');
+                if multi && self.chance(1) {
+                    self.out.push_str(" # comment in a flow collection");
+                }
             }
             if multi {
                 self.out.push('\n');
-                self.pad(n + self.f.indent);
+                self.pad(inner);
             } else if i > 0 || self.chance(2) {
                 self.out.push(' ');
             }
-            self.key(k);
-            let json_like = multi && k.quote > 0 && self.chance(4);
-            self.out.push_str(if json_like { ":" } else { ": " });
-            self.scalar(v, n, true);
+            let nested_multi = multi && self.chance(2);
+            match f {
+                F::Map(e) => {
+                    let (k, v) = &e[i];
+                    self.key(k);
+                    let json_like = k.quote > 0 && self.chance(3);
+                    self.out.push_str(if json_like { ":" } else { ": " });
+                    self.flow(v, nested_multi, inner);
+                }
+                F::Seq(items) => self.flow(&items[i], nested_multi, inner),
+                F::Scalar(_) => unreachable!(),
+            }
         }
         if multi {
-            self.out.push('\n');
-            self.pad(n);
-        }
-        self.out.push('}');
-    }
-
-    fn flow_seq(&mut self, items: &[Scalar], multi: bool, n: usize) {
-        self.out.push('[');
-        for (i, v) in items.iter().enumerate() {
-            if i > 0 {
-                self.out.push_str(", ");
-            }
-            if multi {
-                self.out.push('\n');
-                self.pad(n + self.f.indent);
-            }
-            self.scalar(v, n, true);
-        }
-        if multi && !items.is_empty() {
-            if self.chance(2) {
+            if matches!(f, F::Seq(_)) && self.chance(2) {
                 self.out.push(',');
             }
             self.out.push('\n');
             self.pad(n);
+        } else if self.chance(2) {
+            self.out.push(' ');
         }
-        self.out.push(']');
+        self.out.push(close);
     }
 
     /// The rest of a `key:` or `-` line and the lines of its value; `n` is the enclosing collection's
@@ -505,7 +532,8 @@ impl Render<'_> {
     fn value(&mut self, v: &V, n: usize, child: usize, key_of_indentless: Option<usize>) {
         match v {
             V::Scalar(s) => {
-                self.out.push(' ');
+                let gap = if self.chance(1) { "   " } else { " " };
+                self.out.push_str(gap);
                 self.scalar(s, n, false);
                 if !matches!(s.style, Style::Literal(_) | Style::Folded(_)) {
                     self.trailing_comment();
@@ -519,15 +547,17 @@ impl Render<'_> {
                 self.trailing_comment();
                 self.out.push('\n');
             }
-            V::FlowMap(e, multi) => {
-                self.out.push(' ');
-                self.flow_map(e, *multi, n);
-                self.trailing_comment();
-                self.out.push('\n');
-            }
-            V::FlowSeq(i, multi) => {
-                self.out.push(' ');
-                self.flow_seq(i, *multi, n);
+            V::Flow(f, multi) => {
+                if self.chance(1) {
+                    // On its own line below the key or dash, as Helm renders `{}`.
+                    self.trailing_comment();
+                    self.out.push('\n');
+                    self.pad(child);
+                    self.flow(f, *multi, child);
+                } else {
+                    self.out.push(' ');
+                    self.flow(f, *multi, n);
+                }
                 self.trailing_comment();
                 self.out.push('\n');
             }
@@ -559,7 +589,7 @@ impl Render<'_> {
 
     fn map_entry(&mut self, k: &Key, v: &V, n: usize) {
         self.key(k);
-        if self.chance(1) && k.quote > 0 {
+        if self.chance(1) {
             self.out.push(' ');
         }
         self.out.push(':');
@@ -651,8 +681,8 @@ fn render(root: &V, f: &Format) -> String {
     match root {
         V::Map(e) => r.map(e, 0),
         V::Seq(items) => r.seq(items, 0),
-        V::FlowMap(e, multi) => {
-            r.flow_map(e, *multi, 0);
+        V::Flow(f, multi) => {
+            r.flow(f, *multi, 0);
             r.out.push('\n');
         }
         other => r.value(other, 0, 0, None),
