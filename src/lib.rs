@@ -4,6 +4,10 @@
 //! → reports → renderers (`render`). Only `source`, `cluster`, `cloud` and the per-subcommand glue in `app`
 //! do I/O. See docs/architecture.md.
 
+// print!/println! panic when stdout is closed (`tkedirect … | head`): the product is written to a locked
+// stdout and a broken pipe is a quiet exit 0 (app::main_entry).
+#![deny(clippy::print_stdout)]
+
 pub mod app;
 pub mod checks;
 pub mod cli;

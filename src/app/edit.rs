@@ -148,8 +148,9 @@ fn run(
         Deliver::Diff => {
             for (source, output) in sources.iter().zip(&outcome.outputs) {
                 if let Some(new) = output {
+                    let new = new.text(&source.text);
                     stdout.write_all(
-                        render::diff::unified(&source.name, &source.text, new, ui.stdout_color)
+                        render::diff::unified(&source.name, &source.text, &new, ui.stdout_color)
                             .as_bytes(),
                     )?;
                 }
@@ -162,11 +163,10 @@ fn run(
             let mut written = 0;
             for ((input, source), output) in inputs.iter().zip(&sources).zip(&outcome.outputs) {
                 match (&input.origin, output) {
-                    (Origin::Stdin, out) => {
-                        stdout.write_all(out.as_deref().unwrap_or(&source.text).as_bytes())?;
-                    }
+                    (Origin::Stdin, Some(new)) => new.write_to(&source.text, &mut stdout)?,
+                    (Origin::Stdin, None) => stdout.write_all(source.text.as_bytes())?,
                     (Origin::File(path), Some(new)) => {
-                        atomic_write(path, new.as_bytes())
+                        atomic_write(path, |w| new.write_to(&source.text, w))
                             .with_context(|| format!("could not write {}", input.name))?;
                         written += 1;
                     }
@@ -186,18 +186,27 @@ fn run(
 fn print_all(out: &mut impl Write, sources: &[Source], outcome: &Outcome) -> std::io::Result<()> {
     let mut previous_ended_with_newline = true;
     for (i, (source, output)) in sources.iter().zip(&outcome.outputs).enumerate() {
-        let text = output.as_deref().unwrap_or(&source.text);
+        let text = &source.text;
         if i > 0 && sources.len() > 1 {
             if !previous_ended_with_newline {
                 out.write_all(b"\n")?;
             }
+            // Edits never touch the first line of a file, so the original tells how it starts.
             let body = text.strip_prefix('\u{feff}').unwrap_or(text);
             if !body.starts_with("---") {
                 out.write_all(b"---\n")?;
             }
         }
-        out.write_all(text.as_bytes())?;
-        previous_ended_with_newline = text.is_empty() || text.ends_with('\n');
+        match output {
+            Some(new) => {
+                new.write_to(text, out)?;
+                previous_ended_with_newline = new.ends_with_newline(text);
+            }
+            None => {
+                out.write_all(text.as_bytes())?;
+                previous_ended_with_newline = text.is_empty() || text.ends_with('\n');
+            }
+        }
     }
     Ok(())
 }

@@ -1,39 +1,59 @@
 //! One module per subcommand: wire the adapters to the pure core, render, and return an exit code.
 
 mod check;
+mod completions;
 mod doctor;
 mod edit;
 mod explain;
 mod live;
 pub mod output;
+pub mod post_render;
 mod sync;
 
 use std::ffi::OsString;
 use std::io::Write;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
+use crate::cli::invocation::{self, Invocation};
 use crate::cli::{Cli, Command};
 use crate::exit::Exit;
 use output::Ui;
 
-/// The whole program: parse arguments, run, print the error story, map to an exit code.
+/// The whole program: parse arguments, run, print the error story, map to an exit code. `argv[0]` decides
+/// the personality: `tkedirect`, the kubectl plugin `kubectl-tkedirect`, or the Helm post-renderer.
 pub fn main_entry(args: Vec<OsString>) -> std::process::ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let bin_name = match invocation::from_argv0(args.first().map(OsString::as_os_str)) {
+        Invocation::PostRender => return post_render::main_entry(args),
+        Invocation::Cli { bin_name } => bin_name,
+    };
+    let mut command = invocation::command(bin_name);
+    let parsed = command
+        .try_get_matches_from_mut(args)
+        .and_then(|m| Cli::from_arg_matches(&m).map_err(|e| e.format(&mut command)));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => {
-            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
-            let code = if e.use_stderr() {
-                Exit::Error
-            } else {
-                Exit::Ok
-            };
-            let _ = e.print();
-            return code.into();
-        }
+        Err(e) => return usage_error(&e),
     };
     let ui = Ui::new(&cli.global);
-    match run(cli, &ui) {
+    let result = run(cli, &ui);
+    finish(result, &ui)
+}
+
+/// clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+fn usage_error(e: &clap::Error) -> std::process::ExitCode {
+    let code = if e.use_stderr() {
+        Exit::Error
+    } else {
+        Exit::Ok
+    };
+    let _ = e.print();
+    code.into()
+}
+
+/// Map a run's result to the exit code, telling the error story on stderr. A closed stdout is a quiet 0.
+fn finish(result: anyhow::Result<Exit>, ui: &Ui) -> std::process::ExitCode {
+    match result {
         Ok(exit) => exit.into(),
         Err(err) => {
             if output::is_broken_pipe(&err) {
@@ -71,5 +91,6 @@ pub fn run(cli: Cli, ui: &Ui) -> anyhow::Result<Exit> {
         Command::Doctor(args) => doctor::run(args, ui),
         Command::Explain(args) => explain::run(args),
         Command::Sync(args) => sync::run(args, ui),
+        Command::Completions { shell } => completions::run(shell),
     }
 }

@@ -101,9 +101,41 @@ impl Ui {
 }
 
 /// Whether an error is (caused by) a closed stdout, as in `tkedirect diff … | head`: that is a quiet exit 0.
+/// serde_json's writer errors count too (`to_writer` wraps the io::Error and does not expose it as `source`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            .is_some_and(|e| e.kind() == BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct ClosedPipe;
+
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn broken_pipes_are_recognised_through_wrappers() {
+        let io = ClosedPipe.write_all(b"x").unwrap_err();
+        assert!(is_broken_pipe(&anyhow::Error::from(io)));
+        let json = serde_json::to_writer(ClosedPipe, &[1, 2]).unwrap_err();
+        assert!(is_broken_pipe(
+            &anyhow::Error::from(json).context("printing the plan")
+        ));
+        let other = std::io::Error::other("disk full");
+        assert!(!is_broken_pipe(&anyhow::Error::from(other)));
+    }
 }

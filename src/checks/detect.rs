@@ -12,7 +12,7 @@ pub const ENI_IPAMD: &str = "tke-eni-ipamd";
 pub const CNI_AGENT_CONF: &str = "tke-cni-agent-conf";
 pub const SERVICE_CONTROLLER_CONFIG: &str = "tke-service-controller-config";
 pub const INGRESS_CONTROLLER_CONFIG: &str = "tke-ingress-controller-config";
-pub const TKE_CONFIG: &str = "tke-config";
+pub use crate::model::consts::TKE_CONFIG;
 pub const ENI_WEBHOOK: &str = "add-pod-eni-ip-limit-webhook";
 pub const GLOBAL_ROUTE_DIRECT_ACCESS: &str = "GlobalRouteDirectAccess";
 

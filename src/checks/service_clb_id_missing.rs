@@ -4,7 +4,7 @@ use super::ctx::Ctx;
 use super::{Check, Finding, Severity, Stage, finding};
 
 /// Written by TKE's service controller once the CLB exists (read-only).
-pub const LOADBALANCE_ID: &str = "service.kubernetes.io/loadbalance-id";
+pub use crate::model::consts::SERVICE_LOADBALANCE_ID as LOADBALANCE_ID;
 
 pub const CHECK: Check = Check {
     id: "service-clb-id-missing",

@@ -2,9 +2,12 @@
 //! come from these definitions.
 
 pub mod doctor;
+pub mod generate;
+pub mod invocation;
 pub mod kube;
 pub mod live;
 pub mod manifest;
+pub mod render;
 pub mod sync;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -101,4 +104,15 @@ pub enum Command {
     /// guards refuse to empty a listener or remove more than half of its targets without --force.
     /// Exit status: 0 in sync (or applied and verified), 1 changes pending, 2 error, 3 partially applied.
     Sync(sync::SyncArgs),
+    /// Print a shell completion script to stdout.
+    ///
+    /// bash: `tkedirect completions bash > ~/.local/share/bash-completion/completions/tkedirect`;
+    /// zsh: `tkedirect completions zsh > "${fpath[1]}/_tkedirect"`; fish: `tkedirect completions fish >
+    /// ~/.config/fish/completions/tkedirect.fish`; PowerShell: `tkedirect completions powershell | Out-String
+    /// | Invoke-Expression`; elvish: `eval (tkedirect completions elvish | slurp)`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }

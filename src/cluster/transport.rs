@@ -102,6 +102,41 @@ struct StatusDetails {
     retry_after_seconds: Option<u64>,
 }
 
+/// An error answer (a `kind: Status` body when the server sent one) as an [`ApiFailure`], with the
+/// Retry-After the body asks for.
+pub fn status_failure(code: u16, body: &[u8]) -> (ApiFailure, Option<u64>) {
+    let parsed: StatusBody = serde_json::from_slice(body).unwrap_or_default();
+    let retry_after = parsed.details.and_then(|d| d.retry_after_seconds);
+    let message = if parsed.message.is_empty() {
+        String::from_utf8_lossy(body)
+            .chars()
+            .take(200)
+            .collect::<String>()
+            .trim()
+            .to_string()
+    } else {
+        parsed.message
+    };
+    let reason = if parsed.reason.is_empty() {
+        http::StatusCode::from_u16(code)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("Error")
+            .to_string()
+    } else {
+        parsed.reason
+    };
+    (
+        ApiFailure::Status {
+            code,
+            reason,
+            message,
+            attempts: 1,
+        },
+        retry_after,
+    )
+}
+
 /// The real transport: kube's client (which speaks kubeconfig auth) plus retries.
 pub struct KubeTransport {
     client: kube::Client,
@@ -172,37 +207,8 @@ impl KubeTransport {
         if (200..300).contains(&status) {
             return Ok(body);
         }
-        let parsed: StatusBody = serde_json::from_slice(&body).unwrap_or_default();
-        let retry_after = header_retry.or(parsed.details.and_then(|d| d.retry_after_seconds));
-        let message = if parsed.message.is_empty() {
-            String::from_utf8_lossy(&body)
-                .chars()
-                .take(200)
-                .collect::<String>()
-                .trim()
-                .to_string()
-        } else {
-            parsed.message
-        };
-        let reason = if parsed.reason.is_empty() {
-            http::StatusCode::from_u16(status)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .unwrap_or("Error")
-                .to_string()
-        } else {
-            parsed.reason
-        };
-        Err((
-            ApiFailure::Status {
-                code: status,
-                reason,
-                message,
-                attempts: 1,
-            },
-            retryable(status),
-            retry_after,
-        ))
+        let (failure, body_retry) = status_failure(status, &body);
+        Err((failure, retryable(status), header_retry.or(body_retry)))
     }
 }
 

@@ -13,7 +13,9 @@ use serde_json::Value;
 
 use super::resource::Resource;
 use crate::cluster::read::{PAGE_SIZE, encode};
-use crate::cluster::transport::{ApiFailure, KubeTransport, RetryPolicy, Transport, retryable};
+use crate::cluster::transport::{
+    ApiFailure, KubeTransport, RetryPolicy, Transport, retryable, status_failure,
+};
 
 /// The field manager recorded in `managedFields` for tkedirect's patches.
 pub const FIELD_MANAGER: &str = "tkedirect";
@@ -149,53 +151,6 @@ fn transport_failure(message: String) -> ApiFailure {
         message,
         attempts: 1,
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct StatusBody {
-    message: String,
-    reason: String,
-    details: Option<StatusDetails>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct StatusDetails {
-    retry_after_seconds: Option<u64>,
-}
-
-/// An error answer (a `kind: Status` body when the server sent one) as an [`ApiFailure`].
-pub fn status_failure(code: u16, body: &[u8]) -> (ApiFailure, Option<u64>) {
-    let parsed: StatusBody = serde_json::from_slice(body).unwrap_or_default();
-    let message = if parsed.message.is_empty() {
-        String::from_utf8_lossy(body)
-            .chars()
-            .take(200)
-            .collect::<String>()
-            .trim()
-            .to_string()
-    } else {
-        parsed.message
-    };
-    let reason = if parsed.reason.is_empty() {
-        http::StatusCode::from_u16(code)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("Error")
-            .to_string()
-    } else {
-        parsed.reason
-    };
-    (
-        ApiFailure::Status {
-            code,
-            reason,
-            message,
-            attempts: 1,
-        },
-        parsed.details.and_then(|d| d.retry_after_seconds),
-    )
 }
 
 fn with_attempts(mut f: ApiFailure, n: u32) -> ApiFailure {

@@ -21,3 +21,7 @@ pub const RESOURCE_DIRECT_ENI: &str = "tke.cloud.tencent.com/direct-eni";
 pub const READINESS_GATE: &str = "cloud.tencent.com/load-balancer-backendgroup-ready";
 /// Per-object silencing of a doctor check: `ignore-check.tkedirect.io/<id>: "reason"`.
 pub const IGNORE_CHECK_PREFIX: &str = "ignore-check.tkedirect.io/";
+/// The CLB id TKE writes back on a Service (read-only for users).
+pub const SERVICE_LOADBALANCE_ID: &str = "service.kubernetes.io/loadbalance-id";
+/// `kube-system/tke-config`: region (`TKE_REGION`) and VPC (`TKE_VPC_ID`).
+pub const TKE_CONFIG: &str = "tke-config";

@@ -50,6 +50,18 @@ pub fn identify<V: View>(obj: &V) -> Option<ObjectRef> {
     Some(ObjectRef::new(kind, meta.get_string("namespace"), name))
 }
 
+impl Summary {
+    /// A summary with nothing to link by.
+    pub fn bare(oref: ObjectRef) -> Summary {
+        Summary {
+            oref,
+            selector: vec![],
+            template_labels: vec![],
+            backends: vec![],
+        }
+    }
+}
+
 pub fn summarize<V: View>(oref: ObjectRef, obj: &V) -> Summary {
     let mut s = Summary {
         oref,
@@ -129,10 +141,22 @@ pub const INGRESS_API_VERSIONS: [&str; 3] = [
 pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
     match kind {
         Kind::Service => {
-            let ty = obj
-                .path(&["spec", "type"])
-                .and_then(View::scalar_text)
-                .unwrap_or_else(|| "ClusterIP".into());
+            if let Some(spec) = obj.get("spec")
+                && (spec.is_seq() || spec.scalar_text().is_some())
+            {
+                return Verdict::Skip(format!("spec is {}, not a mapping", spec.shape()));
+            }
+            let ty = match obj.path(&["spec", "type"]) {
+                Some(t) if t.is_map() || t.is_seq() => {
+                    return Verdict::Skip(format!(
+                        "spec.type is {}, not a Service type",
+                        t.shape()
+                    ));
+                }
+                t => t
+                    .and_then(View::scalar_text)
+                    .unwrap_or_else(|| "ClusterIP".into()),
+            };
             if ty != "LoadBalancer" {
                 return Verdict::Skip(format!(
                     "type {ty}: direct access applies to LoadBalancer Services only"
@@ -231,6 +255,13 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
     let Some(template) = obj.path(tpath) else {
         return Verdict::Skip(format!("no pod template at {}", tpath.join(".")));
     };
+    if !template.is_map() {
+        return Verdict::Skip(format!(
+            "{} is {}, not a pod template",
+            tpath.join("."),
+            template.shape()
+        ));
+    }
     if template
         .path(&["spec", "hostNetwork"])
         .is_some_and(View::is_true)
@@ -239,10 +270,17 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
             "hostNetwork pod template: host-network pods cannot get an ENI IP".into(),
         );
     }
-    let containers = template
-        .path(&["spec", "containers"])
-        .map(View::items)
-        .unwrap_or_default();
+    let containers = template.path(&["spec", "containers"]);
+    if let Some(c) = containers
+        && (c.is_map() || c.scalar_text().is_some())
+    {
+        return Verdict::Skip(format!(
+            "{}.spec.containers is {}, not a list of containers",
+            tpath.join("."),
+            c.shape()
+        ));
+    }
+    let containers = containers.map(View::items).unwrap_or_default();
     if containers.is_empty() {
         return Verdict::Skip("the pod template has no containers".into());
     }
@@ -350,5 +388,72 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mixed() -> Options {
+        Options {
+            intent: Intent::Enable,
+            mode: NetworkMode::Mixed,
+            eni: Eni::Shared,
+            container: None,
+        }
+    }
+
+    fn skip_reason(yaml: &str, kind: Kind) -> String {
+        let node = crate::yaml::parse(yaml).unwrap().unwrap();
+        let json = node.to_json();
+        let (a, b) = (decide(kind, &node, &mixed()), decide(kind, &json, &mixed()));
+        assert_eq!(a, b, "manifests and live objects decide alike");
+        match a {
+            Verdict::Skip(why) => why,
+            other => panic!("expected a skip, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_shapes_are_skipped_with_the_reason() {
+        let svc = "kind: Service\nmetadata: {name: a}\n";
+        assert_eq!(
+            skip_reason(&format!("{svc}spec: LoadBalancer\n"), Kind::Service),
+            "spec is a scalar, not a mapping"
+        );
+        assert_eq!(
+            skip_reason(
+                &format!("{svc}spec: {{type: [LoadBalancer]}}\n"),
+                Kind::Service
+            ),
+            "spec.type is a sequence, not a Service type"
+        );
+        let deploy = "kind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n";
+        assert_eq!(
+            skip_reason(
+                &format!("{deploy}    spec: {{containers: {{}}}}\n"),
+                Kind::Deployment
+            ),
+            "spec.template.spec.containers is a mapping, not a list of containers"
+        );
+        assert_eq!(
+            skip_reason(
+                &format!("{deploy}    spec: {{containers: web}}\n"),
+                Kind::Deployment
+            ),
+            "spec.template.spec.containers is a scalar, not a list of containers"
+        );
+        assert_eq!(
+            skip_reason(&format!("{deploy}    []\n"), Kind::Deployment),
+            "spec.template is a sequence, not a pod template"
+        );
+        assert_eq!(
+            skip_reason(
+                &format!("{deploy}    spec: {{containers: []}}\n"),
+                Kind::Deployment
+            ),
+            "the pod template has no containers"
+        );
     }
 }

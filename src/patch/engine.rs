@@ -46,13 +46,121 @@ pub struct Record {
     pub verdict: Verdict,
 }
 
+/// One stretch of an output: bytes of the input as they were, or a document's new text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Same(std::ops::Range<usize>),
+    New(String),
+    /// The original bytes of `range` with these operations (offsets relative to `range.start`).
+    Spliced(std::ops::Range<usize>, Vec<edit::Op>),
+}
+
+/// A patched input, kept as pieces so that unchanged bytes are never copied: memory stays near the size
+/// of the input plus the edited documents.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Patched {
+    pieces: Vec<Piece>,
+}
+
+impl Patched {
+    fn push_same(&mut self, range: std::ops::Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        if let Some(Piece::Same(last)) = self.pieces.last_mut()
+            && last.end == range.start
+        {
+            last.end = range.end;
+            return;
+        }
+        self.pieces.push(Piece::Same(range));
+    }
+
+    fn push_new(&mut self, text: String) {
+        self.pieces.push(Piece::New(text));
+    }
+
+    fn push_edited(&mut self, range: std::ops::Range<usize>, edited: Edited) {
+        match edited {
+            Edited::Ops(mut ops) => {
+                ops.sort_by_key(|op| (op.at, std::cmp::Reverse(op.depth)));
+                self.pieces.push(Piece::Spliced(range, ops));
+            }
+            Edited::Text(t) => self.push_new(t),
+        }
+    }
+
+    fn append(&mut self, other: Patched) {
+        for p in other.pieces {
+            match p {
+                Piece::Same(r) => self.push_same(r),
+                p => self.pieces.push(p),
+            }
+        }
+    }
+
+    /// Feed the patched text, slice by slice, to `f`.
+    pub fn try_for_each_slice<E>(
+        &self,
+        original: &str,
+        mut f: impl FnMut(&str) -> Result<(), E>,
+    ) -> Result<(), E> {
+        for p in &self.pieces {
+            match p {
+                Piece::Same(r) => f(&original[r.clone()])?,
+                Piece::New(t) => f(t)?,
+                Piece::Spliced(r, ops) => {
+                    let doc = &original[r.clone()];
+                    let mut cursor = 0;
+                    for op in ops {
+                        // The same walk as `edit::splice`, which produced the verified text.
+                        let at = op.at.max(cursor);
+                        f(&doc[cursor..at])?;
+                        f(&op.text)?;
+                        cursor = (op.at + op.del).max(cursor);
+                    }
+                    f(&doc[cursor..])?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Write the patched text.
+    pub fn write_to(&self, original: &str, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        self.try_for_each_slice(original, |s| w.write_all(s.as_bytes()))
+    }
+
+    /// The patched text as one string.
+    pub fn text(&self, original: &str) -> String {
+        let mut out = String::with_capacity(original.len() + 4096);
+        let _ = self.try_for_each_slice(original, |s| {
+            out.push_str(s);
+            Ok::<(), ()>(())
+        });
+        out
+    }
+
+    /// Whether the patched text ends with a newline (or is empty).
+    pub fn ends_with_newline(&self, original: &str) -> bool {
+        let mut last_nonempty_ends_nl = true;
+        let _ = self.try_for_each_slice(original, |s| {
+            if !s.is_empty() {
+                last_nonempty_ends_nl = s.ends_with('\n');
+            }
+            Ok::<(), ()>(())
+        });
+        last_nonempty_ends_nl
+    }
+}
+
 /// What a run decided and produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub records: Vec<Record>,
     pub selection: Selection,
-    /// Per source: the new text when anything changed.
-    pub outputs: Vec<Option<String>>,
+    /// Per source: the patched text when anything changed.
+    pub outputs: Vec<Option<Patched>>,
     /// Documents that are not Kubernetes objects tkedirect handles (left untouched).
     pub other_documents: usize,
     /// Objects of a handled kind that could not be identified (no metadata.name), with where they are.
@@ -102,10 +210,23 @@ pub fn run(
     // Pass 1, over contiguous runs of documents in parallel.
     for (si, source) in sources.iter().enumerate() {
         let (bom, body) = split_bom(&source.text);
+        if let Some(d) = invalid_json(si, source, body) {
+            diags.push(d);
+            continue;
+        }
         let chunks: Vec<split::Chunk> = split::documents(body).collect();
         let ranges = partition(&chunks, body.len(), threads);
         let parts: Vec<Part> = if ranges.len() == 1 {
-            vec![pass1(si, body, &chunks, 0, opts, namespace, immediate)]
+            vec![pass1(
+                si,
+                body,
+                bom.len(),
+                &chunks,
+                0,
+                opts,
+                namespace,
+                immediate,
+            )]
         } else {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = ranges
@@ -114,7 +235,16 @@ pub fn run(
                         let chunks = &chunks[r.clone()];
                         let first = r.start;
                         scope.spawn(move || {
-                            pass1(si, body, chunks, first, opts, namespace, immediate)
+                            pass1(
+                                si,
+                                body,
+                                bom.len(),
+                                chunks,
+                                first,
+                                opts,
+                                namespace,
+                                immediate,
+                            )
                         })
                     })
                     .collect();
@@ -124,7 +254,8 @@ pub fn run(
                     .collect()
             })
         };
-        let mut pieces = vec![bom.to_string()];
+        let mut patched = Patched::default();
+        patched.push_same(0..bom.len());
         let mut changed = false;
         for part in parts {
             out.records.extend(part.records);
@@ -132,10 +263,10 @@ pub fn run(
             out.other_documents += part.other_documents;
             out.unnamed.extend(part.unnamed);
             changed |= part.changed;
-            pieces.push(part.text);
+            patched.append(part.text);
         }
         if immediate && changed && diags.is_empty() {
-            out.outputs[si] = Some(pieces.concat());
+            out.outputs[si] = Some(patched);
         }
     }
     if !diags.is_empty() {
@@ -170,14 +301,15 @@ pub fn run(
             continue;
         }
         let (bom, body) = split_bom(&source.text);
-        let mut o = String::with_capacity(source.text.len() + 1024);
-        o.push_str(bom);
+        let at = bom.len();
+        let mut o = Patched::default();
+        o.push_same(0..at);
         for (di, chunk) in split::documents(body).enumerate() {
             let doc = &body[chunk.start..chunk.end];
             match per_doc.get(&(si, di)) {
-                None => o.push_str(doc),
+                None => o.push_same(at + chunk.start..at + chunk.end),
                 Some(edits) => match edit_document(doc, None, edits) {
-                    Ok(new) => o.push_str(&new),
+                    Ok(new) => o.push_edited(at + chunk.start..at + chunk.end, new),
                     Err(d) => diags.push(Diagnostic {
                         source: si,
                         line: chunk.line + d.line - 1,
@@ -194,6 +326,57 @@ pub fn run(
     }
     out.outputs = outputs;
     Ok(out)
+}
+
+/// JSON input must be JSON (one value or a stream of them): YAML's flow syntax also accepts trailing commas
+/// and stray text that kubectl's JSON reader rejects, and tkedirect would keep them. JSON input is a `.json`
+/// file, or anything that starts with `{` (kubectl reads that as JSON too).
+fn invalid_json(si: usize, source: &Source, body: &str) -> Option<Diagnostic> {
+    let json_name = source.name.to_ascii_lowercase().ends_with(".json");
+    let start = body.trim_start();
+    // `{{`/`{%` start an unrendered template, which the YAML reader explains better.
+    let json_content =
+        start.starts_with('{') && !start.starts_with("{{") && !start.starts_with("{%");
+    if !json_name && !json_content {
+        return None;
+    }
+    let stream = serde_json::Deserializer::from_str(body).into_iter::<serde::de::IgnoredAny>();
+    let err = stream.into_iter().find_map(Result::err)?;
+    Some(Diagnostic {
+        source: si,
+        line: err.line().max(1),
+        col: err.column().max(1),
+        message: format!(
+            "invalid JSON in {}: {}",
+            if json_name {
+                "a .json file"
+            } else {
+                "input that starts with `{` (kubectl reads it as JSON)"
+            },
+            json_reason(body, &err)
+        ),
+    })
+}
+
+/// serde_json's message without its own ` at line L column C` suffix (the diagnostic carries the position),
+/// naming the commonest mistake, a trailing comma, plainly.
+fn json_reason(body: &str, err: &serde_json::Error) -> String {
+    let at = body
+        .split_inclusive('\n')
+        .take(err.line().saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        + err.column().saturating_sub(1);
+    let before = body.get(..at).unwrap_or_default().trim_end();
+    let next = body.get(at..).and_then(|r| r.chars().next());
+    if before.ends_with(',') && matches!(next, Some('}' | ']')) {
+        return "a trailing comma before the closing bracket (JSON allows none)".into();
+    }
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
 }
 
 fn in_namespace(r: &Record, namespace: Option<&str>) -> bool {
@@ -230,8 +413,8 @@ struct Part {
     diags: Vec<Diagnostic>,
     other_documents: usize,
     unnamed: Vec<(usize, usize, Kind)>,
-    /// The run's text, edited where edits applied right away.
-    text: String,
+    /// The run's text, edited where edits applied right away (offsets in the whole source).
+    text: Patched,
     changed: bool,
 }
 
@@ -258,9 +441,11 @@ fn partition(chunks: &[split::Chunk], bytes: usize, n: usize) -> Vec<std::ops::R
 }
 
 /// Parse, recognise and decide each document of a run; with `immediate`, apply the edits too.
+#[allow(clippy::too_many_arguments)]
 fn pass1(
     si: usize,
     body: &str,
+    offset_in_source: usize,
     chunks: &[split::Chunk],
     first_doc: usize,
     opts: &Options,
@@ -285,7 +470,7 @@ fn pass1(
             }
         };
         let first = part.records.len();
-        collect_objects(si, di, chunk.line, &root, opts, &mut part);
+        collect_objects(si, di, chunk.line, &root, opts, immediate, &mut part);
         if !immediate || !part.diags.is_empty() {
             continue;
         }
@@ -304,13 +489,21 @@ fn pass1(
         }
         match edit_document(doc, Some(root), &edits) {
             Ok(new) => {
-                if part.text.capacity() == 0 {
-                    part.text.reserve(end - begin + 4096);
-                }
-                part.text.push_str(&body[copied..chunk.start]);
-                part.text.push_str(&new);
+                part.text
+                    .push_same(offset_in_source + copied..offset_in_source + chunk.start);
+                part.text.push_edited(
+                    offset_in_source + chunk.start..offset_in_source + chunk.end,
+                    new,
+                );
                 copied = chunk.end;
                 part.changed = true;
+                // Applied: the edits themselves are not needed any more, and on a 30,000-document
+                // stream they would add up.
+                for r in &mut part.records[first..] {
+                    if let Verdict::Change { edits, .. } = &mut r.verdict {
+                        *edits = Vec::new();
+                    }
+                }
             }
             Err(d) => part.diags.push(Diagnostic {
                 source: si,
@@ -320,10 +513,9 @@ fn pass1(
             }),
         }
     }
-    if part.changed {
-        part.text.push_str(&body[copied..end]);
-    } else if immediate {
-        part.text = body[begin..end].to_string();
+    if immediate {
+        part.text
+            .push_same(offset_in_source + copied..offset_in_source + end);
     }
     part
 }
@@ -334,6 +526,7 @@ fn collect_objects(
     first_line: usize,
     root: &Node<'_>,
     opts: &Options,
+    immediate: bool,
     out: &mut Part,
 ) {
     let is_list =
@@ -359,7 +552,12 @@ fn collect_objects(
         };
         let kind = oref.kind;
         let verdict = decide::decide(kind, obj, opts);
-        let summary = decide::summarize(oref, obj);
+        // Selectors, labels and backends matter only for linking, which needs TARGETs.
+        let summary = if immediate {
+            Summary::bare(oref)
+        } else {
+            decide::summarize(oref, obj)
+        };
         out.records.push(Record {
             source: si,
             doc: di,
@@ -419,7 +617,7 @@ fn edit_document(
     doc: &str,
     parsed: Option<Node<'_>>,
     edits: &[(Vec<Seg>, &Edit)],
-) -> Result<String, DocError> {
+) -> Result<Edited, DocError> {
     let root = match parsed {
         Some(root) => root,
         None => yaml::parse(doc)?.ok_or(DocError {
@@ -428,6 +626,17 @@ fn edit_document(
             message: "the document is empty".into(),
         })?,
     };
+    if let Some(at) = bare_carriage_return(doc) {
+        let (line, col) = yaml_position(doc, at);
+        return Err(DocError {
+            line,
+            col,
+            message:
+                "a carriage return without a line feed (old Mac line endings): tkedirect edits \
+                      documents with LF or CRLF line endings; convert this file first"
+                    .into(),
+        });
+    }
     let edits: Vec<Edit> = edits.iter().map(|(root, e)| prefixed(root, e)).collect();
     let doc_style = style::detect(doc, &root);
     let mut expect = verify::Expect::default();
@@ -442,12 +651,14 @@ fn edit_document(
     for (path, value) in &sets {
         expect.set(path, value);
     }
+    let mut set_ops = Vec::new();
     let mut text = if sets.is_empty() {
         doc.to_string()
     } else {
-        let ops = edit::plan_sets(doc, &root, &sets, &doc_style)?;
-        edit::splice(doc, ops)
+        set_ops = edit::plan_sets(doc, &root, &sets, &doc_style)?;
+        edit::splice(doc, set_ops.clone())
     };
+    let only_sets = edits.iter().all(|e| matches!(e, Edit::Set { .. }));
     for e in &edits {
         let Edit::Remove { path, prune } = e else {
             continue;
@@ -465,9 +676,10 @@ fn edit_document(
         }
     }
 
+    // Positions in the edited text mean nothing to the user: point at the document.
     let reparsed = yaml::parse(&text).map_err(|e| DocError {
-        line: e.line,
-        col: e.col + 1,
+        line: 1,
+        col: 1,
         message: format!(
             "internal error: the edited document does not parse ({}); nothing was written",
             e.message
@@ -484,5 +696,75 @@ fn edit_document(
                 .into(),
         });
     }
-    Ok(text)
+    // Enable's edits are one splice of the original: keep the operations, not a copy of the document.
+    Ok(if only_sets {
+        Edited::Ops(set_ops)
+    } else {
+        Edited::Text(text)
+    })
+}
+
+/// An edited document: splice operations on the original, or its new text.
+enum Edited {
+    Ops(Vec<edit::Op>),
+    Text(String),
+}
+
+/// The offset of a `\r` not followed by `\n`: a line break to YAML, but not one the editor writes.
+fn bare_carriage_return(doc: &str) -> Option<usize> {
+    let b = doc.as_bytes();
+    (0..b.len()).find(|&i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+/// 1-based line and column of a byte offset, counting line breaks the way YAML does (LF, CRLF, CR).
+fn yaml_position(doc: &str, at: usize) -> (usize, usize) {
+    let before = &doc[..at];
+    let breaks = before.replace("\r\n", "\n").replace('\r', "\n");
+    let line = breaks.matches('\n').count() + 1;
+    let col = breaks.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod ship_tests {
+    use super::*;
+    use crate::patch::{Eni, Intent, NetworkMode};
+
+    fn enable(text: &str) -> Result<Outcome, Vec<Diagnostic>> {
+        let opts = Options {
+            intent: Intent::Enable,
+            mode: NetworkMode::VpcCni,
+            eni: Eni::Shared,
+            container: None,
+        };
+        let sources = [Source {
+            name: "t.yaml".into(),
+            text: text.into(),
+        }];
+        run(&sources, &opts, &[], None)
+    }
+
+    #[test]
+    fn old_mac_line_endings_are_refused_with_their_position() {
+        let svc = "kind: Service\rmetadata:\r  name: web\rspec:\r  type: LoadBalancer";
+        let diags = enable(svc).unwrap_err();
+        assert_eq!((diags[0].line, diags[0].col), (1, 14), "{diags:?}");
+        assert!(diags[0].message.contains("carriage return"));
+        // Untouched documents with them pass through.
+        let cm = "kind: ConfigMap\rmetadata:\r  name: c\r";
+        assert!(enable(cm).unwrap().outputs[0].is_none());
+        // CRLF is fine.
+        let crlf = svc.replace('\r', "\r\n");
+        assert!(enable(&crlf).unwrap().outputs[0].is_some());
+    }
+
+    #[test]
+    fn json_input_must_be_json() {
+        let d = enable("{\"kind\": \"Service\", \"metadata\": {\"name\": \"a\",}}").unwrap_err();
+        assert_eq!((d[0].line, d[0].col), (1, 46), "at the closing brace");
+        assert!(d[0].message.contains("a trailing comma"), "{d:?}");
+        // Templates keep the YAML reader's message.
+        let d = enable("{{ if .x }}\nkind: Service\n").unwrap_err();
+        assert!(!d[0].message.contains("JSON"), "{d:?}");
+    }
 }

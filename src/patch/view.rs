@@ -15,6 +15,23 @@ pub trait View: Sized {
     /// Mapping entries with string keys.
     fn entries(&self) -> Vec<(&str, &Self)>;
     fn is_true(&self) -> bool;
+    /// Whether the value is a mapping (an object).
+    fn is_map(&self) -> bool;
+    /// Whether the value is a sequence (an array).
+    fn is_seq(&self) -> bool;
+
+    /// What the value is, for messages: "a mapping", "a sequence", "a scalar" or "null".
+    fn shape(&self) -> &'static str {
+        if self.is_map() {
+            "a mapping"
+        } else if self.is_seq() {
+            "a sequence"
+        } else if self.scalar_text().is_some() {
+            "a scalar"
+        } else {
+            "null"
+        }
+    }
 
     fn path(&self, keys: &[&str]) -> Option<&Self> {
         keys.iter().try_fold(self, |v, k| v.get(k))
@@ -64,6 +81,14 @@ impl View for Node<'_> {
     fn is_true(&self) -> bool {
         matches!(self.to_json(), serde_json::Value::Bool(true))
     }
+
+    fn is_map(&self) -> bool {
+        Node::is_map(self)
+    }
+
+    fn is_seq(&self) -> bool {
+        Node::items(self).is_some()
+    }
 }
 
 impl View for serde_json::Value {
@@ -96,5 +121,13 @@ impl View for serde_json::Value {
 
     fn is_true(&self) -> bool {
         self.as_bool() == Some(true)
+    }
+
+    fn is_map(&self) -> bool {
+        self.is_object()
+    }
+
+    fn is_seq(&self) -> bool {
+        self.is_array()
     }
 }

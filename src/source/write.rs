@@ -15,19 +15,26 @@ pub fn real_path(path: &Path) -> std::io::Result<PathBuf> {
     }
 }
 
-/// Replace the contents of `path` atomically, keeping its permissions.
-pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+/// Replace the contents of `path` atomically, keeping its permissions; `fill` writes the new contents.
+pub fn atomic_write(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let target = real_path(path)?;
     let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let permissions = fs::metadata(&target)?.permissions();
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".tkedirect-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(contents)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
+        fill(&mut w)?;
+        w.flush()?;
+    }
     tmp.as_file().sync_all()?;
     fs::set_permissions(tmp.path(), permissions)?;
     tmp.persist(&target).map_err(|e| e.error)?;
@@ -49,7 +56,7 @@ mod tests {
             fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
             let link = dir.path().join("link.yaml");
             std::os::unix::fs::symlink(&file, &link).unwrap();
-            atomic_write(&link, b"new").unwrap();
+            atomic_write(&link, |w| w.write_all(b"new")).unwrap();
             assert!(
                 fs::symlink_metadata(&link)
                     .unwrap()

@@ -19,7 +19,7 @@ use crate::model::Kind;
 use crate::model::consts::{INGRESS_DIRECT_ACCESS, SERVICE_DIRECT_ACCESS};
 
 /// ConfigMap with the cluster's region and VPC (`TKE_REGION`, `TKE_VPC_ID`).
-pub const TKE_CONFIG: (&str, &str) = ("kube-system", "tke-config");
+pub const TKE_CONFIG: (&str, &str) = ("kube-system", crate::model::consts::TKE_CONFIG);
 
 /// What to sync.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use crate::cloud::{Listener, LoadBalancer, Rule};
 use crate::model::Kind;
 
 /// CLB id TKE writes back on a Service (read-only).
-pub const SERVICE_LB_ID: &str = "service.kubernetes.io/loadbalance-id";
+pub use crate::model::consts::SERVICE_LOADBALANCE_ID as SERVICE_LB_ID;
 /// User-chosen existing CLB of a Service.
 pub const SERVICE_EXISTED_LB_ID: &str = "service.kubernetes.io/tke-existed-lbid";
 /// CLB id TKE writes back on an Ingress (read-only).

@@ -2,16 +2,19 @@
 
 use std::borrow::Cow;
 
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, StructureStyle};
+use serde_saphyr::granit_parser::{
+    ErrorKind, Event, Parser, ScalarStyle, ScanError, Span, StructureStyle,
+};
 
 use super::ParseError;
-use super::tree::{Node, NodeKind, Style};
+use super::tree::{KeySet, Node, NodeKind, Style};
 
 enum Frame<'a> {
     Map {
         node: Node<'a>,
         entries: Vec<(Node<'a>, Node<'a>)>,
         pending_key: Option<Node<'a>>,
+        keys: KeySet,
     },
     Seq {
         node: Node<'a>,
@@ -35,6 +38,24 @@ fn shell(span: &Span, anchor: usize, tagged: bool) -> Node<'static> {
     }
 }
 
+/// The deepest nesting of block or flow collections the parser accepts (its default limits), which also
+/// bounds every recursive walk over the tree.
+pub const MAX_DEPTH: usize = 255;
+
+fn scan_error(e: &ScanError) -> ParseError {
+    let message = match e.kind() {
+        ErrorKind::RecursionLimitExceeded => format!(
+            "nested too deeply: more than {MAX_DEPTH} levels of mappings or sequences (no Kubernetes object needs that many)"
+        ),
+        _ => e.info(),
+    };
+    ParseError {
+        line: e.marker().line(),
+        col: e.marker().col(),
+        message,
+    }
+}
+
 /// Parse one document. `Ok(None)` for a document with no content (only comments, or empty).
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
     let mut parser = Parser::new_from_str(text);
@@ -42,11 +63,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
     let mut root: Option<Node<'_>> = None;
     let mut documents = 0;
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| ParseError {
-            line: e.marker().line(),
-            col: e.marker().col(),
-            message: e.info(),
-        })?;
+        let (event, span) = next.map_err(|e| scan_error(&e))?;
         let node = match event {
             Event::DocumentStart(..) => {
                 documents += 1;
@@ -88,6 +105,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
                     node,
                     entries: Vec::new(),
                     pending_key: None,
+                    keys: KeySet::default(),
                 });
                 continue;
             }
@@ -142,6 +160,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
             Some(Frame::Map {
                 entries,
                 pending_key,
+                keys,
                 ..
             }) => match pending_key.take() {
                 None => {
@@ -153,7 +172,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
                                 .into(),
                         });
                     };
-                    if entries.iter().any(|(k, _)| k.as_str() == Some(key)) {
+                    if !keys.insert(entries, key) {
                         return Err(ParseError {
                             line: node.line,
                             col: node.col,
@@ -192,6 +211,24 @@ mod tests {
         let err = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!((err.line, err.col), (3, 0));
         assert!(err.message.contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_clear_error() {
+        let deep = |open: &str, close: &str, n: usize| {
+            format!("a: {}{}\n", open.repeat(n), close.repeat(n))
+        };
+        assert!(parse(&deep("[", "]", MAX_DEPTH - 1)).is_ok());
+        for text in [deep("[", "]", 10_000), deep("{a: ", "}", 10_000)] {
+            let err = parse(&text).unwrap_err();
+            assert!(err.message.starts_with("nested too deeply"), "{err:?}");
+            assert_eq!(err.line, 1);
+        }
+        let block: String = (0..1000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        let err = parse(&block).unwrap_err();
+        assert!(err.message.starts_with("nested too deeply"), "{err:?}");
     }
 
     #[test]

@@ -43,11 +43,25 @@ impl Iterator for Documents<'_> {
         let first_line = self.line;
         let mut pos = self.pos;
         let mut first = true;
+        // Directives (`%YAML 1.2`) belong to the document their `---` starts: while only directives,
+        // comments and blank lines have been seen, a `---` after a directive does not end the chunk.
+        let mut prologue = true;
+        let mut directives = false;
         while pos < self.bytes.len() {
             let eol = memchr_nl(&self.bytes[pos..]).map_or(self.bytes.len(), |i| pos + i + 1);
             let line = &self.bytes[pos..eol];
-            if !first && is_marker(line, b"---") {
-                break;
+            if is_marker(line, b"---") {
+                let directives_end = prologue && directives;
+                if !first && !directives_end {
+                    break;
+                }
+                prologue = false;
+            } else if prologue {
+                match line.iter().find(|b| !b.is_ascii_whitespace()) {
+                    None | Some(b'#') => {}
+                    Some(b'%') if line[0] == b'%' => directives = true,
+                    Some(_) => prologue = false,
+                }
             }
             first = false;
             pos = eol;
@@ -66,7 +80,7 @@ impl Iterator for Documents<'_> {
 }
 
 fn memchr_nl(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
+    memchr::memchr(b'\n', bytes)
 }
 
 #[cfg(test)]
@@ -92,6 +106,26 @@ mod tests {
         assert_eq!(docs.concat(), text);
         let lines: Vec<usize> = documents(text).map(|c| c.line).collect();
         assert_eq!(lines, vec![1, 3, 6]);
+    }
+
+    #[test]
+    fn directives_belong_to_the_next_document() {
+        let text = "%YAML 1.2\n---\na: 1\n...\n# c\n%TAG ! tag:x,2000:\n---\nb: 2\n---\nc: 3\n";
+        assert_eq!(
+            split(text),
+            vec![
+                "%YAML 1.2\n---\na: 1\n...\n",
+                "# c\n%TAG ! tag:x,2000:\n---\nb: 2\n",
+                "---\nc: 3\n"
+            ]
+        );
+        // Without a directive, a comment before `---` is its own (comment-only) chunk, as before.
+        assert_eq!(split("# c\n---\na: 1\n"), vec!["# c\n", "---\na: 1\n"]);
+        // `%` inside content is not a directive.
+        assert_eq!(
+            split("a: |\n  %x\n---\nb: 1\n"),
+            vec!["a: |\n  %x\n", "---\nb: 1\n"]
+        );
     }
 
     #[test]

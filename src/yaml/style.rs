@@ -51,7 +51,7 @@ pub fn byte_col(text: &str, at: usize) -> usize {
     at - line_start(text, at)
 }
 
-fn walk(text: &str, node: &Node<'_>, counts: &mut Counts) {
+fn walk(node: &Node<'_>, counts: &mut Counts) {
     match &node.kind {
         NodeKind::Scalar { .. } => {}
         NodeKind::Map { flow, entries } => {
@@ -60,7 +60,13 @@ fn walk(text: &str, node: &Node<'_>, counts: &mut Counts) {
                     NodeKind::Scalar { text: t, style } => match style {
                         Style::DoubleQuoted => counts.double += 1,
                         Style::SingleQuoted => counts.single += 1,
-                        Style::Plain if super::tree::plain_is_string(t) => counts.plain += 1,
+                        // A cheap test is enough for a habit count: words, not numbers or bools.
+                        Style::Plain
+                            if t.starts_with(|c: char| c.is_ascii_alphabetic())
+                                && !matches!(t.as_ref(), "true" | "false" | "null") =>
+                        {
+                            counts.plain += 1
+                        }
                         _ => {}
                     },
                     NodeKind::Map {
@@ -68,8 +74,9 @@ fn walk(text: &str, node: &Node<'_>, counts: &mut Counts) {
                         entries: inner,
                     } if !flow => {
                         if let Some((ik, _)) = inner.first() {
-                            let step =
-                                byte_col(text, ik.start).saturating_sub(byte_col(text, k.start));
+                            // Block keys are preceded by ASCII spaces (or `- `), so columns in
+                            // characters are columns in bytes.
+                            let step = ik.col.saturating_sub(k.col);
                             if (1..counts.indents.len()).contains(&step) {
                                 counts.indents[step] += 1;
                             }
@@ -77,10 +84,10 @@ fn walk(text: &str, node: &Node<'_>, counts: &mut Counts) {
                     }
                     _ => {}
                 }
-                walk(text, v, counts);
+                walk(v, counts);
             }
         }
-        NodeKind::Seq { items, .. } => items.iter().for_each(|i| walk(text, i, counts)),
+        NodeKind::Seq { items, .. } => items.iter().for_each(|i| walk(i, counts)),
         NodeKind::Alias => {}
     }
 }
@@ -88,7 +95,7 @@ fn walk(text: &str, node: &Node<'_>, counts: &mut Counts) {
 /// Learn the style of a document from its text and tree.
 pub fn detect(text: &str, root: &Node<'_>) -> DocStyle {
     let mut counts = Counts::default();
-    walk(text, root, &mut counts);
+    walk(root, &mut counts);
     let indent = (1..counts.indents.len())
         .max_by_key(|&i| (counts.indents[i], i == 2))
         .filter(|&i| counts.indents[i] > 0);

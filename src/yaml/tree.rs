@@ -6,6 +6,7 @@
 //! use (much faster; it declines anything unusual and the reference parser takes over).
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// How a scalar was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +160,31 @@ impl<'a> Node<'a> {
     }
 }
 
+/// Duplicate-key detection for a mapping being built: a scan of the keys seen so far while the mapping is
+/// small, a hash set once it is not, so that a mapping with 100,000 keys is not 5·10⁹ comparisons.
+#[derive(Debug, Default)]
+pub struct KeySet {
+    large: Option<HashSet<String>>,
+}
+
+impl KeySet {
+    const SMALL: usize = 16;
+
+    /// Whether `key` is not among `seen` (the mapping's entries so far); remembers it. Call once per entry,
+    /// before pushing it.
+    pub fn insert(&mut self, seen: &[(Node<'_>, Node<'_>)], key: &str) -> bool {
+        if seen.len() < Self::SMALL {
+            return !seen.iter().any(|(k, _)| k.as_str() == Some(key));
+        }
+        let set = self.large.get_or_insert_with(|| {
+            seen.iter()
+                .filter_map(|(k, _)| k.as_str().map(str::to_string))
+                .collect()
+        });
+        set.insert(key.to_string())
+    }
+}
+
 pub fn is_null(text: &str) -> bool {
     matches!(text, "~" | "null" | "Null" | "NULL" | "")
 }
@@ -169,7 +195,8 @@ fn is_bool(text: &str) -> bool {
 
 fn looks_numeric(text: &str) -> bool {
     let t = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if t.is_empty() {
+    // Numbers start with a digit or a dot (`.5`, `.inf`); most strings are rejected right here.
+    if !t.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
         return false;
     }
     if let Some(hex) = t.strip_prefix("0x") {
@@ -240,6 +267,37 @@ pub fn safe_as_plain(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_set_finds_duplicates_small_and_large() {
+        let entry = |k: &str| {
+            let node = |text: &str| Node {
+                kind: NodeKind::Scalar {
+                    text: Cow::Owned(text.to_string()),
+                    style: Style::Plain,
+                },
+                start: 0,
+                end: 0,
+                line: 1,
+                col: 0,
+                anchored: false,
+                tagged: false,
+            };
+            (node(k), node("v"))
+        };
+        let mut keys = KeySet::default();
+        let mut seen = Vec::new();
+        for i in 0..100 {
+            let k = format!("k{i}");
+            assert!(keys.insert(&seen, &k), "{k} is new");
+            seen.push(entry(&k));
+        }
+        assert!(!keys.insert(&seen, "k3"), "a key from the small phase");
+        assert!(!keys.insert(&seen, "k99"), "a key from the large phase");
+        let mut small = KeySet::default();
+        assert!(!small.insert(&seen[..2], "k1"));
+        assert!(small.insert(&seen[..2], "k2"));
+    }
 
     #[test]
     fn plain_resolution() {

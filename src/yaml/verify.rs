@@ -2,8 +2,10 @@
 //! one, expecting exactly the intended values at the edited paths and identical values everywhere else.
 //! Walks both trees side by side without building an intermediate model.
 
+use std::collections::HashMap;
+
 use super::edit::Seg;
-use super::tree::{Node, NodeKind};
+use super::tree::{Node, NodeKind, Style};
 
 /// What the edits should have done, as a trie over paths.
 #[derive(Debug, Default)]
@@ -48,16 +50,54 @@ impl Expect {
         e.leaf = Some(Leaf::Removed);
     }
 
+    fn get_key(&self, key: &str) -> Option<&Expect> {
+        self.children
+            .iter()
+            .find(|(s, _)| matches!(s, Seg::Key(k) if k == key))
+            .map(|(_, e)| e)
+    }
+
     fn get(&self, seg: &Seg) -> Option<&Expect> {
         self.children.iter().find(|(s, _)| s == seg).map(|(_, e)| e)
+    }
+}
+
+/// Finding a mapping entry by key: a scan for small mappings, a hash map for large ones (a mapping with
+/// 100,000 annotations must not cost 10¹⁰ comparisons).
+struct Index<'n>(Option<HashMap<&'n str, usize>>);
+
+impl<'n> Index<'n> {
+    fn new<'a>(entries: &'n [(Node<'a>, Node<'a>)]) -> Self {
+        let map = (entries.len() > 16).then(|| {
+            entries
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (k, _))| Some((k.as_str()?, i)))
+                .collect()
+        });
+        Index(map)
+    }
+
+    fn find<'a>(
+        &self,
+        entries: &'n [(Node<'a>, Node<'a>)],
+        key: Option<&str>,
+    ) -> Option<&'n (Node<'a>, Node<'a>)> {
+        match (&self.0, key) {
+            (Some(map), Some(k)) => map.get(k).map(|&i| &entries[i]),
+            _ => entries.iter().find(|(k, _)| k.as_str() == key),
+        }
     }
 }
 
 /// Values equal (scalars by text and string-ness, collections element by element), spans ignored.
 pub fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
     match (&a.kind, &b.kind) {
-        (NodeKind::Scalar { text: x, .. }, NodeKind::Scalar { text: y, .. }) => {
-            x == y && a.as_string().is_some() == b.as_string().is_some()
+        (NodeKind::Scalar { text: x, style: sx }, NodeKind::Scalar { text: y, style: sy }) => {
+            // Same text and both plain (or both not) resolve alike; otherwise compare string-ness.
+            x == y
+                && (((*sx == Style::Plain) == (*sy == Style::Plain) && a.tagged == b.tagged)
+                    || a.as_string().is_some() == b.as_string().is_some())
         }
         (NodeKind::Map { entries: x, .. }, NodeKind::Map { entries: y, .. }) => {
             x.len() == y.len()
@@ -87,11 +127,12 @@ pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect) -> bool {
     match &new.kind {
         NodeKind::Map { entries, .. } => {
             let old_entries = old.and_then(Node::entries).unwrap_or_default();
+            let (old_keys, new_keys) = (Index::new(old_entries), Index::new(entries));
             // Every old key: kept (same or edited below) unless removed.
             for (ok, ov) in old_entries {
-                let key = Seg::Key(ok.as_str().unwrap_or_default().to_string());
-                let found = entries.iter().find(|(nk, _)| nk.as_str() == ok.as_str());
-                match (expect.get(&key), found) {
+                let key = ok.as_str().unwrap_or_default();
+                let found = new_keys.find(entries, ok.as_str());
+                match (expect.get_key(key), found) {
                     (Some(e), None) if e.leaf == Some(Leaf::Removed) => {}
                     (Some(e), Some((_, nv))) if e.leaf != Some(Leaf::Removed) => {
                         if !check(Some(ov), nv, e) {
@@ -108,11 +149,10 @@ pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect) -> bool {
             }
             // Every new key: old, or asked for.
             entries.iter().all(|(nk, nv)| {
-                let in_old = old_entries.iter().any(|(ok, _)| ok.as_str() == nk.as_str());
+                let in_old = old_keys.find(old_entries, nk.as_str()).is_some();
                 in_old || {
-                    let key = Seg::Key(nk.as_str().unwrap_or_default().to_string());
                     expect
-                        .get(&key)
+                        .get_key(nk.as_str().unwrap_or_default())
                         .is_some_and(|e| e.leaf != Some(Leaf::Removed) && check(None, nv, e))
                 }
             })
@@ -160,6 +200,23 @@ mod tests {
         assert!(!check(Some(&old), &moved, &e));
         let neighbour = parse("a: 2\nm:\n  x: y\n  k: \"v\"\n").unwrap().unwrap();
         assert!(!check(Some(&old), &neighbour, &e));
+    }
+
+    #[test]
+    fn large_mappings_are_checked_the_same_way() {
+        let keys: String = (0..40).map(|i| format!("  k{i}: v{i}\n")).collect();
+        let old_text = format!("m:\n{keys}");
+        let old = parse(&old_text).unwrap().unwrap();
+        let mut e = Expect::default();
+        e.set(&[k("m"), k("new")], "x");
+        let good = format!("m:\n{keys}  new: x\n");
+        assert!(check(Some(&old), &parse(&good).unwrap().unwrap(), &e));
+        let extra = format!("m:\n{keys}  new: x\n  more: y\n");
+        assert!(!check(Some(&old), &parse(&extra).unwrap().unwrap(), &e));
+        let changed = format!("m:\n{}  new: x\n", keys.replace("v39", "w39"));
+        assert!(!check(Some(&old), &parse(&changed).unwrap().unwrap(), &e));
+        let dropped = format!("m:\n{}  new: x\n", keys.replace("  k7: v7\n", ""));
+        assert!(!check(Some(&old), &parse(&dropped).unwrap().unwrap(), &e));
     }
 
     #[test]

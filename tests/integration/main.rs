@@ -2,13 +2,20 @@
 
 mod support;
 
+mod bad_corpus;
 mod bad_input;
 mod check;
 mod cli;
+mod conventions;
 mod doctor;
 mod edit;
 mod fake_kube;
+mod fuzz;
+mod generated;
+mod helm;
+mod interrupt;
 mod live;
+mod plugin;
 mod properties;
 mod sync;
 mod yaml_fast;

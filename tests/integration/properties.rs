@@ -334,7 +334,7 @@ fn run(text: &str, intent: Intent, mixed: bool, targets: &[Target]) -> String {
         .into_iter()
         .next()
         .unwrap()
-        .unwrap_or_else(|| text.to_string())
+        .map_or_else(|| text.to_string(), |p| p.text(text))
 }
 
 /// Deserialize every object of a handled kind into its k8s-openapi type.
