@@ -312,8 +312,12 @@ impl NewMap {
 
     /// Flow entries `k: v, k2: {…}` (no braces).
     fn flow(&self, style: &DocStyle) -> String {
-        let parts: Vec<String> = self
-            .0
+        self.flow_parts(style).join(", ")
+    }
+
+    /// Each entry as `k: v`, nested mappings inline.
+    fn flow_parts(&self, style: &DocStyle) -> Vec<String> {
+        self.0
             .iter()
             .map(|(k, v)| {
                 let v = match v {
@@ -322,8 +326,7 @@ impl NewMap {
                 };
                 format!("{}: {}", render_key(k, style), v)
             })
-            .collect();
-        parts.join(", ")
+            .collect()
     }
 }
 
@@ -545,7 +548,7 @@ fn insert_into(
                         let indent = byte_col(text, last_k.start);
                         // One entry per line, like the rest of the object.
                         let pad: String = std::iter::repeat_n(' ', indent).collect();
-                        let parts: Vec<String> = new_flow_parts(new, style);
+                        let parts = new.flow_parts(style);
                         return Ok(vec![Op {
                             at: last_v.end.max(last_k.end),
                             del: 0,
@@ -619,19 +622,6 @@ fn insert_into(
             format!("expected a mapping, found {}", kind_name(container)),
         )),
     }
-}
-
-fn new_flow_parts(new: &NewMap, style: &DocStyle) -> Vec<String> {
-    new.0
-        .iter()
-        .map(|(k, v)| {
-            let v = match v {
-                NewVal::Leaf(s) => render_value(s, style, None),
-                NewVal::Map(m) => format!("{{{}}}", m.flow(style)),
-            };
-            format!("{}: {}", render_key(k, style), v)
-        })
-        .collect()
 }
 
 /// The operations of a removal and the path actually removed.
