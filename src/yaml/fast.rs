@@ -1063,6 +1063,9 @@ impl<'a> Parser<'a> {
         let mut empties = 0;
         let mut first = true;
         let mut prev_more = false;
+        // The last content line ends the text without a line break: clip and keep have no final line
+        // break to keep (YAML 1.2, `b-chomped-last` is `<end-of-input>`), so the value ends with that line.
+        let mut unterminated = false;
         let end = loop {
             let ls = self.ls;
             let lim = ls + indent;
@@ -1111,10 +1114,12 @@ impl<'a> Parser<'a> {
             empties = 0;
             self.pos = eol;
             if !self.break_line() {
+                unterminated = true;
                 break eol;
             }
         };
         match chomp {
+            _ if unterminated => {}
             Chomp::Strip => {}
             Chomp::Clip => text.push('\n'),
             Chomp::Keep => text.extend(std::iter::repeat_n('\n', empties + 1)),

@@ -56,9 +56,24 @@ fn scan_error(e: &ScanError) -> ParseError {
     }
 }
 
+/// granit keeps a final line break for clip (`|`) and keep (`|+`) chomping even when the block scalar's
+/// last content line ends the text without one. YAML 1.2 has no break to keep there (`b-chomped-last` is
+/// `<end-of-input>`): `a: |\n  echo hi` is `"echo hi"`, as libyaml and go-yaml read it. Correct that here,
+/// so that a value at the end of a file without a final newline is read as it is.
+fn drop_unterminated_break(source: &str, node: &Node<'_>, value: &mut String) {
+    if node.end != source.len() || source.ends_with(['\n', '\r']) || !value.ends_with('\n') {
+        return;
+    }
+    let last = source.rfind(['\n', '\r']).map_or(source, |i| &source[i + 1..]);
+    // The last line is content (not an empty line of indentation only).
+    if last.bytes().any(|b| b != b' ') || last.len() > node.col {
+        value.pop();
+    }
+}
+
 /// Parse one document. `Ok(None)` for a document with no content (only comments, or empty).
-pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
-    let mut parser = Parser::new_from_str(text);
+pub fn parse(source: &str) -> Result<Option<Node<'_>>, ParseError> {
+    let mut parser = Parser::new_from_str(source);
     let mut stack: Vec<Frame<'_>> = Vec::new();
     let mut root: Option<Node<'_>> = None;
     let mut documents = 0;
@@ -85,8 +100,12 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
                     ScalarStyle::Literal => Style::Literal,
                     ScalarStyle::Folded => Style::Folded,
                 };
+                let mut value = text.into_owned();
+                if matches!(style, Style::Literal | Style::Folded) {
+                    drop_unterminated_break(source, &node, &mut value);
+                }
                 node.kind = NodeKind::Scalar {
-                    text: Cow::Owned(text.into_owned()),
+                    text: Cow::Owned(value),
                     style,
                 };
                 node

@@ -926,3 +926,75 @@ fn yaml_parse_falls_back_to_the_reference_parser() {
     assert_eq!((err.line, err.col), (3, 0));
     assert!(err.message.contains("duplicate key `a`"), "{}", err.message);
 }
+
+/// Block scalars that end the text, with and without a final line break, against the values YAML 1.2
+/// gives them (`b-chomped-last` is a line break *or the end of input*: a clip or keep scalar whose last
+/// line has no break has none to keep). The values were read with libyaml-based PyYAML; the same table
+/// holds with an indentation indicator (`|2`), after CRLF line breaks, and nested in mappings and
+/// sequences. Both parsers must read exactly these values: a differential test cannot catch a misreading
+/// both parsers share, this table can.
+#[test]
+fn block_scalars_at_the_end_of_the_text_follow_the_spec() {
+    const HEADERS: [[&str; 2]; 6] = [
+        ["|", "|2"],
+        ["|-", "|2-"],
+        ["|+", "|+2"],
+        [">", ">2"],
+        [">-", ">-2"],
+        [">+", ">2+"],
+    ];
+    #[rustfmt::skip]
+    const TABLE: &[(&str, [&str; 6])] = &[
+        // body after the header line: values for | |- |+ > >- >+
+        ("  x", ["x", "x", "x", "x", "x", "x"]),
+        ("  x\n", ["x\n", "x", "x\n", "x\n", "x", "x\n"]),
+        ("  x\n  ", ["x\n", "x", "x\n", "x\n", "x", "x\n"]),
+        ("  x\n\n", ["x\n", "x", "x\n\n", "x\n", "x", "x\n\n"]),
+        ("  x\n\n  ", ["x\n", "x", "x\n\n", "x\n", "x", "x\n\n"]),
+        ("  x\n     ", ["x\n   ", "x\n   ", "x\n   ", "x\n   ", "x\n   ", "x\n   "]),
+        ("  x\n  y", ["x\ny", "x\ny", "x\ny", "x y", "x y", "x y"]),
+        ("  x\n\n  y", ["x\n\ny", "x\n\ny", "x\n\ny", "x\ny", "x\ny", "x\ny"]),
+        ("  x\n   y", ["x\n y", "x\n y", "x\n y", "x\n y", "x\n y", "x\n y"]),
+        ("  x\n  \n", ["x\n", "x", "x\n\n", "x\n", "x", "x\n\n"]),
+    ];
+    let mut fast_read = 0;
+    for (body, values) in TABLE {
+        for (headers, want) in HEADERS.iter().zip(values) {
+            for header in headers {
+                for crlf in [false, true] {
+                    let nl = |s: &str| if crlf { s.replace('\n', "\r\n") } else { s.to_string() };
+                    let shifted = |by: &str| {
+                        body.split('\n')
+                            .map(|l| if l.is_empty() { String::new() } else { format!("{by}{l}") })
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    };
+                    let docs = [
+                        (nl(&format!("a: {header}\n{body}")), vec!["a"]),
+                        (nl(&format!("m:\n  k: v\n  a: {header}\n{}", shifted("  "))), vec!["m", "a"]),
+                        (nl(&format!("- k: v\n- {header}\n{body}")), vec![]),
+                    ];
+                    for (doc, path) in &docs {
+                        let value = |root: Option<Node<'_>>| -> String {
+                            let root = root.expect("a document");
+                            let node = if path.is_empty() {
+                                root.items().unwrap().last().unwrap().clone()
+                            } else {
+                                root.path(path).unwrap().clone()
+                            };
+                            node.as_str().unwrap().to_string()
+                        };
+                        let reference = reference::parse(doc)
+                            .unwrap_or_else(|e| panic!("reference rejects {doc:?}: {e:?}"));
+                        assert_eq!(&value(reference), want, "reference reads {doc:?}");
+                        if let Ok(fast) = fast::parse(doc) {
+                            fast_read += 1;
+                            assert_eq!(&value(fast), want, "fast reads {doc:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(fast_read >= 300, "the fast parser read only {fast_read} of the shapes");
+}
