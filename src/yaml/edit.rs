@@ -356,9 +356,11 @@ fn content_end(text: &str, at: usize) -> usize {
 }
 
 /// Whole lines `[start, end)` to delete; when they run to the end of a text without a final newline, the
-/// newline before them goes too, so the text still ends the way it did.
-fn line_range(text: &str, start: usize, end: usize) -> (usize, usize) {
-    if end == text.len() && !text.ends_with('\n') && start > 0 {
+/// newline before them goes too, so the text still ends the way it did (unless a block scalar ends with
+/// that newline: its value would lose it).
+fn line_range(text: &str, root: &Node<'_>, start: usize, end: usize) -> (usize, usize) {
+    if end == text.len() && !text.ends_with('\n') && start > 0 && !block_scalar_reaches(root, start)
+    {
         let nl = if text[..start].ends_with("\r\n") {
             2
         } else {
@@ -371,6 +373,69 @@ fn line_range(text: &str, start: usize, end: usize) -> (usize, usize) {
 
 fn first_on_line(text: &str, at: usize) -> bool {
     text[line_start(text, at)..at].bytes().all(|b| b == b' ')
+}
+
+/// The node whose text ends a block collection: its last entry's value or last item, recursively.
+fn last_leaf<'n, 'a>(node: &'n Node<'a>) -> &'n Node<'a> {
+    match &node.kind {
+        NodeKind::Map {
+            flow: false,
+            entries,
+        } => entries
+            .last()
+            .map_or(node, |(k, v)| if v.end >= k.end { last_leaf(v) } else { k }),
+        NodeKind::Seq { flow: false, items } => items.last().map_or(node, last_leaf),
+        _ => node,
+    }
+}
+
+fn is_block_scalar(node: &Node<'_>) -> bool {
+    matches!(
+        node.kind,
+        NodeKind::Scalar {
+            style: Style::Literal | Style::Folded,
+            ..
+        }
+    )
+}
+
+/// The start of the line after the lines of `node` (or the end of the text). A block scalar's span runs
+/// past its trailing empty lines and into the indentation of the next line, which is not part of it:
+/// the next line starts at that indentation, not after it.
+fn lines_end(text: &str, node: &Node<'_>) -> usize {
+    let leaf = last_leaf(node);
+    if is_block_scalar(leaf) {
+        let ls = line_start(text, leaf.end);
+        if text[ls..leaf.end].bytes().all(|b| b == b' ') {
+            return ls;
+        }
+    }
+    after_line(text, node.end)
+}
+
+/// Whether `node` ends with a block scalar whose last content line ends the text without a line break:
+/// a line added after it would give that scalar a final newline it does not have.
+fn ends_unterminated(text: &str, node: &Node<'_>) -> bool {
+    let leaf = last_leaf(node);
+    is_block_scalar(leaf)
+        && leaf.end == text.len()
+        && !text[line_start(text, leaf.end)..]
+            .bytes()
+            .all(|b| b == b' ')
+}
+
+/// Whether a block scalar's lines reach the line break just before `at` (removing that break would change
+/// its value).
+fn block_scalar_reaches(node: &Node<'_>, at: usize) -> bool {
+    if node.start >= at || node.end < at {
+        return false;
+    }
+    match &node.kind {
+        NodeKind::Scalar { .. } => is_block_scalar(node),
+        NodeKind::Map { entries, .. } => entries.iter().any(|(_, v)| block_scalar_reaches(v, at)),
+        NodeKind::Seq { items, .. } => items.iter().any(|i| block_scalar_reaches(i, at)),
+        NodeKind::Alias => false,
+    }
 }
 
 /// The offset just after the `:` that follows a key.
@@ -527,48 +592,103 @@ fn insert_into(
             let indent = entries.first().map_or(0, |(k, _)| byte_col(text, k.start));
             let mut lines = String::new();
             new.block(indent, style, &mut lines);
-            let at = after_line(text, container.end);
-            Ok(vec![insert_lines(text, at, lines, style, depth)])
+            match entries.last() {
+                Some((last, _)) if ends_unterminated(text, container) => {
+                    // After the last entry, the new lines would end its block scalar's last line and
+                    // give the value a newline: put them before that entry instead.
+                    if first_on_line(text, last.start) {
+                        let at = line_start(text, last.start);
+                        return Ok(vec![Op {
+                            at,
+                            del: 0,
+                            text: lines,
+                            depth,
+                        }]);
+                    }
+                    // `- last: |` — the new keys start after the dash, the last key moves down.
+                    let pad: String = std::iter::repeat_n(' ', indent).collect();
+                    Ok(vec![Op {
+                        at: last.start,
+                        del: 0,
+                        text: format!("{}{pad}", &lines[indent..]),
+                        depth,
+                    }])
+                }
+                _ => {
+                    let at = lines_end(text, container);
+                    Ok(vec![insert_lines(text, at, lines, style, depth)])
+                }
+            }
         }
         NodeKind::Map {
             flow: true,
             entries,
         } => {
             let body = new.flow(style);
-            match entries.last() {
-                None => Ok(vec![Op {
+            let Some((last_k, last_v)) = entries.last() else {
+                // An empty flow mapping the document has. Inside another flow mapping (and in JSON) a
+                // mapping `enable` creates looks like `{k: v}`: fill this one as `{ k: v }`, so that
+                // `disable` can tell the two apart and keep this one.
+                let text = if parent_flow {
+                    format!(" {body} ")
+                } else {
+                    body
+                };
+                return Ok(vec![Op {
                     at: container.start + 1,
                     del: 0,
-                    text: body,
+                    text,
                     depth,
-                }]),
-                Some((last_k, last_v)) => {
-                    let multiline = text[container.start..last_k.start].contains('\n');
-                    let sep = if multiline {
-                        let indent = byte_col(text, last_k.start);
-                        // One entry per line, like the rest of the object.
-                        let pad: String = std::iter::repeat_n(' ', indent).collect();
-                        let parts = new.flow_parts(style);
-                        return Ok(vec![Op {
-                            at: last_v.end.max(last_k.end),
-                            del: 0,
-                            text: parts
-                                .iter()
-                                .map(|p| format!(",{}{pad}{p}", style.newline))
-                                .collect(),
-                            depth,
-                        }]);
-                    } else {
-                        ", "
-                    };
-                    Ok(vec![Op {
-                        at: last_v.end.max(last_k.end),
-                        del: 0,
-                        text: format!("{sep}{body}"),
-                        depth,
-                    }])
-                }
+                }]);
+            };
+            let end = last_v.end.max(last_k.end);
+            let close = container.end - 1;
+            if !text[end..close].contains('\n') {
+                // The closing bracket is on the last entry's line: continue that line.
+                return Ok(vec![Op {
+                    at: end,
+                    del: 0,
+                    text: format!(", {body}"),
+                    depth,
+                }]);
             }
+            // One entry per line: new lines after the last entry's line, indented like it, and a comma
+            // after the last entry unless it has one.
+            let rest = text[end..content_end(text, end)].trim_start_matches(' ');
+            let trailing_comma = rest.starts_with(',');
+            let line = line_start(text, last_k.start);
+            let indent = if line <= container.start {
+                byte_col(text, last_k.start)
+            } else {
+                text[line..].bytes().take_while(|&b| b == b' ').count()
+            };
+            let pad: String = std::iter::repeat_n(' ', indent).collect();
+            let parts = new.flow_parts(style);
+            let mut lines = String::new();
+            for (i, part) in parts.iter().enumerate() {
+                lines.push_str(&pad);
+                lines.push_str(part);
+                if i + 1 < parts.len() || trailing_comma {
+                    lines.push(',');
+                }
+                lines.push_str(style.newline);
+            }
+            let mut ops = vec![insert_lines(
+                text,
+                after_line(text, end),
+                lines,
+                style,
+                depth,
+            )];
+            if !trailing_comma {
+                ops.push(Op {
+                    at: end,
+                    del: 0,
+                    text: ",".into(),
+                    depth,
+                });
+            }
+            Ok(ops)
         }
         NodeKind::Scalar { .. } => {
             // An empty value standing where the mapping should be (`annotations:` or `annotations: ~`).
@@ -659,15 +779,28 @@ pub fn plan_remove(
     if entries.len() == 1 {
         let may_prune =
             prune > 0 && !parent_path.is_empty() && matches!(parent_path.last(), Some(Seg::Key(_)));
-        if may_prune && (!flow || map_parent_flow) {
+        // A flow mapping inside another flow mapping is `enable`'s own when written `{k: v}`; one the
+        // document had is filled as `{ k: v }` (see `insert_into`) and stays, emptied.
+        let created = !flow
+            || map_parent_flow
+                && !text
+                    .as_bytes()
+                    .get(map.start + 1)
+                    .is_some_and(u8::is_ascii_whitespace);
+        if may_prune && created {
             return plan_remove(text, root, parent_path, prune - 1);
         }
         // Leave an empty flow mapping behind.
         if *flow {
+            let (mut start, mut end) = (k.start, v.end.max(k.end));
+            let b = text.as_bytes();
+            if b[start - 1] == b' ' && b.get(end) == Some(&b' ') {
+                (start, end) = (start - 1, end + 1);
+            }
             return Ok(Some((
                 vec![Op {
-                    at: k.start,
-                    del: v.end.max(k.end) - k.start,
+                    at: start,
+                    del: end - start,
                     text: String::new(),
                     depth,
                 }],
@@ -688,7 +821,7 @@ pub fn plan_remove(
                 path.to_vec(),
             )));
         };
-        let (start, end) = line_range(text, start, after_line(text, v.end.max(k.end)));
+        let (start, end) = line_range(text, root, start, lines_end(text, v));
         return Ok(Some((
             vec![
                 Op {
@@ -709,6 +842,37 @@ pub fn plan_remove(
     }
     let end_of = |(k, v): &(Node<'_>, Node<'_>)| v.end.max(k.end);
     let op = if *flow {
+        let end = end_of(&entries[idx]);
+        let after = text[end..content_end(text, end)].trim_start_matches(' ');
+        let comma = after.starts_with(',');
+        let alone = first_on_line(text, k.start)
+            && after
+                .strip_prefix(',')
+                .unwrap_or(after)
+                .trim_start_matches(' ')
+                .is_empty();
+        if idx > 0 && alone {
+            // An entry on its own line (as `enable` adds them to a mapping written one entry per
+            // line): remove the line, and the comma it needed after the entry before it.
+            let start = line_start(text, k.start);
+            let mut ops = vec![Op {
+                at: start,
+                del: after_line(text, end) - start,
+                text: String::new(),
+                depth,
+            }];
+            let prev_end = end_of(&entries[idx - 1]);
+            let gap = text[prev_end..].bytes().take_while(|&b| b == b' ').count();
+            if idx + 1 == entries.len() && !comma && text[prev_end + gap..].starts_with(',') {
+                ops.push(Op {
+                    at: prev_end + gap,
+                    del: 1,
+                    text: String::new(),
+                    depth,
+                });
+            }
+            return Ok(Some((ops, path.to_vec())));
+        }
         if idx > 0 {
             let prev_end = end_of(&entries[idx - 1]);
             Op {
@@ -727,11 +891,7 @@ pub fn plan_remove(
             }
         }
     } else if first_on_line(text, k.start) {
-        let (start, end) = line_range(
-            text,
-            line_start(text, k.start),
-            after_line(text, end_of(&entries[idx])),
-        );
+        let (start, end) = line_range(text, root, line_start(text, k.start), lines_end(text, v));
         Op {
             at: start,
             del: end - start,
@@ -756,6 +916,109 @@ pub fn plan_remove(
         ));
     };
     Ok(Some((vec![op], path.to_vec())))
+}
+
+/// Operations that make a text end with a line break without changing any value, so that another
+/// document can follow it (`---` on stdout). Appending a bare newline is not always that: a clip (`|`)
+/// or keep (`|+`) block scalar whose last line ends the text would gain a final newline, so its header
+/// gets strip chomping (`|-`) first; a last line of spaces only is removed instead, as a keep scalar would
+/// count it as one more empty line. Empty when the text already ends with a line break (or is empty), or
+/// a newline alone when its last document does not parse.
+pub fn final_line_break(text: &str) -> Vec<Op> {
+    if text.is_empty() || text.ends_with('\n') {
+        return Vec::new();
+    }
+    if text.ends_with('\r') {
+        // An old Mac line ending (the engine edits no such document): make it CRLF.
+        return vec![Op {
+            at: text.len(),
+            del: 0,
+            text: "\n".into(),
+            depth: 0,
+        }];
+    }
+    let body_at = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let body = &text[body_at..];
+    let Some(chunk) = super::split::documents(body).last() else {
+        return Vec::new();
+    };
+    let doc_at = body_at + chunk.start;
+    let doc = &text[doc_at..];
+    let newline = if doc.contains("\r\n") { "\r\n" } else { "\n" };
+    let last_line = line_start(text, text.len());
+    let blank_last = text[last_line..].bytes().all(|b| b == b' ');
+    let append = Op {
+        at: text.len(),
+        del: 0,
+        text: newline.into(),
+        depth: 0,
+    };
+    let Ok(root) = super::parse(doc) else {
+        return vec![append];
+    };
+    let leaf = root.as_ref().map(last_leaf);
+    let content = |leaf: &Node<'_>| {
+        is_block_scalar(leaf)
+            && doc_at + leaf.end == text.len()
+            && (!blank_last || text.len() - last_line > leaf.col)
+    };
+    match leaf {
+        Some(leaf) if content(leaf) => {
+            let mut ops = strip_chomping(doc, leaf)
+                .map(|mut op| {
+                    op.at += doc_at;
+                    vec![op]
+                })
+                .unwrap_or_default();
+            ops.push(append);
+            ops
+        }
+        _ if blank_last => vec![Op {
+            at: last_line,
+            del: text.len() - last_line,
+            text: String::new(),
+            depth: 0,
+        }],
+        _ => vec![append],
+    }
+}
+
+/// The operation that gives a block scalar strip chomping (`|` → `|-`, `>+2` → `>-2`); `None` when it has
+/// it already (or its header cannot be found).
+fn strip_chomping(doc: &str, scalar: &Node<'_>) -> Option<Op> {
+    // Only empty lines separate the header line from the first content line.
+    let before = doc[..scalar.start].trim_end_matches([' ', '\r', '\n']);
+    let line = line_start(doc, before.len());
+    let header_line = &doc[line..before.len()];
+    let (i, rest) = header_line.char_indices().find_map(|(i, c)| {
+        if !matches!(c, '|' | '>') || !(i == 0 || header_line[..i].ends_with(' ')) {
+            return None;
+        }
+        let rest = &header_line[i + 1..];
+        let indicators = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-'))
+            .count();
+        let after = rest[indicators..].trim_start_matches(' ');
+        (after.is_empty() || after.starts_with('#') && rest[indicators..].starts_with(' '))
+            .then(|| (i, &rest[..indicators]))
+    })?;
+    let at = line + i + 1;
+    match rest.find(['+', '-']) {
+        Some(j) if rest.as_bytes()[j] == b'-' => None,
+        Some(j) => Some(Op {
+            at: at + j,
+            del: 1,
+            text: "-".into(),
+            depth: 0,
+        }),
+        None => Some(Op {
+            at: at + rest.len(),
+            del: 0,
+            text: "-".into(),
+            depth: 0,
+        }),
+    }
 }
 
 /// Apply an edit to a JSON model of the document: what the text edit must amount to once re-parsed.
@@ -974,5 +1237,52 @@ mod tests {
                 "expected a mapping at metadata.annotations, found a scalar"
             )
         );
+    }
+}
+
+#[cfg(test)]
+mod final_line_break_tests {
+    use super::*;
+    use crate::yaml::reference;
+
+    #[track_caller]
+    fn check(text: &str) -> String {
+        let out = splice(text, final_line_break(text));
+        assert!(out.ends_with('\n'), "{text:?} -> {out:?}");
+        let value = |t: &str| {
+            let t = t.trim_start_matches('\u{feff}');
+            crate::yaml::split::documents(t)
+                .map(|c| {
+                    reference::parse(&t[c.start..c.end])
+                        .unwrap()
+                        .map(|n| n.to_json())
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(value(&out), value(text), "{text:?} -> {out:?}");
+        out
+    }
+
+    #[test]
+    fn appends_a_newline_keeping_every_value() {
+        assert_eq!(check("a: 1"), "a: 1\n");
+        assert_eq!(check("a: 1\r\nb: 2"), "a: 1\r\nb: 2\r\n");
+        assert_eq!(check("a: |\n  x"), "a: |-\n  x\n");
+        assert_eq!(check("a: |+\n  x"), "a: |-\n  x\n");
+        assert_eq!(check("a: >2 # c\n   x"), "a: >2- # c\n   x\n");
+        assert_eq!(check("a: |-\n  x"), "a: |-\n  x\n");
+        assert_eq!(check("a: |+\n  x\n  "), "a: |+\n  x\n");
+        assert_eq!(check("- |\n\n  x\n  y"), "- |-\n\n  x\n  y\n");
+        assert_eq!(
+            check("# c\n---\na: 1\n---\nb: |\n  x"),
+            "# c\n---\na: 1\n---\nb: |-\n  x\n"
+        );
+        assert_eq!(check("a: |\n  x\n     "), "a: |-\n  x\n     \n");
+        assert_eq!(check("\u{feff}a: |\n  x"), "\u{feff}a: |-\n  x\n");
+        assert_eq!(check("a: b\n  "), "a: b\n");
+        assert_eq!(check("a: 'x|y'"), "a: 'x|y'\n");
+        for text in ["", "a: 1\n", "a: |\n  x\n"] {
+            assert!(final_line_break(text).is_empty());
+        }
     }
 }
