@@ -13,6 +13,7 @@ use crate::patch::{Intent, NetworkMode, Options, Verdict};
 use crate::render;
 use crate::source::files::{self, Origin};
 use crate::source::write::atomic_write;
+use crate::yaml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -182,31 +183,38 @@ fn run(
     Ok(Exit::Ok)
 }
 
-/// Print every input, patched or not, as one stream that `kubectl apply -f -` accepts.
+/// Print every input, patched or not, as one stream that `kubectl apply -f -` accepts. An input that does
+/// not end with a line break gets one before the next input's `---`, in a way that changes no value
+/// (`yaml::edit::final_line_break`).
 fn print_all(out: &mut impl Write, sources: &[Source], outcome: &Outcome) -> std::io::Result<()> {
-    let mut previous_ended_with_newline = true;
+    let joined = sources.len() > 1;
     for (i, (source, output)) in sources.iter().zip(&outcome.outputs).enumerate() {
         let text = &source.text;
-        if i > 0 && sources.len() > 1 {
-            if !previous_ended_with_newline {
-                out.write_all(b"\n")?;
-            }
+        if i > 0 && joined {
             // Edits never touch the first line of a file, so the original tells how it starts.
             let body = text.strip_prefix('\u{feff}').unwrap_or(text);
             if !body.starts_with("---") {
                 out.write_all(b"---\n")?;
             }
         }
-        match output {
-            Some(new) => {
-                new.write_to(text, out)?;
-                previous_ended_with_newline = new.ends_with_newline(text);
+        let last = i + 1 == sources.len();
+        let ends_with_newline = match output {
+            Some(new) => new.ends_with_newline(text),
+            None => text.is_empty() || text.ends_with('\n'),
+        };
+        if !joined || last || ends_with_newline {
+            match output {
+                Some(new) => new.write_to(text, out)?,
+                None => out.write_all(text.as_bytes())?,
             }
-            None => {
-                out.write_all(text.as_bytes())?;
-                previous_ended_with_newline = text.is_empty() || text.ends_with('\n');
-            }
+            continue;
         }
+        let full = match output {
+            Some(new) => new.text(text),
+            None => text.clone(),
+        };
+        let ops = yaml::edit::final_line_break(&full);
+        out.write_all(yaml::edit::splice(&full, ops).as_bytes())?;
     }
     Ok(())
 }

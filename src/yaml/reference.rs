@@ -64,7 +64,9 @@ fn drop_unterminated_break(source: &str, node: &Node<'_>, value: &mut String) {
     if node.end != source.len() || source.ends_with(['\n', '\r']) || !value.ends_with('\n') {
         return;
     }
-    let last = source.rfind(['\n', '\r']).map_or(source, |i| &source[i + 1..]);
+    let last = source
+        .rfind(['\n', '\r'])
+        .map_or(source, |i| &source[i + 1..]);
     // The last line is content (not an empty line of indentation only).
     if last.bytes().any(|b| b != b' ') || last.len() > node.col {
         value.pop();

@@ -221,3 +221,71 @@ fn examples_diff_shows_only_added_lines_and_write_converges() {
     let after = run_in(tmp.path(), &["diff", "-f", "examples/"], None);
     assert_eq!((after.code, after.stdout.as_str()), (0, ""));
 }
+
+/// The values of every document of a stream, read with the reference parser (not the fast parser the
+/// engine uses), with the BOM of a file in the middle of the stream ignored.
+fn reference_values(stream: &str) -> Vec<serde_json::Value> {
+    let body = stream.replace('\u{feff}', "");
+    tkedirect::yaml::split::documents(&body)
+        .filter_map(|c| {
+            tkedirect::yaml::reference::parse(&body[c.start..c.end])
+                .unwrap_or_else(|e| panic!("does not parse: {e:?}\n{stream}"))
+                .map(|n| n.to_json())
+        })
+        .collect()
+}
+
+/// Issue 12, case 2: several files joined with `---` on stdout, the first ending with a clip block
+/// scalar and no final newline. The join must not give the scalar a newline it does not have.
+#[test]
+fn joining_files_keeps_a_block_scalar_at_the_end_of_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("d");
+    std::fs::create_dir(&d).unwrap();
+    let a =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  run.sh: |\n    echo hi";
+    let b = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: LoadBalancer\n";
+    std::fs::write(d.join("a.yaml"), a).unwrap();
+    std::fs::write(d.join("b.yaml"), b).unwrap();
+    let run = run_in(tmp.path(), &["enable", "-f", "d"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let docs = reference_values(&run.stdout);
+    assert_eq!(docs.len(), 2, "{}", run.stdout);
+    assert_eq!(docs[0]["data"]["run.sh"], "echo hi", "{}", run.stdout);
+    assert_eq!(
+        docs[1]["metadata"]["annotations"]["service.cloud.tencent.com/direct-access"],
+        "true"
+    );
+    // The first file's text is kept but for its header's chomping indicator.
+    assert!(
+        run.stdout
+            .starts_with(&a.replace("run.sh: |", "run.sh: |-"))
+    );
+
+    // Every block scalar header, at the end of a file without a newline, with and without trailing
+    // spaces and CRLF, joined with an edited file and with an untouched one.
+    for header in [
+        "|", "|-", "|+", ">", ">-", ">+", "|2", "|+2", ">2-", "| # c",
+    ] {
+        for tail in ["", "\n  ", "\n\n      more", "\n        "] {
+            for crlf in [false, true] {
+                let first = format!("kind: ConfigMap\ndata:\n  s: {header}\n    echo hi{tail}");
+                let first = if crlf {
+                    first.replace('\n', "\r\n")
+                } else {
+                    first
+                };
+                for second in [b, "kind: ConfigMap\ndata: {}\n"] {
+                    std::fs::write(d.join("a.yaml"), &first).unwrap();
+                    std::fs::write(d.join("b.yaml"), second).unwrap();
+                    let run = run_in(tmp.path(), &["enable", "-f", "d"], None);
+                    assert_eq!(run.code, 0, "{}", run.stderr);
+                    let want = reference_values(&first);
+                    let got = reference_values(&run.stdout);
+                    assert_eq!(got[0], want[0], "{first:?} became\n{}", run.stdout);
+                    assert_eq!(got.len(), 2, "{}", run.stdout);
+                }
+            }
+        }
+    }
+}

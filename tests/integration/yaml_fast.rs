@@ -962,16 +962,31 @@ fn block_scalars_at_the_end_of_the_text_follow_the_spec() {
         for (headers, want) in HEADERS.iter().zip(values) {
             for header in headers {
                 for crlf in [false, true] {
-                    let nl = |s: &str| if crlf { s.replace('\n', "\r\n") } else { s.to_string() };
+                    let nl = |s: &str| {
+                        if crlf {
+                            s.replace('\n', "\r\n")
+                        } else {
+                            s.to_string()
+                        }
+                    };
                     let shifted = |by: &str| {
                         body.split('\n')
-                            .map(|l| if l.is_empty() { String::new() } else { format!("{by}{l}") })
+                            .map(|l| {
+                                if l.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("{by}{l}")
+                                }
+                            })
                             .collect::<Vec<_>>()
                             .join("\n")
                     };
                     let docs = [
                         (nl(&format!("a: {header}\n{body}")), vec!["a"]),
-                        (nl(&format!("m:\n  k: v\n  a: {header}\n{}", shifted("  "))), vec!["m", "a"]),
+                        (
+                            nl(&format!("m:\n  k: v\n  a: {header}\n{}", shifted("  "))),
+                            vec!["m", "a"],
+                        ),
                         (nl(&format!("- k: v\n- {header}\n{body}")), vec![]),
                     ];
                     for (doc, path) in &docs {
@@ -996,5 +1011,8 @@ fn block_scalars_at_the_end_of_the_text_follow_the_spec() {
             }
         }
     }
-    assert!(fast_read >= 300, "the fast parser read only {fast_read} of the shapes");
+    assert!(
+        fast_read >= 300,
+        "the fast parser read only {fast_read} of the shapes"
+    );
 }
