@@ -51,7 +51,10 @@ impl fmt::Display for Target {
 pub struct ObjectRef {
     pub kind: Kind,
     pub namespace: Option<String>,
+    /// The name, or the `metadata.generateName` prefix when `generated`.
     pub name: String,
+    /// Named by `metadata.generateName`: the API server picks the name, so no TARGET names it.
+    pub generated: bool,
 }
 
 impl ObjectRef {
@@ -60,20 +63,31 @@ impl ObjectRef {
             kind,
             namespace: namespace.map(str::to_string),
             name: name.to_string(),
+            generated: false,
+        }
+    }
+
+    /// An object with `metadata.generateName` and no name.
+    pub fn generated(kind: Kind, namespace: Option<&str>, prefix: &str) -> Self {
+        ObjectRef {
+            generated: true,
+            ..ObjectRef::new(kind, namespace, prefix)
         }
     }
 
     /// Whether `target` names this object (namespace is filtered separately).
     pub fn matches(&self, target: &Target) -> bool {
-        self.kind == target.kind && self.name == target.name
+        !self.generated && self.kind == target.kind && self.name == target.name
     }
 }
 
 impl fmt::Display for ObjectRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let star = if self.generated { "*" } else { "" };
+        write!(f, "{}/{}{star}", self.kind.short(), self.name)?;
         match &self.namespace {
-            Some(ns) => write!(f, "{}/{} -n {}", self.kind.short(), self.name, ns),
-            None => write!(f, "{}/{}", self.kind.short(), self.name),
+            Some(ns) => write!(f, " -n {ns}"),
+            None => Ok(()),
         }
     }
 }
@@ -104,6 +118,14 @@ mod tests {
         );
         assert_eq!("ingress/web".parse::<Target>().unwrap().kind, Kind::Ingress);
         assert_eq!("cj/backup".parse::<Target>().unwrap().kind, Kind::CronJob);
+    }
+
+    #[test]
+    fn generated_names_match_no_target() {
+        let web = ObjectRef::generated(Kind::Service, Some("shop"), "web-");
+        assert_eq!(web.to_string(), "svc/web-* -n shop");
+        assert!(!web.matches(&"svc/web-".parse().unwrap()));
+        assert!(ObjectRef::new(Kind::Service, None, "web-").matches(&"svc/web-".parse().unwrap()));
     }
 
     #[test]

@@ -42,12 +42,20 @@ fn keys(ks: &[&str]) -> Vec<Seg> {
     ks.iter().map(|k| key(k)).collect()
 }
 
-/// Recognise an object of a kind tkedirect handles. `None` for anything else (including objects with no name).
+/// Recognise an object of a kind tkedirect handles, named by `metadata.name` or, failing that,
+/// `metadata.generateName`. `None` for anything else (including objects with neither).
 pub fn identify<V: View>(obj: &V) -> Option<ObjectRef> {
     let kind = Kind::from_kind_field(obj.get_string("kind")?)?;
     let meta = obj.get("metadata")?;
-    let name = meta.get_string("name")?;
-    Some(ObjectRef::new(kind, meta.get_string("namespace"), name))
+    let namespace = meta.get_string("namespace");
+    match meta.get_string("name") {
+        Some(name) => Some(ObjectRef::new(kind, namespace, name)),
+        None => Some(ObjectRef::generated(
+            kind,
+            namespace,
+            meta.get_string("generateName")?,
+        )),
+    }
 }
 
 impl Summary {
@@ -413,6 +421,19 @@ mod tests {
             Verdict::Skip(why) => why,
             other => panic!("expected a skip, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn objects_are_named_by_name_or_generate_name() {
+        let id = |yaml: &str| identify(&crate::yaml::parse(yaml).unwrap().unwrap());
+        let svc = id("kind: Service\nmetadata: {generateName: web-, namespace: shop}\n").unwrap();
+        assert_eq!(
+            svc,
+            ObjectRef::generated(Kind::Service, Some("shop"), "web-")
+        );
+        let named = id("kind: Service\nmetadata: {name: web, generateName: web-}\n").unwrap();
+        assert_eq!(named, ObjectRef::new(Kind::Service, None, "web"));
+        assert_eq!(id("kind: Service\nmetadata: {labels: {}}\n"), None);
     }
 
     #[test]
