@@ -266,8 +266,13 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
         }
     }
     for (source, line, kind) in &outcome.unnamed {
+        let article = if kind.as_str().starts_with(['A', 'E', 'I', 'O', 'U']) {
+            "an"
+        } else {
+            "a"
+        };
         ui.warn(format!(
-            "{}:{line}: a {kind} without metadata.name: skipped",
+            "{}:{line}: {article} {kind} without metadata.name or metadata.generateName: skipped",
             sources[*source].name
         ));
     }

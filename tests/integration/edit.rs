@@ -289,3 +289,23 @@ fn joining_files_keeps_a_block_scalar_at_the_end_of_a_file() {
         }
     }
 }
+
+/// Issue 12, case 3: an object named by `metadata.generateName` is enabled when no TARGET is given (and
+/// `diff` says there are changes), but no TARGET names it.
+#[test]
+fn generate_name_objects_are_eligible_but_not_targets() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/patch/generate-name");
+    let diff = run_in(&dir, &["diff", "-f", "input.yaml"], None);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    assert!(
+        diff.stdout
+            .contains("+metadata: {generateName: web-, annotations:")
+    );
+    let named = run_in(&dir, &["enable", "-f", "input.yaml", "svc/web-"], None);
+    assert_eq!(named.code, 2, "{}", named.stderr);
+    assert!(
+        named.stderr.contains("svc/web-: not found"),
+        "{}",
+        named.stderr
+    );
+}
