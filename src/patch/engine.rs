@@ -190,12 +190,36 @@ fn split_bom(text: &str) -> (&str, &str) {
     }
 }
 
-/// Run the engine over all inputs.
+/// How an edited document is proven before anything is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verify {
+    /// Read the result back with `yaml::parse` (the fast parser, falling back to the reference parser)
+    /// and compare it with the tree the edits were planned on. The fast parser is held to the reference
+    /// parser by differential tests and a fuzzer (`tests/integration/yaml_fast.rs`, `.ci/run`).
+    #[default]
+    Fast,
+    /// Read the document and the result with the reference parser, which shares no code with the fast
+    /// parser; the fast parser's reading of the document must be the same. Several times slower.
+    Reference,
+}
+
+/// Run the engine over all inputs, verifying the fast way.
 pub fn run(
     sources: &[Source],
     opts: &Options,
     targets: &[Target],
     namespace: Option<&str>,
+) -> Result<Outcome, Vec<Diagnostic>> {
+    run_with(sources, opts, targets, namespace, Verify::Fast)
+}
+
+/// Run the engine over all inputs.
+pub fn run_with(
+    sources: &[Source],
+    opts: &Options,
+    targets: &[Target],
+    namespace: Option<&str>,
+    verify: Verify,
 ) -> Result<Outcome, Vec<Diagnostic>> {
     let immediate = targets.is_empty();
     let mut out = Outcome {
@@ -226,6 +250,7 @@ pub fn run(
                 opts,
                 namespace,
                 immediate,
+                verify,
             )]
         } else {
             std::thread::scope(|scope| {
@@ -244,6 +269,7 @@ pub fn run(
                                 opts,
                                 namespace,
                                 immediate,
+                                verify,
                             )
                         })
                     })
@@ -308,7 +334,7 @@ pub fn run(
             let doc = &body[chunk.start..chunk.end];
             match per_doc.get(&(si, di)) {
                 None => o.push_same(at + chunk.start..at + chunk.end),
-                Some(edits) => match edit_document(doc, None, edits) {
+                Some(edits) => match edit_document(doc, None, edits, verify) {
                     Ok(new) => o.push_edited(at + chunk.start..at + chunk.end, new),
                     Err(d) => diags.push(Diagnostic {
                         source: si,
@@ -451,6 +477,7 @@ fn pass1(
     opts: &Options,
     namespace: Option<&str>,
     immediate: bool,
+    verify: Verify,
 ) -> Part {
     let mut part = Part::default();
     let Some(begin) = chunks.first().map(|c| c.start) else {
@@ -487,7 +514,7 @@ fn pass1(
         if edits.is_empty() {
             continue;
         }
-        match edit_document(doc, Some(root), &edits) {
+        match edit_document(doc, Some(root), &edits, verify) {
             Ok(new) => {
                 part.text
                     .push_same(offset_in_source + copied..offset_in_source + chunk.start);
@@ -617,6 +644,7 @@ fn edit_document(
     doc: &str,
     parsed: Option<Node<'_>>,
     edits: &[(Vec<Seg>, &Edit)],
+    verify: Verify,
 ) -> Result<Edited, DocError> {
     let root = match parsed {
         Some(root) => root,
@@ -651,11 +679,14 @@ fn edit_document(
     for (path, value) in &sets {
         expect.set(path, value);
     }
+    // Each round of operations, to map a position in the result back to the document.
+    let mut rounds: Vec<Vec<edit::Op>> = Vec::new();
     let mut set_ops = Vec::new();
     let mut text = if sets.is_empty() {
         doc.to_string()
     } else {
         set_ops = edit::plan_sets(doc, &root, &sets, &doc_style)?;
+        rounds.push(set_ops.clone());
         edit::splice(doc, set_ops.clone())
     };
     let only_sets = edits.iter().all(|e| matches!(e, Edit::Set { .. }));
@@ -663,45 +694,144 @@ fn edit_document(
         let Edit::Remove { path, prune } = e else {
             continue;
         };
-        let current = yaml::parse(&text)?.ok_or(DocError {
-            line: 1,
-            col: 1,
-            message: "the document is empty".into(),
-        })?;
+        let current = yaml::parse(&text)
+            .map_err(|e| unreadable(doc, &text, &rounds, &e))?
+            .ok_or_else(|| internal(doc, &rounds, 0, "is empty"))?;
         if let Some((ops, removed)) = edit::plan_remove(&text, &current, path, *prune)? {
+            rounds.push(ops.clone());
             let new = edit::splice(&text, ops);
             drop(current);
             text = new;
             expect.removed(&removed);
         }
     }
-
-    // Positions in the edited text mean nothing to the user: point at the document.
-    let reparsed = yaml::parse(&text).map_err(|e| DocError {
-        line: 1,
-        col: 1,
-        message: format!(
-            "internal error: the edited document does not parse ({}); nothing was written",
-            e.message
-        ),
-    })?;
-    let faithful = reparsed
-        .as_ref()
-        .is_some_and(|new| verify::check(Some(&root), new, &expect));
-    if !faithful || split::documents(&text).count() != 1 {
-        return Err(DocError {
-            line: 1,
-            col: 1,
-            message: "internal error: the edited document does not read back as the intended change; nothing was written"
-                .into(),
-        });
-    }
+    prove(doc, &root, &text, &expect, &rounds, verify)?;
     // Enable's edits are one splice of the original: keep the operations, not a copy of the document.
     Ok(if only_sets {
         Edited::Ops(set_ops)
     } else {
         Edited::Text(text)
     })
+}
+
+/// Check that `text`, the edited `doc`, reads back as `root` plus exactly `expect`, and is still one
+/// document. With [`Verify::Reference`] both texts are read by the reference parser, which shares no code
+/// with the fast parser, and the fast parser's reading of `doc` (`root`) must agree with it.
+fn prove(
+    doc: &str,
+    root: &Node<'_>,
+    text: &str,
+    expect: &verify::Expect,
+    rounds: &[Vec<edit::Op>],
+    verify: Verify,
+) -> Result<(), DocError> {
+    let reference_root;
+    let (old, reread) = match verify {
+        Verify::Fast => (root, yaml::parse(text)),
+        Verify::Reference => {
+            reference_root = yaml::reference::parse(doc)?.ok_or_else(|| DocError {
+                line: 1,
+                col: 1,
+                message: "the document is empty".into(),
+            })?;
+            if let Some((fast, _)) = verify::difference(root, &reference_root) {
+                return Err(DocError {
+                    line: fast.line,
+                    col: fast.col + 1,
+                    message: "internal error: the fast and the reference parser read this value \
+                              differently; nothing was written (please report this document)"
+                        .into(),
+                });
+            }
+            (&reference_root, yaml::reference::parse(text))
+        }
+    };
+    let reread = reread.map_err(|e| unreadable(doc, text, rounds, &e))?;
+    let Some(new) = reread else {
+        return Err(internal(doc, rounds, 0, "is empty"));
+    };
+    if let Err(m) = verify::check(Some(old), &new, expect) {
+        return Err(match m.old {
+            Some((line, col)) => DocError {
+                line,
+                col: col + 1,
+                message: "internal error: the edited document does not read back as the intended \
+                          change here; nothing was written"
+                    .into(),
+            },
+            None => internal(
+                doc,
+                rounds,
+                m.new,
+                "does not read back as the intended change",
+            ),
+        });
+    }
+    if let Some(second) = split::documents(text).nth(1) {
+        return Err(internal(doc, rounds, second.start, "is not one document"));
+    }
+    Ok(())
+}
+
+/// An internal error at an offset of the edited text, reported where that offset comes from in the
+/// document.
+fn internal(doc: &str, rounds: &[Vec<edit::Op>], at: usize, what: &str) -> DocError {
+    let (line, col) = yaml_position(doc, original_offset(rounds, at).min(doc.len()));
+    DocError {
+        line,
+        col,
+        message: format!("internal error: the edited document {what}; nothing was written"),
+    }
+}
+
+/// The edited text does not parse: report where in the document the failing spot comes from.
+fn unreadable(doc: &str, text: &str, rounds: &[Vec<edit::Op>], e: &yaml::ParseError) -> DocError {
+    let mut err = internal(
+        doc,
+        rounds,
+        text_offset(text, e.line, e.col),
+        "does not parse",
+    );
+    err.message = format!(
+        "internal error: the edited document does not parse here ({}); nothing was written",
+        e.message
+    );
+    err
+}
+
+/// The byte offset of a 1-based line and 0-based character column.
+fn text_offset(text: &str, line: usize, col: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = text.get(start..).unwrap_or_default();
+    start + rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i)
+}
+
+/// Map an offset in the result of `rounds` of operations back to the text they started from; an offset
+/// inside inserted text maps to where it was inserted.
+fn original_offset(rounds: &[Vec<edit::Op>], mut at: usize) -> usize {
+    for ops in rounds.iter().rev() {
+        let mut ops: Vec<&edit::Op> = ops.iter().collect();
+        ops.sort_by_key(|op| (op.at, std::cmp::Reverse(op.depth)));
+        let mut delta = 0isize;
+        let mut mapped = None;
+        for op in ops {
+            let start = op.at.saturating_add_signed(delta);
+            if at < start {
+                break;
+            }
+            if at < start + op.text.len() {
+                mapped = Some(op.at);
+                break;
+            }
+            delta += op.text.len() as isize - op.del as isize;
+        }
+        at = mapped.unwrap_or_else(|| at.saturating_add_signed(-delta));
+    }
+    at
 }
 
 /// An edited document: splice operations on the original, or its new text.
@@ -756,6 +886,74 @@ mod ship_tests {
         // CRLF is fine.
         let crlf = svc.replace('\r', "\r\n");
         assert!(enable(&crlf).unwrap().outputs[0].is_some());
+    }
+
+    /// The edit of issue 12, case 1, as the editor used to make it: the new key after the line that
+    /// follows the block scalar.
+    fn old_case_1() -> (&'static str, String, Vec<edit::Op>) {
+        let doc = "kind: Service\nmetadata:\n  annotations:\n    a: |\n      x\n  name: s\nspec:\n  type: LoadBalancer\n";
+        let at = doc.find("spec:").unwrap();
+        let op = edit::Op {
+            at,
+            del: 0,
+            text: "    k: \"true\"\n".into(),
+            depth: 3,
+        };
+        let text = edit::splice(doc, vec![op.clone()]);
+        (doc, text, vec![op])
+    }
+
+    fn expect_k() -> verify::Expect {
+        let mut e = verify::Expect::default();
+        e.set(
+            &[Seg::key("metadata"), Seg::key("annotations"), Seg::key("k")],
+            "true",
+        );
+        e
+    }
+
+    #[test]
+    fn a_result_that_does_not_parse_is_reported_where_the_edit_was_made() {
+        let (doc, text, ops) = old_case_1();
+        let rounds = [ops];
+        let root = yaml::parse(doc).unwrap().unwrap();
+        for verify in [Verify::Fast, Verify::Reference] {
+            let e = prove(doc, &root, &text, &expect_k(), &rounds, verify).unwrap_err();
+            // Line 7 (`spec:`) is where the text went in; never 1:1.
+            assert_eq!((e.line, e.col), (7, 1), "{verify:?}: {e:?}");
+            assert!(e.message.contains("does not parse here"), "{e:?}");
+        }
+        assert_eq!(original_offset(&rounds, text.len()), doc.len());
+        assert_eq!(original_offset(&rounds, 3), 3);
+    }
+
+    #[test]
+    fn reference_verification_does_not_trust_the_fast_reading() {
+        // Pretend the fast parser misread the document (as it once read `|` at the end of a text with a
+        // final newline): the reference verifier reads the document itself and refuses, at that value.
+        let doc = "kind: ConfigMap\ndata:\n  run.sh: |\n    echo hi";
+        let misread = yaml::parse("kind: ConfigMap\ndata:\n  run.sh: |\n    echo hi\n")
+            .unwrap()
+            .unwrap();
+        let text = format!("{doc}\n  k: v");
+        let mut expect = verify::Expect::default();
+        expect.set(&[Seg::key("data"), Seg::key("k")], "v");
+        let ops = vec![edit::Op {
+            at: doc.len(),
+            del: 0,
+            text: "\n  k: v".into(),
+            depth: 2,
+        }];
+        let rounds = [ops];
+        let e = prove(doc, &misread, &text, &expect, &rounds, Verify::Reference).unwrap_err();
+        assert_eq!((e.line, e.col), (4, 5), "{e:?}");
+        assert!(e.message.contains("read this value differently"), "{e:?}");
+        // The same edit on a correct reading is refused too: the scalar gains a newline.
+        let root = yaml::parse(doc).unwrap().unwrap();
+        for verify in [Verify::Fast, Verify::Reference] {
+            let e = prove(doc, &root, &text, &expect, &rounds, verify).unwrap_err();
+            assert_eq!((e.line, e.col), (4, 5), "{verify:?}: {e:?}");
+        }
     }
 
     #[test]

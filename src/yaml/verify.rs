@@ -90,8 +90,26 @@ impl<'n> Index<'n> {
     }
 }
 
-/// Values equal (scalars by text and string-ness, collections element by element), spans ignored.
-pub fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
+/// Where a check failed: the node of the original document there (when there is one) and the offset of
+/// the node in the new text, so that an error can point at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mismatch {
+    /// Line (1-based) and column (0-based, in characters) of the original node.
+    pub old: Option<(usize, usize)>,
+    /// Byte offset of the new node in the new text.
+    pub new: usize,
+}
+
+impl Mismatch {
+    fn at(old: Option<&Node<'_>>, new: &Node<'_>) -> Mismatch {
+        Mismatch {
+            old: old.map(|o| (o.line, o.col)),
+            new: new.start,
+        }
+    }
+}
+
+fn scalars_equal(a: &Node<'_>, b: &Node<'_>) -> bool {
     match (&a.kind, &b.kind) {
         (NodeKind::Scalar { text: x, style: sx }, NodeKind::Scalar { text: y, style: sy }) => {
             // Same text and both plain (or both not) resolve alike; otherwise compare string-ness.
@@ -99,30 +117,76 @@ pub fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
                 && (((*sx == Style::Plain) == (*sy == Style::Plain) && a.tagged == b.tagged)
                     || a.as_string().is_some() == b.as_string().is_some())
         }
-        (NodeKind::Map { entries: x, .. }, NodeKind::Map { entries: y, .. }) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((ka, va), (kb, vb))| ka.as_str() == kb.as_str() && same(va, vb))
-        }
-        (NodeKind::Seq { items: x, .. }, NodeKind::Seq { items: y, .. }) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-        }
-        (NodeKind::Alias, NodeKind::Alias) => true,
         _ => false,
     }
 }
 
-/// Whether `new` is `old` with exactly the expected changes. `old` is `None` where the edits created the node.
-pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect) -> bool {
+/// The deepest pair of nodes whose values differ (scalars by text and string-ness, collections element
+/// by element; spans and styles ignored), or `None` when the values are equal.
+pub fn difference<'x, 'a, 'b>(
+    a: &'x Node<'a>,
+    b: &'x Node<'b>,
+) -> Option<(&'x Node<'a>, &'x Node<'b>)> {
+    match (&a.kind, &b.kind) {
+        (NodeKind::Scalar { .. }, NodeKind::Scalar { .. }) => {
+            (!scalars_equal(a, b)).then_some((a, b))
+        }
+        (NodeKind::Map { entries: x, .. }, NodeKind::Map { entries: y, .. }) => {
+            for ((ka, va), (kb, vb)) in x.iter().zip(y) {
+                if ka.as_str() != kb.as_str() {
+                    return Some((ka, kb));
+                }
+                if let Some(d) = difference(va, vb) {
+                    return Some(d);
+                }
+            }
+            match (x.get(y.len()), y.get(x.len())) {
+                (Some((ka, _)), _) => Some((ka, b)),
+                (_, Some((kb, _))) => Some((a, kb)),
+                _ => None,
+            }
+        }
+        (NodeKind::Seq { items: x, .. }, NodeKind::Seq { items: y, .. }) => {
+            for (p, q) in x.iter().zip(y) {
+                if let Some(d) = difference(p, q) {
+                    return Some(d);
+                }
+            }
+            match (x.get(y.len()), y.get(x.len())) {
+                (Some(p), _) => Some((p, b)),
+                (_, Some(q)) => Some((a, q)),
+                _ => None,
+            }
+        }
+        (NodeKind::Alias, NodeKind::Alias) => None,
+        _ => Some((a, b)),
+    }
+}
+
+/// Values equal (see [`difference`]).
+pub fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
+    difference(a, b).is_none()
+}
+
+/// Whether `new` is `old` with exactly the expected changes; where it is not, the first place found.
+/// `old` is `None` where the edits created the node.
+pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect) -> Result<(), Mismatch> {
+    let fail = |o: Option<&Node<'_>>, n: &Node<'_>| Err(Mismatch::at(o, n));
     if let Some(leaf) = &expect.leaf {
         return match leaf {
-            Leaf::Set(v) => new.as_string() == Some(v.as_str()),
-            Leaf::Removed => false, // a removed node cannot be present
+            Leaf::Set(v) if new.as_string() == Some(v.as_str()) => Ok(()),
+            // A removed node cannot be present.
+            _ => fail(old, new),
         };
     }
     if expect.children.is_empty() {
-        return old.is_some_and(|o| same(o, new));
+        return match old {
+            Some(o) => match difference(o, new) {
+                Some((x, y)) => fail(Some(x), y),
+                None => Ok(()),
+            },
+            None => fail(None, new),
+        };
     }
     match &new.kind {
         NodeKind::Map { entries, .. } => {
@@ -135,41 +199,47 @@ pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect) -> bool {
                 match (expect.get_key(key), found) {
                     (Some(e), None) if e.leaf == Some(Leaf::Removed) => {}
                     (Some(e), Some((_, nv))) if e.leaf != Some(Leaf::Removed) => {
-                        if !check(Some(ov), nv, e) {
-                            return false;
-                        }
+                        check(Some(ov), nv, e)?;
                     }
                     (None, Some((_, nv))) => {
-                        if !same(ov, nv) {
-                            return false;
+                        if let Some((x, y)) = difference(ov, nv) {
+                            return fail(Some(x), y);
                         }
                     }
-                    _ => return false,
+                    (_, Some((nk, _))) => return fail(Some(ok), nk),
+                    (_, None) => return fail(Some(ok), new),
                 }
             }
             // Every new key: old, or asked for.
-            entries.iter().all(|(nk, nv)| {
-                let in_old = old_keys.find(old_entries, nk.as_str()).is_some();
-                in_old || {
-                    expect
-                        .get_key(nk.as_str().unwrap_or_default())
-                        .is_some_and(|e| e.leaf != Some(Leaf::Removed) && check(None, nv, e))
+            for (nk, nv) in entries {
+                if old_keys.find(old_entries, nk.as_str()).is_some() {
+                    continue;
                 }
-            })
+                match expect.get_key(nk.as_str().unwrap_or_default()) {
+                    Some(e) if e.leaf != Some(Leaf::Removed) => check(None, nv, e)?,
+                    _ => return fail(old, nk),
+                }
+            }
+            Ok(())
         }
         NodeKind::Seq { items, .. } => {
             let old_items = old.and_then(Node::items).unwrap_or_default();
-            items.len() == old_items.len()
-                && items
-                    .iter()
-                    .zip(old_items)
-                    .enumerate()
-                    .all(|(i, (nv, ov))| match expect.get(&Seg::Index(i)) {
-                        Some(e) => check(Some(ov), nv, e),
-                        None => same(ov, nv),
-                    })
+            if items.len() != old_items.len() {
+                return fail(old, new);
+            }
+            for (i, (nv, ov)) in items.iter().zip(old_items).enumerate() {
+                match expect.get(&Seg::Index(i)) {
+                    Some(e) => check(Some(ov), nv, e)?,
+                    None => {
+                        if let Some((x, y)) = difference(ov, nv) {
+                            return fail(Some(x), y);
+                        }
+                    }
+                }
+            }
+            Ok(())
         }
-        _ => false,
+        _ => fail(old, new),
     }
 }
 
@@ -182,24 +252,46 @@ mod tests {
         Seg::key(s)
     }
 
+    fn check_ok(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect) -> bool {
+        check(old, new, expect).is_ok()
+    }
+
+    #[test]
+    fn mismatches_point_at_the_deepest_difference() {
+        let old = parse("a: 1\nm:\n  x: y\n  z: [1, 2]\n").unwrap().unwrap();
+        let new_text = "a: 1\nm:\n  x: y\n  z: [1, 3]\n  k: v\n";
+        let new = parse(new_text).unwrap().unwrap();
+        let mut e = Expect::default();
+        e.set(&[k("m"), k("k")], "v");
+        let m = check(Some(&old), &new, &e).unwrap_err();
+        assert_eq!(m.old, Some((4, 9)));
+        assert_eq!(&new_text[m.new..m.new + 1], "3");
+        // An unexpected new key is reported at that key.
+        let extra_text = "a: 1\nm:\n  x: y\n  z: [1, 2]\n  k: v\n  q: 1\n";
+        let extra = parse(extra_text).unwrap().unwrap();
+        let m = check(Some(&old), &extra, &e).unwrap_err();
+        assert_eq!(&extra_text[m.new..m.new + 1], "q");
+        assert_eq!(difference(&old, &old), None);
+    }
+
     #[test]
     fn accepts_exactly_the_intended_change() {
         let old = parse("a: 1\nm:\n  x: y\n").unwrap().unwrap();
         let new = parse("a: 1\nm:\n  x: y\n  k: \"v\"\n").unwrap().unwrap();
         let mut e = Expect::default();
         e.set(&[k("m"), k("k")], "v");
-        assert!(check(Some(&old), &new, &e));
+        assert!(check_ok(Some(&old), &new, &e));
         // A wrong value, an extra key, or a changed neighbour are all refused.
         let wrong = parse("a: 1\nm:\n  x: y\n  k: \"w\"\n").unwrap().unwrap();
-        assert!(!check(Some(&old), &wrong, &e));
+        assert!(!check_ok(Some(&old), &wrong, &e));
         let extra = parse("a: 1\nm:\n  x: y\n  k: \"v\"\n  z: 1\n")
             .unwrap()
             .unwrap();
-        assert!(!check(Some(&old), &extra, &e));
+        assert!(!check_ok(Some(&old), &extra, &e));
         let moved = parse("a: 1\nm:\n  x: y\nk: \"v\"\n").unwrap().unwrap();
-        assert!(!check(Some(&old), &moved, &e));
+        assert!(!check_ok(Some(&old), &moved, &e));
         let neighbour = parse("a: 2\nm:\n  x: y\n  k: \"v\"\n").unwrap().unwrap();
-        assert!(!check(Some(&old), &neighbour, &e));
+        assert!(!check_ok(Some(&old), &neighbour, &e));
     }
 
     #[test]
@@ -210,13 +302,21 @@ mod tests {
         let mut e = Expect::default();
         e.set(&[k("m"), k("new")], "x");
         let good = format!("m:\n{keys}  new: x\n");
-        assert!(check(Some(&old), &parse(&good).unwrap().unwrap(), &e));
+        assert!(check_ok(Some(&old), &parse(&good).unwrap().unwrap(), &e));
         let extra = format!("m:\n{keys}  new: x\n  more: y\n");
-        assert!(!check(Some(&old), &parse(&extra).unwrap().unwrap(), &e));
+        assert!(!check_ok(Some(&old), &parse(&extra).unwrap().unwrap(), &e));
         let changed = format!("m:\n{}  new: x\n", keys.replace("v39", "w39"));
-        assert!(!check(Some(&old), &parse(&changed).unwrap().unwrap(), &e));
+        assert!(!check_ok(
+            Some(&old),
+            &parse(&changed).unwrap().unwrap(),
+            &e
+        ));
         let dropped = format!("m:\n{}  new: x\n", keys.replace("  k7: v7\n", ""));
-        assert!(!check(Some(&old), &parse(&dropped).unwrap().unwrap(), &e));
+        assert!(!check_ok(
+            Some(&old),
+            &parse(&dropped).unwrap().unwrap(),
+            &e
+        ));
     }
 
     #[test]
@@ -225,15 +325,15 @@ mod tests {
         let new = parse("m:\n  a: b\n").unwrap().unwrap();
         let mut e = Expect::default();
         e.removed(&[k("m"), k("k")]);
-        assert!(check(Some(&old), &new, &e));
-        assert!(!check(Some(&old), &old, &e));
+        assert!(check_ok(Some(&old), &new, &e));
+        assert!(!check_ok(Some(&old), &old, &e));
         let old = parse("m: {}\n").unwrap().unwrap();
         let new = parse("m: {r: {x: \"1\"}}\n").unwrap().unwrap();
         let mut e = Expect::default();
         e.set(&[k("m"), k("r"), k("x")], "1");
-        assert!(check(Some(&old), &new, &e));
+        assert!(check_ok(Some(&old), &new, &e));
         // Quoted "1" is a string; plain 1 is a number and does not match.
         let num = parse("m: {r: {x: 1}}\n").unwrap().unwrap();
-        assert!(!check(Some(&old), &num, &e));
+        assert!(!check_ok(Some(&old), &num, &e));
     }
 }
