@@ -170,7 +170,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__diff)
-            opts="-R -n -f -v -q -h -V --recursive --namespace --network-mode --eni --container --disable --filename --color --verbose --quiet --help --version"
+            opts="-R -n -f -v -q -h -V --recursive --namespace --network-mode --eni --container --verify --disable --filename --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,6 +194,10 @@ _tkedirect() {
                     ;;
                 --container)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify)
+                    COMPREPLY=($(compgen -W "fast reference" -- "${cur}"))
                     return 0
                     ;;
                 --filename)
@@ -216,7 +220,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__disable)
-            opts="-f -R -n -y -o -w -v -q -h -V --filename --recursive --namespace --network-mode --eni --container --dry-run --yes --restart --force --output --kubeconfig --context --request-timeout --write --diff --color --verbose --quiet --help --version"
+            opts="-f -R -n -y -o -w -v -q -h -V --filename --recursive --namespace --network-mode --eni --container --verify --dry-run --yes --restart --force --output --kubeconfig --context --request-timeout --write --diff --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +252,10 @@ _tkedirect() {
                     ;;
                 --container)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify)
+                    COMPREPLY=($(compgen -W "fast reference" -- "${cur}"))
                     return 0
                     ;;
                 --dry-run)
@@ -352,7 +360,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__enable)
-            opts="-f -R -n -y -o -w -v -q -h -V --filename --recursive --namespace --network-mode --eni --container --dry-run --yes --restart --force --output --kubeconfig --context --request-timeout --write --diff --color --verbose --quiet --help --version"
+            opts="-f -R -n -y -o -w -v -q -h -V --filename --recursive --namespace --network-mode --eni --container --verify --dry-run --yes --restart --force --output --kubeconfig --context --request-timeout --write --diff --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -384,6 +392,10 @@ _tkedirect() {
                     ;;
                 --container)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify)
+                    COMPREPLY=($(compgen -W "fast reference" -- "${cur}"))
                     return 0
                     ;;
                 --dry-run)

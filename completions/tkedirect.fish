@@ -49,6 +49,8 @@ global-router\t'GlobalRouter only (direct access needs GlobalRouteDirectAccess; 
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip) or exclusive (tke-direct-eni, direct-eni)' -r -f -a "shared\t''
 exclusive\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l container -d 'The container that carries the ENI resource (default: the first container)' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l verify -d 'How an edited manifest is proven before anything is written: `fast` reads the result back with the parser that read the input; `reference` reads input and result with the complete parser, which shares no code with the fast one, and requires both parsers to agree on the input (several times slower). Manifests only' -r -f -a "fast\t''
+reference\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l dry-run -d 'Only show what would change (`client`, the default of a bare --dry-run), or also have the API server validate the patches without storing them (`server`, sent as dryRun=All)' -r -f -a "none\t'Not a dry run (kubectl\'s spelling)'
 client\t'Print the plan; send nothing that writes'
 server\t'Send every patch with dryRun=All: the server validates, nothing is stored'"
@@ -78,6 +80,8 @@ global-router\t'GlobalRouter only (direct access needs GlobalRouteDirectAccess; 
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip) or exclusive (tke-direct-eni, direct-eni)' -r -f -a "shared\t''
 exclusive\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l container -d 'The container that carries the ENI resource (default: the first container)' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l verify -d 'How an edited manifest is proven before anything is written: `fast` reads the result back with the parser that read the input; `reference` reads input and result with the complete parser, which shares no code with the fast one, and requires both parsers to agree on the input (several times slower). Manifests only' -r -f -a "fast\t''
+reference\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l dry-run -d 'Only show what would change (`client`, the default of a bare --dry-run), or also have the API server validate the patches without storing them (`server`, sent as dryRun=All)' -r -f -a "none\t'Not a dry run (kubectl\'s spelling)'
 client\t'Print the plan; send nothing that writes'
 server\t'Send every patch with dryRun=All: the server validates, nothing is stored'"
@@ -107,6 +111,8 @@ global-router\t'GlobalRouter only (direct access needs GlobalRouteDirectAccess; 
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip) or exclusive (tke-direct-eni, direct-eni)' -r -f -a "shared\t''
 exclusive\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l container -d 'The container that carries the ENI resource (default: the first container)' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l verify -d 'How an edited manifest is proven before anything is written: `fast` reads the result back with the parser that read the input; `reference` reads input and result with the complete parser, which shares no code with the fast one, and requires both parsers to agree on the input (several times slower). Manifests only' -r -f -a "fast\t''
+reference\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l dry-run -d 'Only show what would change (`client`, the default of a bare --dry-run), or also have the API server validate the patches without storing them (`server`, sent as dryRun=All)' -r -f -a "none\t'Not a dry run (kubectl\'s spelling)'
 client\t'Print the plan; send nothing that writes'
 server\t'Send every patch with dryRun=All: the server validates, nothing is stored'"
@@ -135,6 +141,8 @@ global-router\t'GlobalRouter only (direct access needs GlobalRouteDirectAccess; 
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand diff" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip) or exclusive (tke-direct-eni, direct-eni)' -r -f -a "shared\t''
 exclusive\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand diff" -l container -d 'The container that carries the ENI resource (default: the first container)' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand diff" -l verify -d 'How an edited manifest is proven before anything is written: `fast` reads the result back with the parser that read the input; `reference` reads input and result with the complete parser, which shares no code with the fast one, and requires both parsers to agree on the input (several times slower). Manifests only' -r -f -a "fast\t''
+reference\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand diff" -s f -l filename -d 'A manifest file, a directory of them, or - for standard input. Repeatable. Without -f, `enable` and `disable` change the live objects named by TARGET instead' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand diff" -l color -d 'When to use colors: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''

@@ -5,9 +5,10 @@ use std::io::Write;
 use anyhow::Context;
 
 use crate::app::output::Ui;
+use crate::cli::manifest::VerifyArg;
 use crate::cli::{DiffArgs, EditArgs, InputArgs, PatchArgs};
 use crate::exit::Exit;
-use crate::patch::engine::{self, Outcome, Source};
+use crate::patch::engine::{self, Outcome, Source, Verify};
 use crate::patch::select::Reason;
 use crate::patch::{Intent, NetworkMode, Options, Verdict};
 use crate::render;
@@ -108,7 +109,16 @@ fn run(
         ui.detail("--write with standard input: the result goes to standard output");
     }
 
-    let outcome = match engine::run(&sources, &opts, &patch.targets, patch.namespace.as_deref()) {
+    let outcome = match engine::run_with(
+        &sources,
+        &opts,
+        &patch.targets,
+        patch.namespace.as_deref(),
+        match patch.verify {
+            VerifyArg::Fast => Verify::Fast,
+            VerifyArg::Reference => Verify::Reference,
+        },
+    ) {
         Ok(o) => o,
         Err(diags) => {
             report_errors(

@@ -45,6 +45,24 @@ pub struct PatchArgs {
     /// The container that carries the ENI resource (default: the first container).
     #[arg(long, value_name = "NAME", env = "TKEDIRECT_CONTAINER")]
     pub container: Option<String>,
+    /// How an edited manifest is proven before anything is written: `fast` reads the result back with
+    /// the parser that read the input; `reference` reads input and result with the complete parser,
+    /// which shares no code with the fast one, and requires both parsers to agree on the input (several
+    /// times slower). Manifests only.
+    #[arg(
+        long,
+        value_enum,
+        env = "TKEDIRECT_VERIFY",
+        default_value_t = VerifyArg::Fast,
+        help_heading = "Safety"
+    )]
+    pub verify: VerifyArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyArg {
+    Fast,
+    Reference,
 }
 
 /// `enable` / `disable`.
