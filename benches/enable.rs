@@ -10,131 +10,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn app(i: usize, out: &mut String) {
-    let ns = format!("team-{}", i % 17);
-    out.push_str(&format!(
-        r#"---
-# Source: shop/templates/deployment.yaml
-# app {i}: storefront web tier. Owned by team {ns}; see runbook RB-{i}.
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: shop-{i}
-  namespace: {ns}
-  labels:
-    app.kubernetes.io/name: shop-{i}
-    app.kubernetes.io/part-of: shop
-    app.kubernetes.io/managed-by: Helm # rendered by helm
-spec:
-  replicas: 3 # scaled by the HPA between 3 and 12
-  revisionHistoryLimit: 5
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: shop-{i}
-  strategy:
-    type: RollingUpdate
-    rollingUpdate:
-      maxSurge: 25%
-      maxUnavailable: 0 # keep capacity during rollouts
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: shop-{i}
-        app.kubernetes.io/part-of: shop
-    spec:
-      terminationGracePeriodSeconds: 60
-      containers:
-      # the application itself
-      - name: web
-        image: "registry.example.com/shop/web:1.{i}.0"
-        imagePullPolicy: IfNotPresent
-        args: ["--port=8080", "--log-format=json"]
-        ports:
-        - name: http
-          containerPort: 8080
-          protocol: TCP
-        env:
-        - name: SHOP_ID
-          value: "{i}"
-        - name: FEATURE_FLAGS
-          value: 'checkout,search'
-        readinessProbe:
-          httpGet:
-            path: /healthz
-            port: http
-          periodSeconds: 5
-        lifecycle:
-          preStop:
-            exec:
-              command: ["sleep", "15"] # let the CLB drain
-        resources:
-          requests:
-            cpu: 250m
-            memory: 256Mi
-          limits:
-            cpu: "1"
-            memory: 512Mi
-      # log shipper sidecar
-      - name: log-shipper
-        image: fluent/fluent-bit:3.1.4
-        resources:
-          limits:
-            memory: 64Mi
----
-# Source: shop/templates/service.yaml
-apiVersion: v1
-kind: Service
-metadata:
-  name: shop-{i}
-  namespace: {ns}
-  labels:
-    app.kubernetes.io/name: shop-{i}
-spec:
-  type: LoadBalancer
-  externalTrafficPolicy: Cluster
-  selector:
-    app.kubernetes.io/name: shop-{i}
-  ports:
-  - name: http # public port
-    port: 80
-    targetPort: http
-    protocol: TCP
----
-# Source: shop/templates/ingress.yaml
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop-{i}
-  namespace: {ns}
-  annotations:
-    kubernetes.io/ingress.class: qcloud
-    kubernetes.io/ingress.rule-mix: "false"
-spec:
-  tls:
-  - hosts:
-    - shop-{i}.example.com
-    secretName: shop-{i}-tls
-  rules:
-  - host: shop-{i}.example.com
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: shop-{i}
-            port:
-              number: 80
-      - path: /api
-        pathType: Prefix
-        backend:
-          service:
-            name: shop-{i}
-            port:
-              name: http
-"#
-    ));
-}
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 
 /// Run a command, return wall time and peak RSS in KiB (from wait4's rusage of that child).
 fn measure(cmd: &mut Command) -> (Duration, i64, bool) {
@@ -204,7 +82,7 @@ fn main() {
     for n in sizes {
         let mut text = String::with_capacity(n * 3_600);
         for i in 0..n {
-            app(i, &mut text);
+            corpus::enable_app(i, &mut text);
         }
         let path = corpus_dir.join(format!("corpus-{n}.yaml"));
         std::fs::File::create(&path)

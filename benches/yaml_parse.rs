@@ -10,73 +10,9 @@ use std::time::{Duration, Instant};
 
 use tkedirect::yaml::{fast, reference, split};
 
-fn app(i: usize) -> String {
-    format!(
-        r#"# app {i}: the web tier
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: app-{i}
-  namespace: team-{i}
-  labels:
-    app: app-{i}
-spec:
-  replicas: 3 # scaled by HPA
-  selector:
-    matchLabels:
-      app: app-{i}
-  template:
-    metadata:
-      labels:
-        app: app-{i}
-    spec:
-      containers:
-      - name: web
-        image: "nginx:1.27"
-        ports:
-        - containerPort: 80
-        resources:
-          limits:
-            cpu: "1"
-            memory: 512Mi
-      - name: sidecar # log shipper
-        image: fluent/fluent-bit:3.0
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: app-{i}
-  namespace: team-{i}
-spec:
-  type: LoadBalancer
-  selector:
-    app: app-{i}
-  ports:
-  - port: 80
-    targetPort: 80
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: app-{i}
-  namespace: team-{i}
-  annotations:
-    kubernetes.io/ingress.class: qcloud
-spec:
-  rules:
-  - host: app-{i}.example.com
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: app-{i}
-            port:
-              number: 80
-"#
-    )
-}
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 
 /// CPU time of this thread (Linux), so that other processes on a busy machine do not count. The kernel
 /// updates it at scheduler ticks, so [`time`] only reads it over long stretches.
@@ -121,7 +57,10 @@ fn main() {
                 .ok()
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(1000);
-            (0..apps).map(app).collect::<Vec<_>>().join("---\n")
+            (0..apps)
+                .map(corpus::parse_app)
+                .collect::<Vec<_>>()
+                .join("---\n")
         }
     };
     let docs: Vec<&str> = split::documents(&text)

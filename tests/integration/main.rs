@@ -2,6 +2,11 @@
 
 mod support;
 
+/// The benchmarks' generated corpora, proven by the differential tests too.
+#[path = "../../benches/support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
 mod bad_corpus;
 mod bad_input;
 mod check;

@@ -376,6 +376,19 @@ fn docs_of(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// `n` generated streams (a fixed seed: the same every run), for the differential parser tests.
+pub fn sample_streams(n: usize) -> Vec<String> {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = (prop::collection::vec(obj(), 1..6), style());
+    (0..n)
+        .map(|_| {
+            let (objs, s) = strategy.new_tree(&mut runner).expect("a value").current();
+            render(&objs, &s)
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
