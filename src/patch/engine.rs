@@ -681,15 +681,26 @@ fn edit_document(
     }
     // Each round of operations, to map a position in the result back to the document.
     let mut rounds: Vec<Vec<edit::Op>> = Vec::new();
-    let mut set_ops = Vec::new();
-    let mut text = if sets.is_empty() {
+    let only_sets = edits.iter().all(|e| matches!(e, Edit::Set { .. }));
+    let planned = if sets.is_empty() {
+        Vec::new()
+    } else {
+        edit::plan_sets_targeted(doc, &root, &sets, &doc_style)?
+    };
+    if only_sets && verify == Verify::Fast {
+        // The common case: prove the edited lines only (see `prove_regions`).
+        if let Some(proof) = prove_regions(doc, &root, &planned, &expect) {
+            proof?;
+            return Ok(Edited::Ops(planned.into_iter().map(|(op, _)| op).collect()));
+        }
+    }
+    let set_ops: Vec<edit::Op> = planned.into_iter().map(|(op, _)| op).collect();
+    let mut text = if set_ops.is_empty() {
         doc.to_string()
     } else {
-        set_ops = edit::plan_sets(doc, &root, &sets, &doc_style)?;
         rounds.push(set_ops.clone());
         edit::splice(doc, set_ops.clone())
     };
-    let only_sets = edits.iter().all(|e| matches!(e, Edit::Set { .. }));
     for e in &edits {
         let Edit::Remove { path, prune } = e else {
             continue;
@@ -773,6 +784,91 @@ fn prove(
     Ok(())
 }
 
+/// Prove set operations by reading back only the lines they change: for each operation, the lines of the
+/// block mapping entry or sequence item that holds the node it changes (`edit::line_region`), edited,
+/// are parsed as a document of their own and must be that entry or item of the original plus exactly the
+/// expected edits. Everything outside those lines is the original text, and the lines read the same on
+/// their own as in place (the line after them is indented no deeper, which ends every node in them), so
+/// this proves what re-reading the whole document would, for a fraction of the work. `None` when it does
+/// not apply (an operation outside such lines, a part the fast parser declines): prove it whole.
+fn prove_regions(
+    doc: &str,
+    root: &Node<'_>,
+    planned: &[(edit::Op, &[Seg])],
+    expect: &verify::Expect,
+) -> Option<Result<(), DocError>> {
+    // The region of each operation; a region inside another is proven with the outer one.
+    let mut regions: Vec<(usize, &[Seg], std::ops::Range<usize>)> = Vec::new();
+    let mut of_op = Vec::with_capacity(planned.len());
+    for (_, target) in planned {
+        let (len, range) = edit::line_region(doc, root, target)?;
+        let path = &target[..len];
+        let i = match regions.iter().position(|(_, p, _)| p == &path) {
+            Some(i) => i,
+            None => {
+                regions.push((len, path, range));
+                regions.len() - 1
+            }
+        };
+        of_op.push(i);
+    }
+    let outer: Vec<usize> = (0..regions.len())
+        .map(|i| {
+            let path = regions[i].1;
+            (0..regions.len())
+                .filter(|&j| path.starts_with(regions[j].1))
+                .min_by_key(|&j| regions[j].0)
+                .unwrap_or(i)
+        })
+        .collect();
+    for (r, (_, path, range)) in regions.iter().enumerate() {
+        if outer[r] != r {
+            continue;
+        }
+        let mut ops: Vec<edit::Op> = Vec::new();
+        for ((op, _), _) in planned.iter().zip(&of_op).filter(|(_, i)| outer[**i] == r) {
+            if op.at < range.start || op.at + op.del > range.end {
+                return None;
+            }
+            ops.push(edit::Op {
+                at: op.at - range.start,
+                ..op.clone()
+            });
+        }
+        let original = &doc[range.clone()];
+        let edited = edit::splice(original, ops.clone());
+        let Ok(Some(part)) = yaml::fast::parse_nested(&edited, path.len()) else {
+            return None;
+        };
+        let old = root.path_segs(path)?;
+        let new = match (&part.kind, path.last()?) {
+            (yaml::NodeKind::Map { entries, .. }, Seg::Key(k))
+                if entries.len() == 1 && entries[0].0.as_str() == Some(k) =>
+            {
+                &entries[0].1
+            }
+            (yaml::NodeKind::Seq { items, .. }, Seg::Index(_)) if items.len() == 1 => &items[0],
+            _ => return None,
+        };
+        let none = verify::Expect::default();
+        let below = expect.below(path).unwrap_or(&none);
+        if let Err(m) = verify::check(Some(old), new, below) {
+            let at = range.start + original_offset(std::slice::from_ref(&ops), m.new);
+            return Some(Err(match m.old {
+                Some((line, col)) => DocError {
+                    line,
+                    col: col + 1,
+                    message: "internal error: the edited document does not read back as the \
+                              intended change here; nothing was written"
+                        .into(),
+                },
+                None => internal(doc, &[], at, "does not read back as the intended change"),
+            }));
+        }
+    }
+    Some(Ok(()))
+}
+
 /// An internal error at an offset of the edited text, reported where that offset comes from in the
 /// document.
 fn internal(doc: &str, rounds: &[Vec<edit::Op>], at: usize, what: &str) -> DocError {
@@ -843,7 +939,7 @@ enum Edited {
 /// The offset of a `\r` not followed by `\n`: a line break to YAML, but not one the editor writes.
 fn bare_carriage_return(doc: &str) -> Option<usize> {
     let b = doc.as_bytes();
-    (0..b.len()).find(|&i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
+    memchr::memchr_iter(b'\r', b).find(|&i| b.get(i + 1) != Some(&b'\n'))
 }
 
 /// 1-based line and column of a byte offset, counting line breaks the way YAML does (LF, CRLF, CR).
@@ -954,6 +1050,44 @@ mod ship_tests {
             let e = prove(doc, &root, &text, &expect, &rounds, verify).unwrap_err();
             assert_eq!((e.line, e.col), (4, 5), "{verify:?}: {e:?}");
         }
+    }
+
+    #[test]
+    fn region_proofs_prove_the_common_case_and_catch_a_wrong_edit() {
+        let doc = "kind: Service\nmetadata:\n  annotations:\n    a: |\n      x\n  name: s\nspec:\n  type: LoadBalancer\n";
+        let root = yaml::parse(doc).unwrap().unwrap();
+        let target = [Seg::key("metadata"), Seg::key("annotations")];
+        let at = doc.find("  name:").unwrap();
+        let good = edit::Op {
+            at,
+            del: 0,
+            text: "    k: \"true\"\n".into(),
+            depth: 3,
+        };
+        let proof = prove_regions(doc, &root, &[(good.clone(), &target)], &expect_k());
+        assert!(matches!(proof, Some(Ok(()))), "{proof:?}");
+        // Also changing the block scalar next to it is caught, at that scalar.
+        let x = doc.find("x\n").unwrap();
+        let wrong = edit::Op {
+            at: x,
+            del: 1,
+            text: "y".into(),
+            depth: 3,
+        };
+        let proof = prove_regions(
+            doc,
+            &root,
+            &[(good.clone(), &target), (wrong, &target)],
+            &expect_k(),
+        );
+        let e = proof.unwrap().unwrap_err();
+        assert_eq!((e.line, e.col), (5, 7), "{e:?}");
+        // An edit outside the lines of the node it targets is left to the whole proof.
+        let outside = edit::Op {
+            at: doc.find("spec:").unwrap(),
+            ..good
+        };
+        assert!(prove_regions(doc, &root, &[(outside, &target)], &expect_k()).is_none());
     }
 
     #[test]

@@ -218,7 +218,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, SourceError> {
             "UTF-16 text (byte-order mark at the start); tkedirect reads UTF-8: convert it, e.g. `iconv -f UTF-16 -t UTF-8`",
         ));
     }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, &bytes) {
         let pos = position(&bytes, nul);
         return Err(SourceError {
             name: name.into(),

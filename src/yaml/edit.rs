@@ -413,6 +413,50 @@ fn lines_end(text: &str, node: &Node<'_>) -> usize {
     after_line(text, node.end)
 }
 
+/// The lines of the deepest block mapping entry (whose key starts its line) or block sequence item (whose
+/// dash starts its line) on the way to `target`: the number of path segments that lead to it, and its
+/// byte range, from the start of its first line to the start of the line after its last. A document's
+/// text in such a range reads the same on its own (as a document of one entry or item) as in place: the
+/// next line is indented no deeper than the entry or item, which ends every node inside it, and what came
+/// before its first line does not matter to it. `None` when there is no such entry or item.
+pub fn line_region(
+    text: &str,
+    root: &Node<'_>,
+    target: &[Seg],
+) -> Option<(usize, std::ops::Range<usize>)> {
+    let mut node = root;
+    let mut best = None;
+    for (i, seg) in target.iter().enumerate() {
+        match (&node.kind, seg) {
+            (
+                NodeKind::Map {
+                    flow: false,
+                    entries,
+                },
+                Seg::Key(k),
+            ) => {
+                let (key, value) = entries.iter().find(|(kn, _)| kn.as_str() == Some(k))?;
+                if first_on_line(text, key.start) {
+                    best = Some((i + 1, line_start(text, key.start)..lines_end(text, value)));
+                }
+                node = value;
+            }
+            (NodeKind::Seq { flow: false, items }, Seg::Index(j)) => {
+                let item = items.get(*j)?;
+                let ls = line_start(text, item.start);
+                let dash = text[ls..item.start].trim_start_matches(' ');
+                if dash.len() >= 2 && dash.starts_with('-') && dash[1..].bytes().all(|b| b == b' ')
+                {
+                    best = Some((i + 1, ls..lines_end(text, item)));
+                }
+                node = item;
+            }
+            _ => break,
+        }
+    }
+    best
+}
+
 /// Whether `node` ends with a block scalar whose last content line ends the text without a line break:
 /// a line added after it would give that scalar a final newline it does not have.
 fn ends_unterminated(text: &str, node: &Node<'_>) -> bool {
@@ -475,10 +519,35 @@ pub fn plan_sets(
     sets: &[(&[Seg], &str)],
     style: &DocStyle,
 ) -> Result<Vec<Op>, EditError> {
+    Ok(plan_sets_targeted(text, root, sets, style)?
+        .into_iter()
+        .map(|(op, _)| op)
+        .collect())
+}
+
+/// Missing keys for one existing container: their depth, the container, the key holding it, whether that
+/// key's mapping is a flow mapping, the keys, and the container's path.
+type Group<'n, 'a, 'p> = (
+    usize,
+    &'n Node<'a>,
+    Option<&'n Node<'a>>,
+    bool,
+    NewMap,
+    &'p [Seg],
+);
+
+/// [`plan_sets`], with the path of the node each operation changes: the scalar it replaces, or the
+/// mapping (or empty value) it adds keys to. The operation's text lies within that node's lines.
+pub fn plan_sets_targeted<'p>(
+    text: &str,
+    root: &Node<'_>,
+    sets: &[(&'p [Seg], &str)],
+    style: &DocStyle,
+) -> Result<Vec<(Op, &'p [Seg])>, EditError> {
     let mut ops = Vec::new();
     // Missing keys grouped by the existing container that will hold them.
-    let mut groups: Vec<(usize, &Node<'_>, Option<&Node<'_>>, bool, NewMap)> = Vec::new();
-    for (path, value) in sets {
+    let mut groups: Vec<Group<'_, '_, 'p>> = Vec::new();
+    for &(path, value) in sets {
         match walk(root, path)? {
             Walk::Found { node, key, .. } => {
                 guard(node, path)?;
@@ -502,19 +571,21 @@ pub fn plan_sets(
                         let rendered = render_value(value, style, keep);
                         if node.start == node.end {
                             let at = key.map_or(node.start, |k| after_colon(text, k));
-                            ops.push(Op {
+                            let op = Op {
                                 at,
                                 del: 0,
                                 text: format!(" {rendered}"),
                                 depth: path.len(),
-                            });
+                            };
+                            ops.push((op, path));
                         } else {
-                            ops.push(Op {
+                            let op = Op {
                                 at: node.start,
                                 del: node.end - node.start,
                                 text: rendered,
                                 depth: path.len(),
-                            });
+                            };
+                            ops.push((op, path));
                         }
                     }
                     _ => {
@@ -555,22 +626,18 @@ pub fn plan_sets(
                     None => {
                         let mut m = NewMap::default();
                         m.insert(&rest, value);
-                        groups.push((depth, container, key, parent_flow, m));
+                        groups.push((depth, container, key, parent_flow, m, &path[..depth]));
                     }
                 }
             }
         }
     }
-    for (depth, container, key, parent_flow, new) in groups {
-        ops.extend(insert_into(
-            text,
-            container,
-            key,
-            parent_flow,
-            &new,
-            style,
-            depth,
-        )?);
+    for (depth, container, key, parent_flow, new, target) in groups {
+        ops.extend(
+            insert_into(text, container, key, parent_flow, &new, style, depth)?
+                .into_iter()
+                .map(|op| (op, target)),
+        );
     }
     Ok(ops)
 }

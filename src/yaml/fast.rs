@@ -41,6 +41,12 @@ type R<T> = Result<T, Declined>;
 
 /// Parse one document, or decline it. `Ok(None)` for a document without content, as the reference does.
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, Declined> {
+    parse_nested(text, 0)
+}
+
+/// Parse a part of a document (the lines of one of its block mapping entries or sequence items) as a
+/// document of its own, `depth` levels down: the nesting limit counts the levels above it too.
+pub fn parse_nested(text: &str, depth: usize) -> Result<Option<Node<'_>>, Declined> {
     let ascii = prescan(text)?;
     // The scratch stacks keep their capacity from one document to the next (per thread).
     let (entries, items) = SCRATCH.take();
@@ -54,7 +60,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Declined> {
         next: Next::Eof,
         blank_lines: 0,
         saw_comment: false,
-        depth: 0,
+        depth,
         entries,
         items,
     };

@@ -131,6 +131,15 @@ impl<'a> Node<'a> {
         keys.iter().try_fold(self, |node, key| node.get(key))
     }
 
+    /// Follow a path of mapping keys and sequence indexes.
+    pub fn path_segs(&self, path: &[super::edit::Seg]) -> Option<&Node<'a>> {
+        use super::edit::Seg;
+        path.iter().try_fold(self, |node, seg| match seg {
+            Seg::Key(k) => node.get(k),
+            Seg::Index(i) => node.items()?.get(*i),
+        })
+    }
+
     /// A mapping value as a string (see [`Node::as_string`]).
     pub fn get_str(&self, key: &str) -> Option<&str> {
         self.get(key).and_then(Node::as_string)

@@ -50,6 +50,11 @@ impl Expect {
         e.leaf = Some(Leaf::Removed);
     }
 
+    /// The expectations below `path` (none: `None`).
+    pub fn below(&self, path: &[Seg]) -> Option<&Expect> {
+        path.iter().try_fold(self, |e, seg| e.get(seg))
+    }
+
     fn get_key(&self, key: &str) -> Option<&Expect> {
         self.children
             .iter()

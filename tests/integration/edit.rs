@@ -105,6 +105,23 @@ fn patch_fixtures() {
             None,
         );
         assert_eq!(enabled.code, 0, "{name}: {}", enabled.stderr);
+        // Proven with the reference parser instead: the same result.
+        let mut reference_args = enable_args.clone();
+        reference_args.extend(["--verify".to_string(), "reference".to_string()]);
+        let reference = run_in(
+            &dir,
+            &reference_args
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            None,
+        );
+        assert_eq!(
+            (reference.code, &reference.stdout),
+            (0, &enabled.stdout),
+            "{name}: --verify reference: {}",
+            reference.stderr
+        );
         let mut stdin_args: Vec<&str> = vec!["enable", "-f", "-"];
         stdin_args.extend(args.iter().map(String::as_str));
         let piped = run_in(&dir, &stdin_args, Some(&input));

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
-use tkedirect::patch::engine::{self, Source};
+use tkedirect::patch::engine::{self, Source, Verify};
 use tkedirect::patch::{Eni, Intent, NetworkMode, Options};
 use tkedirect::yaml::{self, split};
 
@@ -311,12 +311,21 @@ fn run(
     name: &str,
     opts: &Options,
 ) -> Result<Result<Option<String>, ()>, TestCaseError> {
+    run_verified(text, name, opts, Verify::Fast)
+}
+
+fn run_verified(
+    text: &str,
+    name: &str,
+    opts: &Options,
+    verify: Verify,
+) -> Result<Result<Option<String>, ()>, TestCaseError> {
     let sources = [Source {
         name: name.to_string(),
         text: text.to_string(),
     }];
     ENGINE_RUNS.fetch_add(1, Relaxed);
-    match engine::run(&sources, opts, &[], None) {
+    match engine::run_with(&sources, opts, &[], None, verify) {
         Ok(mut outcome) => Ok(Ok(outcome.outputs.pop().flatten().map(|p| p.text(text)))),
         Err(diags) => {
             // YAML's line breaks: LF, CRLF, and a lone CR.
@@ -360,7 +369,16 @@ fn check(text: &str, json: bool, mixed: bool, exclusive: bool) -> Result<(), Tes
     let name = if json { "fuzz.json" } else { "fuzz.yaml" };
     let enable = options(Intent::Enable, mixed, exclusive);
     let disable = options(Intent::Disable, mixed, exclusive);
-    let Ok(enabled) = run(text, name, &enable)? else {
+    let enabled = run(text, name, &enable)?;
+    // The default proof (the fast parser, on the edited lines only) decides exactly as reading the input
+    // and the whole result with the reference parser does: it neither lets through nor refuses more.
+    let independent = run_verified(text, name, &enable, Verify::Reference)?;
+    prop_assert_eq!(
+        &enabled,
+        &independent,
+        "fast and reference verification disagree"
+    );
+    let Ok(enabled) = enabled else {
         return Ok(());
     };
     ACCEPTED.fetch_add(1, Relaxed);

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use tkedirect::model::Target;
-use tkedirect::patch::engine::{self, Source};
+use tkedirect::patch::engine::{self, Source, Verify};
 use tkedirect::patch::{Eni, Intent, NetworkMode, Options};
 
 #[derive(Debug, Clone)]
@@ -328,13 +328,19 @@ fn run(text: &str, intent: Intent, mixed: bool, targets: &[Target]) -> String {
         name: "gen.yaml".into(),
         text: text.to_string(),
     }];
-    let out = engine::run(&sources, &opts(intent, mixed), targets, None)
-        .unwrap_or_else(|d| panic!("engine failed: {d:?}\n---\n{text}"));
-    out.outputs
-        .into_iter()
-        .next()
-        .unwrap()
-        .map_or_else(|| text.to_string(), |p| p.text(text))
+    let output = |verify| {
+        let out = engine::run_with(&sources, &opts(intent, mixed), targets, None, verify)
+            .unwrap_or_else(|d| panic!("engine failed ({verify:?}): {d:?}\n---\n{text}"));
+        out.outputs
+            .into_iter()
+            .next()
+            .unwrap()
+            .map_or_else(|| text.to_string(), |p| p.text(text))
+    };
+    let fast = output(Verify::Fast);
+    // Proving the edit with the reference parser, which shares no code with the fast one, agrees.
+    assert_eq!(fast, output(Verify::Reference), "{text}");
+    fast
 }
 
 /// Deserialize every object of a handled kind into its k8s-openapi type.
