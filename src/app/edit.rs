@@ -240,14 +240,20 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
         Intent::Disable => "disable",
     };
     let (mut changed, mut done, mut skipped) = (0usize, 0usize, 0usize);
+    // Per-object lines are shown with -v only: on 30,000 objects, formatting them for nothing shows.
+    let detail = |ui: &Ui, line: &dyn Fn() -> String| {
+        if ui.verbose >= 1 {
+            ui.detail(line());
+        }
+    };
     for (idx, reason) in &outcome.selection.chosen {
         let r = &outcome.records[*idx];
-        let at = format!("{}:{}", sources[r.source].name, r.line);
-        let what = &r.summary.oref;
+        let at = || format!("{}:{}", sources[r.source].name, r.line);
+        let what = &outcome.summaries[*idx].oref;
         if let Reason::Linked { from, via } = reason {
-            let from = &outcome.records[*from].summary.oref;
+            let from = &outcome.summaries[*from].oref;
             let via = via
-                .map(|v| format!(" via {}", outcome.records[v].summary.oref))
+                .map(|v| format!(" via {}", outcome.summaries[v].oref))
                 .unwrap_or_default();
             ui.note(format!(
                 "linked {what} to {from}{via} (its pod template matches the Service selector)"
@@ -256,21 +262,21 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
         match &r.verdict {
             Verdict::Change { notes, .. } => {
                 changed += 1;
-                ui.detail(format!("{verb} {what} ({at})"));
+                detail(ui, &|| format!("{verb} {what} ({})", at()));
                 for n in notes {
                     ui.note(format!("{what}: {n}"));
                 }
             }
             Verdict::Done(why) => {
                 done += 1;
-                ui.detail(format!("{what}: {why} ({at})"));
+                detail(ui, &|| format!("{what}: {why} ({})", at()));
             }
             Verdict::Skip(why) => {
                 skipped += 1;
                 if *reason == Reason::Named {
-                    ui.warn(format!("{what}: skipped: {why} ({at})"));
-                } else if !(r.summary.oref.kind.is_workload() && opts.mode != NetworkMode::Mixed) {
-                    ui.detail(format!("{what}: skipped: {why} ({at})"));
+                    ui.warn(format!("{what}: skipped: {why} ({})", at()));
+                } else if !(what.kind.is_workload() && opts.mode != NetworkMode::Mixed) {
+                    detail(ui, &|| format!("{what}: skipped: {why} ({})", at()));
                 }
             }
         }
@@ -290,7 +296,7 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
         .selection
         .chosen
         .iter()
-        .filter(|(i, _)| outcome.records[*i].summary.oref.kind.is_workload())
+        .filter(|(i, _)| outcome.summaries[*i].oref.kind.is_workload())
         .count();
     let files = outcome.outputs.iter().filter(|o| o.is_some()).count();
     let mut summary = match opts.intent {

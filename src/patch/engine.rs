@@ -6,6 +6,7 @@
 //! objects once the selection (with its links) is known. Every edited document is re-parsed and must equal
 //! the original plus exactly the intended edits, or nothing is written.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::model::{Kind, Target};
@@ -42,7 +43,6 @@ pub struct Record {
     pub line: usize,
     /// Path from the document root to the object (`items[3]` in a List).
     pub root: Vec<Seg>,
-    pub summary: Summary,
     pub verdict: Verdict,
 }
 
@@ -100,10 +100,10 @@ impl Patched {
     }
 
     /// Feed the patched text, slice by slice, to `f`.
-    pub fn try_for_each_slice<E>(
-        &self,
-        original: &str,
-        mut f: impl FnMut(&str) -> Result<(), E>,
+    pub fn try_for_each_slice<'s, E>(
+        &'s self,
+        original: &'s str,
+        mut f: impl FnMut(&'s str) -> Result<(), E>,
     ) -> Result<(), E> {
         for p in &self.pieces {
             match p {
@@ -126,9 +126,22 @@ impl Patched {
         Ok(())
     }
 
-    /// Write the patched text.
+    /// Write the patched text as its pieces, in batches of vectored writes: the text is never built,
+    /// and a 30,000-document stream takes a few hundred system calls, not one per piece.
     pub fn write_to(&self, original: &str, w: &mut impl std::io::Write) -> std::io::Result<()> {
-        self.try_for_each_slice(original, |s| w.write_all(s.as_bytes()))
+        const BATCH: usize = 512;
+        let mut batch: Vec<std::io::IoSlice<'_>> = Vec::with_capacity(BATCH);
+        self.try_for_each_slice(original, |s| {
+            if !s.is_empty() {
+                batch.push(std::io::IoSlice::new(s.as_bytes()));
+            }
+            if batch.len() == BATCH {
+                write_all_vectored(w, &mut batch)?;
+                batch.clear();
+            }
+            Ok::<(), std::io::Error>(())
+        })?;
+        write_all_vectored(w, &mut batch)
     }
 
     /// The patched text as one string.
@@ -154,10 +167,29 @@ impl Patched {
     }
 }
 
+/// `Write::write_all_vectored`, which is not stable yet.
+fn write_all_vectored(
+    w: &mut impl std::io::Write,
+    bufs: &mut [std::io::IoSlice<'_>],
+) -> std::io::Result<()> {
+    let mut bufs = bufs;
+    while !bufs.is_empty() {
+        match w.write_vectored(bufs) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => std::io::IoSlice::advance_slices(&mut bufs, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// What a run decided and produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub records: Vec<Record>,
+    /// What linking and messages need to know about each record (same index).
+    pub summaries: Vec<Summary>,
     pub selection: Selection,
     /// Per source: the patched text when anything changed.
     pub outputs: Vec<Option<Patched>>,
@@ -179,7 +211,7 @@ impl Outcome {
 }
 
 /// Edits for one document, each with the path of its object in the document.
-type DocEdits<'e> = Vec<(Vec<Seg>, &'e Edit)>;
+type DocEdits<'e> = Vec<(&'e [Seg], &'e Edit)>;
 
 const BOM: &str = "\u{feff}";
 
@@ -285,6 +317,7 @@ pub fn run_with(
         let mut changed = false;
         for part in parts {
             out.records.extend(part.records);
+            out.summaries.extend(part.summaries);
             diags.extend(part.diags);
             out.other_documents += part.other_documents;
             out.unnamed.extend(part.unnamed);
@@ -299,9 +332,8 @@ pub fn run_with(
         return Err(diags);
     }
 
-    let summaries: Vec<Summary> = out.records.iter().map(|r| r.summary.clone()).collect();
     out.selection = select::select(
-        &summaries,
+        &out.summaries,
         targets,
         namespace,
         opts.mode == NetworkMode::Mixed,
@@ -318,7 +350,7 @@ pub fn run_with(
             per_doc
                 .entry((r.source, r.doc))
                 .or_default()
-                .extend(edits.iter().map(|e| (r.root.clone(), e)));
+                .extend(edits.iter().map(|e| (r.root.as_slice(), e)));
         }
     }
     let mut outputs = vec![None; sources.len()];
@@ -405,8 +437,8 @@ fn json_reason(body: &str, err: &serde_json::Error) -> String {
     }
 }
 
-fn in_namespace(r: &Record, namespace: Option<&str>) -> bool {
-    match (namespace, &r.summary.oref.namespace) {
+fn in_namespace(s: &Summary, namespace: Option<&str>) -> bool {
+    match (namespace, &s.oref.namespace) {
         (Some(want), Some(have)) => want == have,
         _ => true,
     }
@@ -436,6 +468,7 @@ fn parse_diagnostic(
 #[derive(Default)]
 struct Part {
     records: Vec<Record>,
+    summaries: Vec<Summary>,
     diags: Vec<Diagnostic>,
     other_documents: usize,
     unnamed: Vec<(usize, usize, Kind)>,
@@ -503,10 +536,11 @@ fn pass1(
         }
         let edits: DocEdits<'_> = part.records[first..]
             .iter()
-            .filter(|r| in_namespace(r, namespace))
-            .flat_map(|r| match &r.verdict {
+            .zip(&part.summaries[first..])
+            .filter(|(_, s)| in_namespace(s, namespace))
+            .flat_map(|(r, _)| match &r.verdict {
                 Verdict::Change { edits, .. } => {
-                    edits.iter().map(|e| (r.root.clone(), e)).collect()
+                    edits.iter().map(|e| (r.root.as_slice(), e)).collect()
                 }
                 _ => Vec::new(),
             })
@@ -590,9 +624,9 @@ fn collect_objects(
             doc: di,
             line: first_line + obj.line - 1,
             root: path,
-            summary,
             verdict,
         });
+        out.summaries.push(summary);
     }
 }
 
@@ -624,26 +658,12 @@ impl From<yaml::ParseError> for DocError {
     }
 }
 
-fn prefixed(root: &[Seg], edit: &Edit) -> Edit {
-    let join = |p: &[Seg]| root.iter().chain(p).cloned().collect::<Vec<_>>();
-    match edit {
-        Edit::Set { path, value } => Edit::Set {
-            path: join(path),
-            value: value.clone(),
-        },
-        Edit::Remove { path, prune } => Edit::Remove {
-            path: join(path),
-            prune: *prune,
-        },
-    }
-}
-
 /// Apply edits to one document's text and prove the result: re-parsed, it must be the original document
 /// plus exactly these edits, and still one document.
 fn edit_document(
     doc: &str,
     parsed: Option<Node<'_>>,
-    edits: &[(Vec<Seg>, &Edit)],
+    edits: &[(&[Seg], &Edit)],
     verify: Verify,
 ) -> Result<Edited, DocError> {
     let root = match parsed {
@@ -665,29 +685,38 @@ fn edit_document(
                     .into(),
         });
     }
-    let edits: Vec<Edit> = edits.iter().map(|(root, e)| prefixed(root, e)).collect();
+    // Paths from the document root (objects of a List are below `items[i]`).
+    let paths: Vec<Cow<'_, [Seg]>> = edits
+        .iter()
+        .map(|(root, e)| {
+            if root.is_empty() {
+                Cow::Borrowed(e.path())
+            } else {
+                Cow::Owned(root.iter().chain(e.path()).cloned().collect())
+            }
+        })
+        .collect();
     let doc_style = style::detect(doc, &root);
-    let mut expect = verify::Expect::default();
 
     let sets: Vec<(&[Seg], &str)> = edits
         .iter()
-        .filter_map(|e| match e {
-            Edit::Set { path, value } => Some((path.as_slice(), value.as_str())),
+        .zip(&paths)
+        .filter_map(|((_, e), path)| match e {
+            Edit::Set { value, .. } => Some((path.as_ref(), value.as_str())),
             Edit::Remove { .. } => None,
         })
         .collect();
-    for (path, value) in &sets {
-        expect.set(path, value);
-    }
-    // Each round of operations, to map a position in the result back to the document.
-    let mut rounds: Vec<Vec<edit::Op>> = Vec::new();
-    let only_sets = edits.iter().all(|e| matches!(e, Edit::Set { .. }));
+    let only_sets = sets.len() == edits.len();
     let planned = if sets.is_empty() {
         Vec::new()
     } else {
         edit::plan_sets_targeted(doc, &root, &sets, &doc_style)?
     };
     if only_sets && verify == Verify::Fast {
+        let mut expect = verify::Expect::default();
+        for &(path, value) in &sets {
+            expect.set(path, value);
+        }
         // The common case: prove the edited lines only (see `prove_regions`).
         if let Some(proof) = prove_regions(doc, &root, &planned, &expect) {
             proof?;
@@ -695,14 +724,17 @@ fn edit_document(
         }
     }
     let set_ops: Vec<edit::Op> = planned.into_iter().map(|(op, _)| op).collect();
+    // Each round of operations, to map a position in the result back to the document.
+    let mut rounds: Vec<Vec<edit::Op>> = Vec::new();
     let mut text = if set_ops.is_empty() {
         doc.to_string()
     } else {
         rounds.push(set_ops.clone());
         edit::splice(doc, set_ops.clone())
     };
-    for e in &edits {
-        let Edit::Remove { path, prune } = e else {
+    let mut removed_paths = Vec::new();
+    for ((_, e), path) in edits.iter().zip(&paths) {
+        let Edit::Remove { prune, .. } = e else {
             continue;
         };
         let current = yaml::parse(&text)
@@ -713,8 +745,15 @@ fn edit_document(
             let new = edit::splice(&text, ops);
             drop(current);
             text = new;
-            expect.removed(&removed);
+            removed_paths.push(removed);
         }
+    }
+    let mut expect = verify::Expect::default();
+    for &(path, value) in &sets {
+        expect.set(path, value);
+    }
+    for path in &removed_paths {
+        expect.removed(path);
     }
     prove(doc, &root, &text, &expect, &rounds, verify)?;
     // Enable's edits are one splice of the original: keep the operations, not a copy of the document.
@@ -999,12 +1038,13 @@ mod ship_tests {
         (doc, text, vec![op])
     }
 
-    fn expect_k() -> verify::Expect {
+    fn k_path() -> [Seg; 3] {
+        [Seg::key("metadata"), Seg::key("annotations"), Seg::key("k")]
+    }
+
+    fn expect_k(path: &[Seg]) -> verify::Expect<'_> {
         let mut e = verify::Expect::default();
-        e.set(
-            &[Seg::key("metadata"), Seg::key("annotations"), Seg::key("k")],
-            "true",
-        );
+        e.set(path, "true");
         e
     }
 
@@ -1014,7 +1054,7 @@ mod ship_tests {
         let rounds = [ops];
         let root = yaml::parse(doc).unwrap().unwrap();
         for verify in [Verify::Fast, Verify::Reference] {
-            let e = prove(doc, &root, &text, &expect_k(), &rounds, verify).unwrap_err();
+            let e = prove(doc, &root, &text, &expect_k(&k_path()), &rounds, verify).unwrap_err();
             // Line 7 (`spec:`) is where the text went in; never 1:1.
             assert_eq!((e.line, e.col), (7, 1), "{verify:?}: {e:?}");
             assert!(e.message.contains("does not parse here"), "{e:?}");
@@ -1032,8 +1072,9 @@ mod ship_tests {
             .unwrap()
             .unwrap();
         let text = format!("{doc}\n  k: v");
+        let path = [Seg::key("data"), Seg::key("k")];
         let mut expect = verify::Expect::default();
-        expect.set(&[Seg::key("data"), Seg::key("k")], "v");
+        expect.set(&path, "v");
         let ops = vec![edit::Op {
             at: doc.len(),
             del: 0,
@@ -1064,7 +1105,7 @@ mod ship_tests {
             text: "    k: \"true\"\n".into(),
             depth: 3,
         };
-        let proof = prove_regions(doc, &root, &[(good.clone(), &target)], &expect_k());
+        let proof = prove_regions(doc, &root, &[(good.clone(), &target)], &expect_k(&k_path()));
         assert!(matches!(proof, Some(Ok(()))), "{proof:?}");
         // Also changing the block scalar next to it is caught, at that scalar.
         let x = doc.find("x\n").unwrap();
@@ -1078,7 +1119,7 @@ mod ship_tests {
             doc,
             &root,
             &[(good.clone(), &target), (wrong, &target)],
-            &expect_k(),
+            &expect_k(&k_path()),
         );
         let e = proof.unwrap().unwrap_err();
         assert_eq!((e.line, e.col), (5, 7), "{e:?}");
@@ -1087,7 +1128,7 @@ mod ship_tests {
             at: doc.find("spec:").unwrap(),
             ..good
         };
-        assert!(prove_regions(doc, &root, &[(outside, &target)], &expect_k()).is_none());
+        assert!(prove_regions(doc, &root, &[(outside, &target)], &expect_k(&k_path())).is_none());
     }
 
     #[test]

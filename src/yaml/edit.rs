@@ -228,57 +228,87 @@ fn quote_double(s: &str) -> String {
 }
 
 fn render_value(s: &str, style: &DocStyle, keep: Option<Style>) -> String {
+    let mut out = String::new();
+    push_value(&mut out, s, style, keep);
+    out
+}
+
+fn push_value(out: &mut String, s: &str, style: &DocStyle, keep: Option<Style>) {
     if style.json {
-        return quote_double(s);
+        return out.push_str(&quote_double(s));
     }
     let quote = match keep {
         Some(Style::SingleQuoted) => Quote::Single,
         Some(Style::DoubleQuoted) => Quote::Double,
-        _ if style.plain_strings && safe_as_plain(s) => return s.to_string(),
+        _ if style.plain_strings && safe_as_plain(s) => return out.push_str(s),
         _ => style.quote,
     };
     match quote {
-        Quote::Double => quote_double(s),
-        Quote::Single if !s.chars().any(char::is_control) => format!("'{}'", s.replace('\'', "''")),
-        Quote::Single => quote_double(s),
+        // The values tkedirect writes need no escapes: no JSON serialiser for them.
+        Quote::Double if !s.contains(|c: char| c == '"' || c == '\\' || c.is_control()) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        Quote::Double => out.push_str(&quote_double(s)),
+        Quote::Single if !s.chars().any(char::is_control) => {
+            out.push('\'');
+            out.push_str(&s.replace('\'', "''"));
+            out.push('\'');
+        }
+        Quote::Single => out.push_str(&quote_double(s)),
     }
 }
 
 fn render_key(k: &str, style: &DocStyle) -> String {
+    let mut out = String::new();
+    push_key(&mut out, k, style);
+    out
+}
+
+fn push_key(out: &mut String, k: &str, style: &DocStyle) {
     if !style.json && safe_as_plain(k) {
-        k.to_string()
+        out.push_str(k);
     } else {
-        quote_double(k)
+        out.push_str(&quote_double(k));
+    }
+}
+
+fn pad(out: &mut String, n: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 
 /// New keys to add under one existing container, in the order the edits asked for them.
 #[derive(Debug, Default)]
-struct NewMap(Vec<(String, NewVal)>);
+struct NewMap<'p>(Vec<(&'p str, NewVal<'p>)>);
 
 #[derive(Debug)]
-enum NewVal {
-    Leaf(String),
-    Map(NewMap),
+enum NewVal<'p> {
+    Leaf(&'p str),
+    Map(NewMap<'p>),
 }
 
-impl NewMap {
-    fn insert(&mut self, keys: &[String], value: &str) {
-        let (first, rest) = keys.split_first().expect("a non-empty path");
-        let pos = self.0.iter().position(|(k, _)| k == first);
+impl<'p> NewMap<'p> {
+    fn insert(&mut self, keys: &[&'p str], value: &'p str) {
+        let (&first, rest) = keys.split_first().expect("a non-empty path");
+        let pos = self.0.iter().position(|(k, _)| *k == first);
         if rest.is_empty() {
             match pos {
-                Some(i) => self.0[i].1 = NewVal::Leaf(value.to_string()),
-                None => self
-                    .0
-                    .push((first.clone(), NewVal::Leaf(value.to_string()))),
+                Some(i) => self.0[i].1 = NewVal::Leaf(value),
+                None => self.0.push((first, NewVal::Leaf(value))),
             }
             return;
         }
         let i = match pos {
             Some(i) => i,
             None => {
-                self.0.push((first.clone(), NewVal::Map(NewMap::default())));
+                self.0.push((first, NewVal::Map(NewMap::default())));
                 self.0.len() - 1
             }
         };
@@ -293,13 +323,13 @@ impl NewMap {
     /// Block lines at `indent`, each ending with the newline.
     fn block(&self, indent: usize, style: &DocStyle, out: &mut String) {
         for (k, v) in &self.0 {
-            out.extend(std::iter::repeat_n(' ', indent));
-            out.push_str(&render_key(k, style));
+            pad(out, indent);
+            push_key(out, k, style);
             out.push(':');
             match v {
                 NewVal::Leaf(s) => {
                     out.push(' ');
-                    out.push_str(&render_value(s, style, None));
+                    push_value(out, s, style, None);
                     out.push_str(style.newline);
                 }
                 NewVal::Map(m) => {
@@ -532,7 +562,7 @@ type Group<'n, 'a, 'p> = (
     &'n Node<'a>,
     Option<&'n Node<'a>>,
     bool,
-    NewMap,
+    NewMap<'p>,
     &'p [Seg],
 );
 
@@ -541,7 +571,7 @@ type Group<'n, 'a, 'p> = (
 pub fn plan_sets_targeted<'p>(
     text: &str,
     root: &Node<'_>,
-    sets: &[(&'p [Seg], &str)],
+    sets: &[(&'p [Seg], &'p str)],
     style: &DocStyle,
 ) -> Result<Vec<(Op, &'p [Seg])>, EditError> {
     let mut ops = Vec::new();
@@ -609,7 +639,7 @@ pub fn plan_sets_targeted<'p>(
                 let mut rest = Vec::new();
                 for seg in &path[depth..] {
                     match seg {
-                        Seg::Key(k) => rest.push(k.clone()),
+                        Seg::Key(k) => rest.push(k.as_str()),
                         Seg::Index(_) => {
                             return Err(err(
                                 container,
@@ -657,7 +687,7 @@ fn insert_into(
             entries,
         } => {
             let indent = entries.first().map_or(0, |(k, _)| byte_col(text, k.start));
-            let mut lines = String::new();
+            let mut lines = String::with_capacity(160);
             new.block(indent, style, &mut lines);
             match entries.last() {
                 Some((last, _)) if ends_unterminated(text, container) => {
@@ -731,7 +761,7 @@ fn insert_into(
             };
             let pad: String = std::iter::repeat_n(' ', indent).collect();
             let parts = new.flow_parts(style);
-            let mut lines = String::new();
+            let mut lines = String::with_capacity(160);
             for (i, part) in parts.iter().enumerate() {
                 lines.push_str(&pad);
                 lines.push_str(part);
@@ -792,7 +822,7 @@ fn insert_into(
                     depth,
                 });
             }
-            let mut lines = String::new();
+            let mut lines = String::with_capacity(160);
             new.block(byte_col(text, key.start) + style.indent, style, &mut lines);
             let body = lines.strip_suffix(style.newline).unwrap_or(&lines);
             let at = content_end(text, container.end.max(colon));

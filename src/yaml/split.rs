@@ -23,6 +23,8 @@ pub fn documents(text: &str) -> Documents<'_> {
         bytes: text.as_bytes(),
         pos: 0,
         line: 1,
+        dashes: Marker::new(b"\n---"),
+        dots: Marker::new(b"\n..."),
     }
 }
 
@@ -30,57 +32,108 @@ pub struct Documents<'a> {
     bytes: &'a [u8],
     pos: usize,
     line: usize,
+    dashes: Marker,
+    dots: Marker,
+}
+
+/// The next line starting with a marker, found with a vectorised substring search and remembered, so
+/// that the stream is searched once for each kind of marker however many documents it has.
+struct Marker {
+    finder: memchr::memmem::Finder<'static>,
+    /// The last line found (`usize::MAX`: none after the last search position).
+    next: Option<usize>,
+}
+
+impl Marker {
+    fn new(needle: &'static [u8]) -> Marker {
+        Marker {
+            finder: memchr::memmem::Finder::new(needle),
+            next: None,
+        }
+    }
+
+    /// The first line start at or after `from` (itself a line start, not the start of the text) that
+    /// begins with this marker followed by white space or the line end; `usize::MAX` when none does.
+    fn find(&mut self, bytes: &[u8], mut from: usize) -> usize {
+        loop {
+            let at = match self.next {
+                Some(at) if at >= from => at,
+                _ => self
+                    .finder
+                    .find(&bytes[from - 1..])
+                    .map_or(usize::MAX, |i| from + i),
+            };
+            if at == usize::MAX
+                || matches!(bytes.get(at + 3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+            {
+                self.next = Some(at);
+                return at;
+            }
+            // `---x`: not a marker; look further.
+            from = at + 1;
+        }
+    }
 }
 
 impl Iterator for Documents<'_> {
     type Item = Chunk;
 
     fn next(&mut self) -> Option<Chunk> {
-        if self.pos >= self.bytes.len() {
+        let bytes = self.bytes;
+        if self.pos >= bytes.len() {
             return None;
         }
         let start = self.pos;
-        let first_line = self.line;
-        let mut pos = self.pos;
-        let mut first = true;
-        // Directives (`%YAML 1.2`) belong to the document their `---` starts: while only directives,
-        // comments and blank lines have been seen, a `---` after a directive does not end the chunk.
-        let mut prologue = true;
-        let mut directives = false;
-        while pos < self.bytes.len() {
-            let eol = memchr_nl(&self.bytes[pos..]).map_or(self.bytes.len(), |i| pos + i + 1);
-            let line = &self.bytes[pos..eol];
-            if is_marker(line, b"---") {
-                let directives_end = prologue && directives;
-                if !first && !directives_end {
-                    break;
-                }
-                prologue = false;
-            } else if prologue {
-                match line.iter().find(|b| !b.is_ascii_whitespace()) {
-                    None | Some(b'#') => {}
-                    Some(b'%') if line[0] == b'%' => directives = true,
-                    Some(_) => prologue = false,
-                }
-            }
-            first = false;
-            pos = eol;
-            self.line += 1;
-            if is_marker(line, b"...") {
-                break;
-            }
-        }
-        self.pos = pos;
-        Some(Chunk {
-            start,
-            end: pos,
-            line: first_line,
-        })
+        let end = self.chunk_end(start);
+        self.pos = end;
+        let line = self.line;
+        self.line += memchr::memchr_iter(b'\n', &bytes[start..end]).count();
+        Some(Chunk { start, end, line })
     }
 }
 
-fn memchr_nl(bytes: &[u8]) -> Option<usize> {
-    memchr::memchr(b'\n', bytes)
+impl Documents<'_> {
+    /// Where the document starting at `start` ends.
+    fn chunk_end(&mut self, start: usize) -> usize {
+        let bytes = self.bytes;
+        let eol = |p: usize| memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |i| p + i + 1);
+        // The prologue, line by line: comments, blank lines and directives (`%YAML 1.2`) belong to the
+        // document their `---` starts, and a `---` first in the chunk starts it.
+        let mut pos = start;
+        let mut first = true;
+        let mut directives = false;
+        while pos < bytes.len() {
+            let line = &bytes[pos..eol(pos)];
+            if is_marker(line, b"---") {
+                if !first && !directives {
+                    return pos;
+                }
+                pos += line.len();
+                break;
+            }
+            if is_marker(line, b"...") {
+                return pos + line.len();
+            }
+            match line.iter().find(|b| !b.is_ascii_whitespace()) {
+                None | Some(b'#') => {}
+                Some(b'%') if line[0] == b'%' => directives = true,
+                Some(_) => break,
+            }
+            first = false;
+            pos += line.len();
+        }
+        if pos >= bytes.len() {
+            return bytes.len();
+        }
+        // The content: up to the next `---` line, or through the next `...` line.
+        let dashes = self.dashes.find(bytes, pos.max(1));
+        let dots = self.dots.find(bytes, pos.max(1));
+        if dots < dashes {
+            eol(dots)
+        } else {
+            dashes.min(bytes.len())
+        }
+    }
 }
 
 #[cfg(test)]
@@ -132,6 +185,78 @@ mod tests {
     fn crlf_markers() {
         let text = "a: 1\r\n---\r\nb: 2\r\n";
         assert_eq!(split(text), vec!["a: 1\r\n", "---\r\nb: 2\r\n"]);
+    }
+
+    /// The splitter as it was written first, one line at a time: the fast one must agree with it.
+    fn by_lines(text: &str) -> Vec<(usize, usize, usize)> {
+        let bytes = text.as_bytes();
+        let (mut pos, mut line, mut out) = (0, 1, Vec::new());
+        while pos < bytes.len() {
+            let (start, first_line) = (pos, line);
+            let (mut first, mut prologue, mut directives) = (true, true, false);
+            while pos < bytes.len() {
+                let eol = bytes[pos..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |i| pos + i + 1);
+                let l = &bytes[pos..eol];
+                if is_marker(l, b"---") {
+                    if !(first || prologue && directives) {
+                        break;
+                    }
+                    prologue = false;
+                } else if prologue {
+                    match l.iter().find(|b| !b.is_ascii_whitespace()) {
+                        None | Some(b'#') => {}
+                        Some(b'%') if l[0] == b'%' => directives = true,
+                        Some(_) => prologue = false,
+                    }
+                }
+                first = false;
+                pos = eol;
+                line += 1;
+                if is_marker(l, b"...") {
+                    break;
+                }
+            }
+            out.push((start, pos, first_line));
+        }
+        out
+    }
+
+    #[test]
+    fn agrees_with_the_line_by_line_splitter() {
+        const LINES: [&str; 14] = [
+            "a: 1\n",
+            "---\n",
+            "--- # c\n",
+            "----\n",
+            "---x\n",
+            "...\n",
+            "... # e\n",
+            "# c\n",
+            "\n",
+            "%YAML 1.2\n",
+            "  - x\n",
+            "---\r\n",
+            "b: |\n",
+            "  ---\n",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for n in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..(n % 13) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(LINES[(seed % LINES.len() as u64) as usize]);
+            }
+            if n % 3 == 0 {
+                text.pop();
+            }
+            let fast: Vec<_> = documents(&text).map(|c| (c.start, c.end, c.line)).collect();
+            assert_eq!(fast, by_lines(&text), "{text:?}");
+        }
     }
 
     #[test]

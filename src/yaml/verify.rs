@@ -7,63 +7,66 @@ use std::collections::HashMap;
 use super::edit::Seg;
 use super::tree::{Node, NodeKind, Style};
 
-/// What the edits should have done, as a trie over paths.
+/// What the edits should have done, as a trie over paths (borrowing the paths and values of the edits).
 #[derive(Debug, Default)]
-pub struct Expect {
-    children: Vec<(Seg, Expect)>,
-    leaf: Option<Leaf>,
+pub struct Expect<'e> {
+    children: Vec<(&'e Seg, Expect<'e>)>,
+    leaf: Option<Leaf<'e>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Leaf {
-    Set(String),
+enum Leaf<'e> {
+    Set(&'e str),
     Removed,
 }
 
-impl Expect {
-    fn child(&mut self, seg: &Seg) -> &mut Expect {
-        let i = match self.children.iter().position(|(s, _)| s == seg) {
+impl<'e> Expect<'e> {
+    fn child(&mut self, seg: &'e Seg) -> &mut Expect<'e> {
+        let i = match self.children.iter().position(|(s, _)| *s == seg) {
             Some(i) => i,
             None => {
-                self.children.push((seg.clone(), Expect::default()));
+                self.children.push((seg, Expect::default()));
                 self.children.len() - 1
             }
         };
         &mut self.children[i].1
     }
 
-    fn at(&mut self, path: &[Seg]) -> &mut Expect {
+    fn at(&mut self, path: &'e [Seg]) -> &mut Expect<'e> {
         path.iter().fold(self, |e, seg| e.child(seg))
     }
 
     /// The value at `path` must now be this string.
-    pub fn set(&mut self, path: &[Seg], value: &str) {
+    pub fn set(&mut self, path: &'e [Seg], value: &'e str) {
         let e = self.at(path);
         e.children.clear();
-        e.leaf = Some(Leaf::Set(value.to_string()));
+        e.leaf = Some(Leaf::Set(value));
     }
 
     /// The key at `path` must now be absent.
-    pub fn removed(&mut self, path: &[Seg]) {
+    pub fn removed(&mut self, path: &'e [Seg]) {
         let e = self.at(path);
         e.children.clear();
         e.leaf = Some(Leaf::Removed);
     }
 
     /// The expectations below `path` (none: `None`).
-    pub fn below(&self, path: &[Seg]) -> Option<&Expect> {
+    pub fn below(&self, path: &[Seg]) -> Option<&Expect<'e>> {
         path.iter().try_fold(self, |e, seg| e.get(seg))
     }
 
-    fn get_key(&self, key: &str) -> Option<&Expect> {
+    fn get_key(&self, key: &str) -> Option<&Expect<'e>> {
         self.children
             .iter()
             .find(|(s, _)| matches!(s, Seg::Key(k) if k == key))
             .map(|(_, e)| e)
     }
 
-    fn get(&self, seg: &Seg) -> Option<&Expect> {
-        self.children.iter().find(|(s, _)| s == seg).map(|(_, e)| e)
+    fn get(&self, seg: &Seg) -> Option<&Expect<'e>> {
+        self.children
+            .iter()
+            .find(|(s, _)| *s == seg)
+            .map(|(_, e)| e)
     }
 }
 
@@ -175,11 +178,11 @@ pub fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
 
 /// Whether `new` is `old` with exactly the expected changes; where it is not, the first place found.
 /// `old` is `None` where the edits created the node.
-pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect) -> Result<(), Mismatch> {
+pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect<'_>) -> Result<(), Mismatch> {
     let fail = |o: Option<&Node<'_>>, n: &Node<'_>| Err(Mismatch::at(o, n));
     if let Some(leaf) = &expect.leaf {
         return match leaf {
-            Leaf::Set(v) if new.as_string() == Some(v.as_str()) => Ok(()),
+            Leaf::Set(v) if new.as_string() == Some(*v) => Ok(()),
             // A removed node cannot be present.
             _ => fail(old, new),
         };
@@ -267,7 +270,8 @@ mod tests {
         let new_text = "a: 1\nm:\n  x: y\n  z: [1, 3]\n  k: v\n";
         let new = parse(new_text).unwrap().unwrap();
         let mut e = Expect::default();
-        e.set(&[k("m"), k("k")], "v");
+        let path1 = [k("m"), k("k")];
+        e.set(&path1, "v");
         let m = check(Some(&old), &new, &e).unwrap_err();
         assert_eq!(m.old, Some((4, 9)));
         assert_eq!(&new_text[m.new..m.new + 1], "3");
@@ -284,7 +288,8 @@ mod tests {
         let old = parse("a: 1\nm:\n  x: y\n").unwrap().unwrap();
         let new = parse("a: 1\nm:\n  x: y\n  k: \"v\"\n").unwrap().unwrap();
         let mut e = Expect::default();
-        e.set(&[k("m"), k("k")], "v");
+        let path2 = [k("m"), k("k")];
+        e.set(&path2, "v");
         assert!(check_ok(Some(&old), &new, &e));
         // A wrong value, an extra key, or a changed neighbour are all refused.
         let wrong = parse("a: 1\nm:\n  x: y\n  k: \"w\"\n").unwrap().unwrap();
@@ -305,7 +310,8 @@ mod tests {
         let old_text = format!("m:\n{keys}");
         let old = parse(&old_text).unwrap().unwrap();
         let mut e = Expect::default();
-        e.set(&[k("m"), k("new")], "x");
+        let path3 = [k("m"), k("new")];
+        e.set(&path3, "x");
         let good = format!("m:\n{keys}  new: x\n");
         assert!(check_ok(Some(&old), &parse(&good).unwrap().unwrap(), &e));
         let extra = format!("m:\n{keys}  new: x\n  more: y\n");
@@ -329,13 +335,15 @@ mod tests {
         let old = parse("m:\n  a: b\n  k: v\n").unwrap().unwrap();
         let new = parse("m:\n  a: b\n").unwrap().unwrap();
         let mut e = Expect::default();
-        e.removed(&[k("m"), k("k")]);
+        let path4 = [k("m"), k("k")];
+        e.removed(&path4);
         assert!(check_ok(Some(&old), &new, &e));
         assert!(!check_ok(Some(&old), &old, &e));
         let old = parse("m: {}\n").unwrap().unwrap();
         let new = parse("m: {r: {x: \"1\"}}\n").unwrap().unwrap();
         let mut e = Expect::default();
-        e.set(&[k("m"), k("r"), k("x")], "1");
+        let path5 = [k("m"), k("r"), k("x")];
+        e.set(&path5, "1");
         assert!(check_ok(Some(&old), &new, &e));
         // Quoted "1" is a string; plain 1 is a number and does not match.
         let num = parse("m: {r: {x: 1}}\n").unwrap().unwrap();
