@@ -169,7 +169,12 @@ fn run(
             stdout.flush()?;
             return Ok(if changed { Exit::Changes } else { Exit::Ok });
         }
-        Deliver::Print => print_all(&mut stdout, &sources, &outcome)?,
+        Deliver::Print => {
+            // Many small files: one write for many of them (a large one goes out in vectored batches).
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut stdout);
+            print_all(&mut out, &sources, &outcome)?;
+            out.flush()?;
+        }
         Deliver::Write => {
             let mut written = 0;
             for ((input, source), output) in inputs.iter().zip(&sources).zip(&outcome.outputs) {

@@ -51,15 +51,27 @@ pub struct Record {
 pub enum Piece {
     Same(std::ops::Range<usize>),
     New(String),
-    /// The original bytes of `range` with these operations (offsets relative to `range.start`).
-    Spliced(std::ops::Range<usize>, Vec<edit::Op>),
+    /// The original bytes of `range` with the operations `ops` of [`Patched::ops`].
+    Spliced(std::ops::Range<usize>, std::ops::Range<usize>),
+}
+
+/// One operation of a spliced piece: delete `del` bytes at `at` (relative to the piece), insert `text`
+/// (a range of [`Patched::texts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PatchOp {
+    at: usize,
+    del: usize,
+    text: std::ops::Range<usize>,
 }
 
 /// A patched input, kept as pieces so that unchanged bytes are never copied: memory stays near the size
-/// of the input plus the edited documents.
+/// of the input plus the inserted text. The operations of all edited documents share two buffers (no
+/// allocation per document or operation).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Patched {
     pieces: Vec<Piece>,
+    ops: Vec<PatchOp>,
+    texts: String,
 }
 
 impl Patched {
@@ -84,16 +96,36 @@ impl Patched {
         match edited {
             Edited::Ops(mut ops) => {
                 ops.sort_by_key(|op| (op.at, std::cmp::Reverse(op.depth)));
-                self.pieces.push(Piece::Spliced(range, ops));
+                let first = self.ops.len();
+                for op in ops {
+                    let start = self.texts.len();
+                    self.texts.push_str(&op.text);
+                    self.ops.push(PatchOp {
+                        at: op.at,
+                        del: op.del,
+                        text: start..self.texts.len(),
+                    });
+                }
+                self.pieces
+                    .push(Piece::Spliced(range, first..self.ops.len()));
             }
             Edited::Text(t) => self.push_new(t),
         }
     }
 
     fn append(&mut self, other: Patched) {
+        let (op_base, text_base) = (self.ops.len(), self.texts.len());
+        self.texts.push_str(&other.texts);
+        self.ops.extend(other.ops.into_iter().map(|op| PatchOp {
+            text: op.text.start + text_base..op.text.end + text_base,
+            ..op
+        }));
         for p in other.pieces {
             match p {
                 Piece::Same(r) => self.push_same(r),
+                Piece::Spliced(r, ops) => self
+                    .pieces
+                    .push(Piece::Spliced(r, ops.start + op_base..ops.end + op_base)),
                 p => self.pieces.push(p),
             }
         }
@@ -112,11 +144,11 @@ impl Patched {
                 Piece::Spliced(r, ops) => {
                     let doc = &original[r.clone()];
                     let mut cursor = 0;
-                    for op in ops {
+                    for op in &self.ops[ops.clone()] {
                         // The same walk as `edit::splice`, which produced the verified text.
                         let at = op.at.max(cursor);
                         f(&doc[cursor..at])?;
-                        f(&op.text)?;
+                        f(&self.texts[op.text.clone()])?;
                         cursor = (op.at + op.del).max(cursor);
                     }
                     f(&doc[cursor..])?;
@@ -263,70 +295,109 @@ pub fn run_with(
         .map_or(1, |n| n.get())
         .min(8);
 
-    // Pass 1, over contiguous runs of documents in parallel.
+    // Pass 1: split every input into documents, then parse, recognise and decide each document (and,
+    // without TARGETs, edit it) in contiguous runs of documents — parts of one large input, or whole small
+    // inputs — on as many threads as the bytes pay for (a thread per 256 KiB at least).
+    struct Split<'s> {
+        si: usize,
+        bom: usize,
+        body: &'s str,
+        chunks: Vec<split::Chunk>,
+    }
+    let mut inputs: Vec<Split<'_>> = Vec::with_capacity(sources.len());
     for (si, source) in sources.iter().enumerate() {
         let (bom, body) = split_bom(&source.text);
         if let Some(d) = invalid_json(si, source, body) {
             diags.push(d);
             continue;
         }
-        let chunks: Vec<split::Chunk> = split::documents(body).collect();
-        let ranges = partition(&chunks, body.len(), threads);
-        let parts: Vec<Part> = if ranges.len() == 1 {
-            vec![pass1(
-                si,
-                body,
-                bom.len(),
-                &chunks,
-                0,
-                opts,
-                namespace,
-                immediate,
-                verify,
-            )]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = ranges
-                    .iter()
-                    .map(|r| {
-                        let chunks = &chunks[r.clone()];
-                        let first = r.start;
-                        scope.spawn(move || {
-                            pass1(
-                                si,
-                                body,
-                                bom.len(),
-                                chunks,
-                                first,
-                                opts,
-                                namespace,
-                                immediate,
-                                verify,
-                            )
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("a worker panicked"))
-                    .collect()
-            })
+        inputs.push(Split {
+            si,
+            bom: bom.len(),
+            body,
+            chunks: split::documents(body).collect(),
+        });
+    }
+    // Units of work, in input order: (input, run of its documents, bytes).
+    let mut units: Vec<(usize, std::ops::Range<usize>, usize)> = Vec::new();
+    for (k, input) in inputs.iter().enumerate() {
+        for r in partition(&input.chunks, input.body.len(), threads) {
+            let bytes = match (input.chunks.get(r.start), r.end.checked_sub(1)) {
+                (Some(first), Some(last)) => input.chunks[last].end - first.start,
+                _ => 0,
+            };
+            units.push((k, r, bytes));
+        }
+    }
+    let run_unit = |(k, r, _): &(usize, std::ops::Range<usize>, usize)| {
+        let input = &inputs[*k];
+        pass1(
+            input.si,
+            input.body,
+            input.bom,
+            &input.chunks[r.clone()],
+            r.start,
+            opts,
+            namespace,
+            immediate,
+            verify,
+        )
+    };
+    let groups = groups(&units, threads);
+    let parts: Vec<Part> = if groups.len() == 1 {
+        units.iter().map(run_unit).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = groups
+                .iter()
+                .map(|g| {
+                    let units = &units[g.clone()];
+                    scope.spawn(move || units.iter().map(run_unit).collect::<Vec<Part>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("a worker panicked"))
+                .collect()
+        })
+    };
+    // For one large input exactly the room needed, once: on 30,000 documents doubling would leave
+    // megabytes unused. (Many inputs grow the usual way.)
+    let objects: usize = parts.iter().map(|p| p.records.len()).sum();
+    out.records.reserve_exact(objects);
+    out.summaries.reserve_exact(objects);
+    let mut current: Option<(usize, Patched, bool)> = None;
+    for ((k, _, _), part) in units.iter().zip(parts) {
+        let input = &inputs[*k];
+        let (_, patched, changed) = match &mut current {
+            Some((ck, _, _)) if *ck == *k => current.as_mut().expect("just matched"),
+            _ => {
+                if let Some((ck, patched, changed)) = current.take()
+                    && immediate
+                    && changed
+                    && diags.is_empty()
+                {
+                    out.outputs[inputs[ck].si] = Some(patched);
+                }
+                let mut patched = Patched::default();
+                patched.push_same(0..input.bom);
+                current.insert((*k, patched, false))
+            }
         };
-        let mut patched = Patched::default();
-        patched.push_same(0..bom.len());
-        let mut changed = false;
-        for part in parts {
-            out.records.extend(part.records);
-            out.summaries.extend(part.summaries);
-            diags.extend(part.diags);
-            out.other_documents += part.other_documents;
-            out.unnamed.extend(part.unnamed);
-            changed |= part.changed;
-            patched.append(part.text);
-        }
-        if immediate && changed && diags.is_empty() {
-            out.outputs[si] = Some(patched);
-        }
+        out.records.extend(part.records);
+        out.summaries.extend(part.summaries);
+        diags.extend(part.diags);
+        out.other_documents += part.other_documents;
+        out.unnamed.extend(part.unnamed);
+        *changed |= part.changed;
+        patched.append(part.text);
+    }
+    if let Some((ck, patched, changed)) = current
+        && immediate
+        && changed
+        && diags.is_empty()
+    {
+        out.outputs[inputs[ck].si] = Some(patched);
     }
     if !diags.is_empty() {
         return Err(diags);
@@ -477,9 +548,37 @@ struct Part {
     changed: bool,
 }
 
+/// Contiguous groups of units of work of similar byte size, one per thread that pays (at least
+/// [`MIN_BYTES_PER_THREAD`] each; one group for small inputs).
+fn groups(
+    units: &[(usize, std::ops::Range<usize>, usize)],
+    n: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let bytes: usize = units.iter().map(|u| u.2).sum();
+    let n = n.min(bytes / MIN_BYTES_PER_THREAD).max(1);
+    if n == 1 || units.len() < 2 {
+        return std::iter::once(0..units.len()).collect();
+    }
+    let target = bytes / n;
+    let mut out = Vec::with_capacity(n);
+    let (mut start, mut sum) = (0, 0);
+    for (i, u) in units.iter().enumerate() {
+        sum += u.2;
+        if out.len() + 1 < n && sum >= target {
+            out.push(start..i + 1);
+            (start, sum) = (i + 1, 0);
+        }
+    }
+    if start < units.len() {
+        out.push(start..units.len());
+    }
+    out
+}
+
+const MIN_BYTES_PER_THREAD: usize = 256 * 1024;
+
 /// Split documents into up to `n` contiguous runs of similar byte size (one run for small inputs).
 fn partition(chunks: &[split::Chunk], bytes: usize, n: usize) -> Vec<std::ops::Range<usize>> {
-    const MIN_BYTES_PER_THREAD: usize = 256 * 1024;
     let n = n.min(bytes / MIN_BYTES_PER_THREAD).max(1);
     if n == 1 || chunks.len() < 2 {
         return std::iter::once(0..chunks.len()).collect();
@@ -512,7 +611,11 @@ fn pass1(
     immediate: bool,
     verify: Verify,
 ) -> Part {
-    let mut part = Part::default();
+    let mut part = Part {
+        records: Vec::with_capacity(chunks.len()),
+        summaries: Vec::with_capacity(chunks.len()),
+        ..Part::default()
+    };
     let Some(begin) = chunks.first().map(|c| c.start) else {
         return part;
     };
@@ -1129,6 +1232,39 @@ mod ship_tests {
             ..good
         };
         assert!(prove_regions(doc, &root, &[(outside, &target)], &expect_k(&k_path())).is_none());
+    }
+
+    #[test]
+    fn runs_on_several_threads_give_the_same_outputs() {
+        let opts = Options {
+            intent: Intent::Enable,
+            mode: NetworkMode::Mixed,
+            eni: Eni::Shared,
+            container: None,
+        };
+        let doc = |i: usize| {
+            format!(
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\n  annotations:\n    a: |\n      x\n  labels: {{app: a}}\nspec:\n  type: LoadBalancer\n---\nkind: Deployment\nmetadata: {{name: d{i}}}\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        image: i\n"
+            )
+        };
+        let source = |name: String, docs: std::ops::Range<usize>| Source {
+            name,
+            text: docs.map(doc).collect::<Vec<_>>().join("---\n"),
+        };
+        // Small inputs (several to a thread) and a large one (split between threads).
+        let mut sources: Vec<Source> = (0..40)
+            .map(|i| source(format!("s{i}.yaml"), i * 100..i * 100 + 100))
+            .collect();
+        sources.push(source("big.yaml".into(), 10_000..13_000));
+        assert!(sources.iter().map(|s| s.text.len()).sum::<usize>() > 4 * MIN_BYTES_PER_THREAD);
+        let all = run(&sources, &opts, &[], None).unwrap();
+        for (i, s) in sources.iter().enumerate() {
+            let alone = run(std::slice::from_ref(s), &opts, &[], None).unwrap();
+            let text = |o: &Option<Patched>| o.as_ref().map(|p| p.text(&s.text));
+            assert_eq!(text(&all.outputs[i]), text(&alone.outputs[0]), "{}", s.name);
+            assert!(all.outputs[i].is_some());
+        }
+        assert_eq!(all.records.len(), 2 * (4_000 + 3_000));
     }
 
     #[test]

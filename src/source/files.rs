@@ -125,14 +125,29 @@ fn walk(
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let name = path.display().to_string();
-        let Ok(link_meta) = fs::symlink_metadata(&path) else {
+    // The entry's type comes with the directory listing (no `stat` per file, which on 3,000 files shows).
+    let mut paths: Vec<(PathBuf, Option<fs::FileType>)> = entries
+        .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+        .collect();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, file_type) in paths {
+        let Some(file_type) =
+            file_type.or_else(|| Some(fs::symlink_metadata(&path).ok()?.file_type()))
+        else {
             continue;
         };
-        if link_meta.file_type().is_symlink() {
+        if file_type.is_file() {
+            if is_manifest(&path) {
+                let name = path.display().to_string();
+                inputs.push(Input {
+                    origin: Origin::File(path),
+                    name,
+                });
+            }
+            continue;
+        }
+        let name = path.display().to_string();
+        if file_type.is_symlink() {
             match fs::canonicalize(&path) {
                 Ok(target) if !target.starts_with(root) => {
                     if is_manifest(&path) {

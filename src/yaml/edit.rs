@@ -687,7 +687,7 @@ fn insert_into(
             entries,
         } => {
             let indent = entries.first().map_or(0, |(k, _)| byte_col(text, k.start));
-            let mut lines = String::with_capacity(160);
+            let mut lines = String::new();
             new.block(indent, style, &mut lines);
             match entries.last() {
                 Some((last, _)) if ends_unterminated(text, container) => {
@@ -761,7 +761,7 @@ fn insert_into(
             };
             let pad: String = std::iter::repeat_n(' ', indent).collect();
             let parts = new.flow_parts(style);
-            let mut lines = String::with_capacity(160);
+            let mut lines = String::new();
             for (i, part) in parts.iter().enumerate() {
                 lines.push_str(&pad);
                 lines.push_str(part);
@@ -822,7 +822,7 @@ fn insert_into(
                     depth,
                 });
             }
-            let mut lines = String::with_capacity(160);
+            let mut lines = String::new();
             new.block(byte_col(text, key.start) + style.indent, style, &mut lines);
             let body = lines.strip_suffix(style.newline).unwrap_or(&lines);
             let at = content_end(text, container.end.max(colon));
