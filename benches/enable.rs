@@ -152,7 +152,70 @@ fn mb(bytes: u64) -> String {
     format!("{:.1}MB", bytes as f64 / 1e6)
 }
 
+/// The corpora, written by a child process (`TKEDIRECT_BENCH_GENERATE`): Linux keeps a process's peak
+/// RSS across `exec`, so every child this process forks would otherwise start with this process's peak,
+/// tens of megabytes of generated text, and report it as its own. One line per input:
+/// `label<TAB>path<TAB>recursive<TAB>bytes<TAB>docs<TAB>kubectl runs`.
+fn generate(dir: &Path, sizes: &[usize], with_dir: bool) -> Vec<Input> {
+    let out = Command::new(std::env::current_exe().expect("this program"))
+        .env("TKEDIRECT_BENCH_GENERATE", dir)
+        .env(
+            "TKEDIRECT_BENCH_SIZES",
+            sizes
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+        .env("TKEDIRECT_BENCH_WITH_DIR", if with_dir { "1" } else { "0" })
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run the corpus generator");
+    assert!(out.status.success(), "the corpus generator failed");
+    String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            Input {
+                label: f[0].to_string(),
+                path: PathBuf::from(f[1]),
+                recursive: f[2] == "true",
+                bytes: f[3].parse().expect("bytes"),
+                docs: f[4].parse().expect("docs"),
+                kubectl_runs: f[5].parse().expect("runs"),
+            }
+        })
+        .collect()
+}
+
+fn generator_main(dir: &Path) {
+    let sizes: Vec<usize> = std::env::var("TKEDIRECT_BENCH_SIZES")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let mut inputs: Vec<Input> = sizes.iter().map(|&n| stream(dir, n)).collect();
+    if std::env::var("TKEDIRECT_BENCH_WITH_DIR").as_deref() == Ok("1") {
+        inputs.push(directory(dir));
+    }
+    for i in inputs {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            i.label,
+            i.path.display(),
+            i.recursive,
+            i.bytes,
+            i.docs,
+            i.kubectl_runs
+        );
+    }
+}
+
 fn main() {
+    if let Some(dir) = std::env::var_os("TKEDIRECT_BENCH_GENERATE") {
+        return generator_main(Path::new(&dir));
+    }
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
@@ -179,10 +242,7 @@ fn main() {
         .status()
         .is_ok_and(|s| s.success());
 
-    let mut inputs: Vec<Input> = sizes.iter().map(|&n| stream(dir, n)).collect();
-    if with_dir {
-        inputs.push(directory(dir));
-    }
+    let inputs = generate(dir, &sizes, with_dir);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(

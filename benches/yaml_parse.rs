@@ -8,7 +8,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use tkedirect::yaml::{fast, reference, split};
+use tkedirect::yaml::{Arena, fast, reference, split};
 
 #[path = "support/corpus.rs"]
 #[allow(dead_code)]
@@ -67,7 +67,10 @@ fn main() {
         .map(|c| &text[c.start..c.end])
         .collect();
     let mb = text.len() as f64 / 1e6;
-    let accepted = docs.iter().filter(|d| fast::parse(d).is_ok()).count();
+    let accepted = docs
+        .iter()
+        .filter(|d| fast::parse(d, &Arena::new()).is_ok())
+        .count();
     println!(
         "corpus: {} ({:.2} MB, {} documents; fast parser accepts {accepted})",
         file.as_deref().unwrap_or("generated"),
@@ -75,24 +78,28 @@ fn main() {
         docs.len()
     );
     let only = std::env::var("YAML_BENCH_ONLY").unwrap_or_default();
+    // One arena, emptied for each document, as the engine does.
+    let arena = std::cell::RefCell::new(Arena::new());
+    let with_arena = |parse: fn(&str, &Arena) -> bool| {
+        let arena = &arena;
+        move |d: &str| {
+            let mut a = arena.borrow_mut();
+            a.reset();
+            parse(d, &a)
+        }
+    };
     let mut rows = Vec::new();
     if only.is_empty() || only == "fast" {
-        rows.push((
-            "fast",
-            time(&docs, 5, |d| fast::parse(d).is_ok_and(|n| n.is_some())),
-        ));
+        let f = |d: &str, a: &Arena| fast::parse(d, a).is_ok_and(|n| n.is_some());
+        rows.push(("fast", time(&docs, 5, with_arena(f))));
     }
     if only.is_empty() || only == "reference" {
-        rows.push((
-            "reference",
-            time(&docs, 3, |d| reference::parse(d).is_ok_and(|n| n.is_some())),
-        ));
+        let f = |d: &str, a: &Arena| reference::parse(d, a).is_ok_and(|n| n.is_some());
+        rows.push(("reference", time(&docs, 3, with_arena(f))));
     }
     if only.is_empty() {
-        let t = time(&docs, 5, |d| {
-            tkedirect::yaml::parse(d).is_ok_and(|n| n.is_some())
-        });
-        rows.push(("yaml::parse", t));
+        let f = |d: &str, a: &Arena| tkedirect::yaml::parse_in(d, a).is_ok_and(|n| n.is_some());
+        rows.push(("yaml::parse", time(&docs, 5, with_arena(f))));
     }
     for &(name, t) in &rows {
         let s = t.as_secs_f64();

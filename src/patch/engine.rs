@@ -433,11 +433,15 @@ pub fn run_with(
         let at = bom.len();
         let mut o = Patched::default();
         o.push_same(0..at);
+        let mut arena = yaml::Arena::new();
         for (di, chunk) in split::documents(body).enumerate() {
             let doc = &body[chunk.start..chunk.end];
             match per_doc.get(&(si, di)) {
                 None => o.push_same(at + chunk.start..at + chunk.end),
-                Some(edits) => match edit_document(doc, None, edits, verify) {
+                Some(edits) => match edit_document(doc, None, edits, verify, {
+                    arena.reset();
+                    &arena
+                }) {
                     Ok(new) => o.push_edited(at + chunk.start..at + chunk.end, new),
                     Err(d) => diags.push(Diagnostic {
                         source: si,
@@ -621,10 +625,14 @@ fn pass1(
     };
     let end = chunks.last().map_or(begin, |c| c.end);
     let mut copied = begin;
+    // One arena for the trees of this run, emptied for each document: it grows to the size the largest
+    // document needs and stays there.
+    let mut arena = yaml::Arena::new();
     for (offset, chunk) in chunks.iter().enumerate() {
         let di = first_doc + offset;
         let doc = &body[chunk.start..chunk.end];
-        let root = match yaml::parse(doc) {
+        arena.reset();
+        let root = match yaml::parse_in(doc, &arena) {
             Ok(Some(root)) => root,
             Ok(None) => continue,
             Err(e) => {
@@ -651,7 +659,7 @@ fn pass1(
         if edits.is_empty() {
             continue;
         }
-        match edit_document(doc, Some(root), &edits, verify) {
+        match edit_document(doc, Some(root), &edits, verify, &arena) {
             Ok(new) => {
                 part.text
                     .push_same(offset_in_source + copied..offset_in_source + chunk.start);
@@ -763,15 +771,16 @@ impl From<yaml::ParseError> for DocError {
 
 /// Apply edits to one document's text and prove the result: re-parsed, it must be the original document
 /// plus exactly these edits, and still one document.
-fn edit_document(
-    doc: &str,
-    parsed: Option<Node<'_>>,
+fn edit_document<'a>(
+    doc: &'a str,
+    parsed: Option<Node<'a>>,
     edits: &[(&[Seg], &Edit)],
     verify: Verify,
+    arena: &'a yaml::Arena,
 ) -> Result<Edited, DocError> {
     let root = match parsed {
         Some(root) => root,
-        None => yaml::parse(doc)?.ok_or(DocError {
+        None => yaml::parse_in(doc, arena)?.ok_or(DocError {
             line: 1,
             col: 1,
             message: "the document is empty".into(),
@@ -821,7 +830,7 @@ fn edit_document(
             expect.set(path, value);
         }
         // The common case: prove the edited lines only (see `prove_regions`).
-        if let Some(proof) = prove_regions(doc, &root, &planned, &expect) {
+        if let Some(proof) = prove_regions(doc, &root, &planned, &expect, arena) {
             proof?;
             return Ok(Edited::Ops(planned.into_iter().map(|(op, _)| op).collect()));
         }
@@ -840,14 +849,12 @@ fn edit_document(
         let Edit::Remove { prune, .. } = e else {
             continue;
         };
-        let current = yaml::parse(&text)
+        let current = yaml::parse_in(&text, arena)
             .map_err(|e| unreadable(doc, &text, &rounds, &e))?
             .ok_or_else(|| internal(doc, &rounds, 0, "is empty"))?;
         if let Some((ops, removed)) = edit::plan_remove(&text, &current, path, *prune)? {
             rounds.push(ops.clone());
-            let new = edit::splice(&text, ops);
-            drop(current);
-            text = new;
+            text = edit::splice(&text, ops);
             removed_paths.push(removed);
         }
     }
@@ -858,7 +865,7 @@ fn edit_document(
     for path in &removed_paths {
         expect.removed(path);
     }
-    prove(doc, &root, &text, &expect, &rounds, verify)?;
+    prove(doc, &root, &text, &expect, &rounds, verify, arena)?;
     // Enable's edits are one splice of the original: keep the operations, not a copy of the document.
     Ok(if only_sets {
         Edited::Ops(set_ops)
@@ -877,12 +884,13 @@ fn prove(
     expect: &verify::Expect,
     rounds: &[Vec<edit::Op>],
     verify: Verify,
+    arena: &yaml::Arena,
 ) -> Result<(), DocError> {
     let reference_root;
     let (old, reread) = match verify {
-        Verify::Fast => (root, yaml::parse(text)),
+        Verify::Fast => (root, yaml::parse_in(text, arena)),
         Verify::Reference => {
-            reference_root = yaml::reference::parse(doc)?.ok_or_else(|| DocError {
+            reference_root = yaml::reference::parse(doc, arena)?.ok_or_else(|| DocError {
                 line: 1,
                 col: 1,
                 message: "the document is empty".into(),
@@ -896,7 +904,7 @@ fn prove(
                         .into(),
                 });
             }
-            (&reference_root, yaml::reference::parse(text))
+            (&reference_root, yaml::reference::parse(text, arena))
         }
     };
     let reread = reread.map_err(|e| unreadable(doc, text, rounds, &e))?;
@@ -938,6 +946,7 @@ fn prove_regions(
     root: &Node<'_>,
     planned: &[(edit::Op, &[Seg])],
     expect: &verify::Expect,
+    arena: &yaml::Arena,
 ) -> Option<Result<(), DocError>> {
     // The region of each operation; a region inside another is proven with the outer one.
     let mut regions: Vec<(usize, &[Seg], std::ops::Range<usize>)> = Vec::new();
@@ -979,7 +988,7 @@ fn prove_regions(
         }
         let original = &doc[range.clone()];
         let edited = edit::splice(original, ops.clone());
-        let Ok(Some(part)) = yaml::fast::parse_nested(&edited, path.len()) else {
+        let Ok(Some(part)) = yaml::fast::parse_nested(&edited, path.len(), arena) else {
             return None;
         };
         let old = root.path_segs(path)?;
@@ -1157,7 +1166,16 @@ mod ship_tests {
         let rounds = [ops];
         let root = yaml::parse(doc).unwrap().unwrap();
         for verify in [Verify::Fast, Verify::Reference] {
-            let e = prove(doc, &root, &text, &expect_k(&k_path()), &rounds, verify).unwrap_err();
+            let e = prove(
+                doc,
+                &root,
+                &text,
+                &expect_k(&k_path()),
+                &rounds,
+                verify,
+                &yaml::Arena::new(),
+            )
+            .unwrap_err();
             // Line 7 (`spec:`) is where the text went in; never 1:1.
             assert_eq!((e.line, e.col), (7, 1), "{verify:?}: {e:?}");
             assert!(e.message.contains("does not parse here"), "{e:?}");
@@ -1185,13 +1203,31 @@ mod ship_tests {
             depth: 2,
         }];
         let rounds = [ops];
-        let e = prove(doc, &misread, &text, &expect, &rounds, Verify::Reference).unwrap_err();
+        let e = prove(
+            doc,
+            &misread,
+            &text,
+            &expect,
+            &rounds,
+            Verify::Reference,
+            &yaml::Arena::new(),
+        )
+        .unwrap_err();
         assert_eq!((e.line, e.col), (4, 5), "{e:?}");
         assert!(e.message.contains("read this value differently"), "{e:?}");
         // The same edit on a correct reading is refused too: the scalar gains a newline.
         let root = yaml::parse(doc).unwrap().unwrap();
         for verify in [Verify::Fast, Verify::Reference] {
-            let e = prove(doc, &root, &text, &expect, &rounds, verify).unwrap_err();
+            let e = prove(
+                doc,
+                &root,
+                &text,
+                &expect,
+                &rounds,
+                verify,
+                &yaml::Arena::new(),
+            )
+            .unwrap_err();
             assert_eq!((e.line, e.col), (4, 5), "{verify:?}: {e:?}");
         }
     }
@@ -1208,7 +1244,13 @@ mod ship_tests {
             text: "    k: \"true\"\n".into(),
             depth: 3,
         };
-        let proof = prove_regions(doc, &root, &[(good.clone(), &target)], &expect_k(&k_path()));
+        let proof = prove_regions(
+            doc,
+            &root,
+            &[(good.clone(), &target)],
+            &expect_k(&k_path()),
+            &yaml::Arena::new(),
+        );
         assert!(matches!(proof, Some(Ok(()))), "{proof:?}");
         // Also changing the block scalar next to it is caught, at that scalar.
         let x = doc.find("x\n").unwrap();
@@ -1223,6 +1265,7 @@ mod ship_tests {
             &root,
             &[(good.clone(), &target), (wrong, &target)],
             &expect_k(&k_path()),
+            &yaml::Arena::new(),
         );
         let e = proof.unwrap().unwrap_err();
         assert_eq!((e.line, e.col), (5, 7), "{e:?}");
@@ -1231,7 +1274,16 @@ mod ship_tests {
             at: doc.find("spec:").unwrap(),
             ..good
         };
-        assert!(prove_regions(doc, &root, &[(outside, &target)], &expect_k(&k_path())).is_none());
+        assert!(
+            prove_regions(
+                doc,
+                &root,
+                &[(outside, &target)],
+                &expect_k(&k_path()),
+                &yaml::Arena::new()
+            )
+            .is_none()
+        );
     }
 
     #[test]

@@ -1350,7 +1350,7 @@ mod final_line_break_tests {
             let t = t.trim_start_matches('\u{feff}');
             crate::yaml::split::documents(t)
                 .map(|c| {
-                    reference::parse(&t[c.start..c.end])
+                    reference::parse(&t[c.start..c.end], &crate::yaml::Arena::new())
                         .unwrap()
                         .map(|n| n.to_json())
                 })

@@ -16,9 +16,9 @@
 //! mappings in flow sequences, multi-line keys and multi-line scalars inside flow collections,
 //! under-indented quoted continuation lines, and anything that is not valid YAML.
 
-use std::borrow::Cow;
 use std::fmt;
 
+use super::Arena;
 use super::tree::{KeySet, Node, NodeKind, Style};
 
 /// Why the fast parser handed a document over to the reference parser.
@@ -39,14 +39,19 @@ impl std::error::Error for Declined {}
 
 type R<T> = Result<T, Declined>;
 
-/// Parse one document, or decline it. `Ok(None)` for a document without content, as the reference does.
-pub fn parse(text: &str) -> Result<Option<Node<'_>>, Declined> {
-    parse_nested(text, 0)
+/// Parse one document into `arena`, or decline it. `Ok(None)` for a document without content, as the
+/// reference does.
+pub fn parse<'a>(text: &'a str, arena: &'a Arena) -> Result<Option<Node<'a>>, Declined> {
+    parse_nested(text, 0, arena)
 }
 
 /// Parse a part of a document (the lines of one of its block mapping entries or sequence items) as a
 /// document of its own, `depth` levels down: the nesting limit counts the levels above it too.
-pub fn parse_nested(text: &str, depth: usize) -> Result<Option<Node<'_>>, Declined> {
+pub fn parse_nested<'a>(
+    text: &'a str,
+    depth: usize,
+    arena: &'a Arena,
+) -> Result<Option<Node<'a>>, Declined> {
     let ascii = prescan(text)?;
     // The scratch stacks keep their capacity from one document to the next (per thread).
     let (entries, items) = SCRATCH.take();
@@ -63,6 +68,7 @@ pub fn parse_nested(text: &str, depth: usize) -> Result<Option<Node<'_>>, Declin
         depth,
         entries,
         items,
+        arena,
     };
     let result = p.document();
     SCRATCH.set((recycle(p.entries), recycle(p.items)));
@@ -289,12 +295,27 @@ struct Parser<'a> {
     saw_comment: bool,
     depth: usize,
     /// Entries and items of the collections being parsed, innermost last: each collection takes its own
-    /// off the top when it ends, in one exactly sized allocation.
+    /// off the top when it ends, into the arena.
     entries: Vec<(Node<'a>, Node<'a>)>,
     items: Vec<Node<'a>>,
+    arena: &'a Arena,
 }
 
 impl<'a> Parser<'a> {
+    /// The entries from `base` on, moved into the arena.
+    fn take_entries(&mut self, base: usize) -> &'a [(Node<'a>, Node<'a>)] {
+        let entries = self.arena.alloc_slice_copy(&self.entries[base..]);
+        self.entries.truncate(base);
+        entries
+    }
+
+    /// The items from `base` on, moved into the arena.
+    fn take_items(&mut self, base: usize) -> &'a [Node<'a>] {
+        let items = self.arena.alloc_slice_copy(&self.items[base..]);
+        self.items.truncate(base);
+        items
+    }
+
     #[inline]
     fn at(&self, i: usize) -> u8 {
         match self.b.get(i) {
@@ -568,14 +589,7 @@ impl<'a> Parser<'a> {
             if ctx == Ctx::MapValue {
                 return Err(self.no("a key after a key on the same line"));
             }
-            let key = scalar(
-                Cow::Borrowed(&self.src[start..end]),
-                Style::Plain,
-                start,
-                end,
-                line,
-                col,
-            );
+            let key = scalar(&self.src[start..end], Style::Plain, start, end, line, col);
             self.pos = stop_pos;
             return self.block_map(col, key);
         }
@@ -586,7 +600,7 @@ impl<'a> Parser<'a> {
         if stop == Stop::Comment {
             self.end_line()?;
             return Ok(scalar(
-                Cow::Borrowed(&self.src[start..end]),
+                &self.src[start..end],
                 Style::Plain,
                 start,
                 end,
@@ -624,8 +638,8 @@ impl<'a> Parser<'a> {
             self.next_line()?;
         }
         let text = match text {
-            Some(s) => Cow::Owned(s),
-            None => Cow::Borrowed(&self.src[start..end]),
+            Some(s) => &*self.arena.alloc_str(&s),
+            None => &self.src[start..end],
         };
         Ok(scalar(text, Style::Plain, start, end, line, col))
     }
@@ -713,7 +727,7 @@ impl<'a> Parser<'a> {
             }
         }
         let end = self.entries.last().map_or(start, |(k, v)| k.end.max(v.end));
-        let entries: Vec<_> = self.entries.split_off(base);
+        let entries = self.take_entries(base);
         Ok(Node {
             kind: NodeKind::Map {
                 flow: false,
@@ -754,7 +768,7 @@ impl<'a> Parser<'a> {
         }
         self.pos = stop_pos;
         Ok(scalar(
-            Cow::Borrowed(&self.src[p..end]),
+            &self.src[p..end],
             Style::Plain,
             p,
             end,
@@ -799,7 +813,7 @@ impl<'a> Parser<'a> {
             }
         }
         let end = self.items.last().map_or(start.0, |i| i.end);
-        let items: Vec<_> = self.items.split_off(base);
+        let items = self.take_items(base);
         Ok(Node {
             kind: NodeKind::Seq { flow: false, items },
             start: start.0,
@@ -826,7 +840,7 @@ impl<'a> Parser<'a> {
             }
             if self.at(i) == b'\'' && self.at(i + 1) != b'\'' {
                 self.pos = i + 1;
-                let text = Cow::Borrowed(&self.src[start + 1..i]);
+                let text = &self.src[start + 1..i];
                 return Ok(scalar(text, Style::SingleQuoted, start, i + 1, line, col));
             }
         } else {
@@ -835,7 +849,7 @@ impl<'a> Parser<'a> {
             }
             if self.at(i) == b'"' {
                 self.pos = i + 1;
-                let text = Cow::Borrowed(&self.src[start + 1..i]);
+                let text = &self.src[start + 1..i];
                 return Ok(scalar(text, Style::DoubleQuoted, start, i + 1, line, col));
             }
         }
@@ -908,7 +922,14 @@ impl<'a> Parser<'a> {
         } else {
             Style::DoubleQuoted
         };
-        Ok(scalar(Cow::Owned(out), style, start, i, line, col))
+        Ok(scalar(
+            self.arena.alloc_str(&out),
+            style,
+            start,
+            i,
+            line,
+            col,
+        ))
     }
 
     /// At a line break inside a quoted scalar: fold it (a space, or one newline per empty line; nothing
@@ -1132,7 +1153,14 @@ impl<'a> Parser<'a> {
         }
         self.pos = end;
         self.scan_lines()?;
-        Ok(scalar(Cow::Owned(text), style, start, end, line, col))
+        Ok(scalar(
+            self.arena.alloc_str(&text),
+            style,
+            start,
+            end,
+            line,
+            col,
+        ))
     }
 
     /// A flow collection at the cursor; leaves the cursor after its closing bracket.
@@ -1161,7 +1189,7 @@ impl<'a> Parser<'a> {
             }
             NodeKind::Seq {
                 flow: true,
-                items: self.items.split_off(base),
+                items: self.take_items(base),
             }
         } else {
             let base = self.entries.len();
@@ -1188,7 +1216,7 @@ impl<'a> Parser<'a> {
                         }
                         self.pos = stop_pos;
                         scalar(
-                            Cow::Borrowed(&self.src[p..end]),
+                            &self.src[p..end],
                             Style::Plain,
                             p,
                             end,
@@ -1220,7 +1248,7 @@ impl<'a> Parser<'a> {
             }
             NodeKind::Map {
                 flow: true,
-                entries: self.entries.split_off(base),
+                entries: self.take_entries(base),
             }
         };
         self.pos += 1;
@@ -1255,7 +1283,7 @@ impl<'a> Parser<'a> {
         }
         self.pos = stop_pos;
         Ok(scalar(
-            Cow::Borrowed(&self.src[p..end]),
+            &self.src[p..end],
             Style::Plain,
             p,
             end,
@@ -1291,7 +1319,7 @@ impl<'a> Parser<'a> {
 }
 
 fn scalar<'a>(
-    text: Cow<'a, str>,
+    text: &'a str,
     style: Style,
     start: usize,
     end: usize,
@@ -1311,7 +1339,7 @@ fn scalar<'a>(
 
 /// The empty plain scalar granit reports for a missing value.
 fn empty<'a>(at: usize, line: usize, col: usize) -> Node<'a> {
-    scalar(Cow::Borrowed("~"), Style::Plain, at, at, line, col)
+    scalar("~", Style::Plain, at, at, line, col)
 }
 
 #[cfg(test)]
@@ -1319,12 +1347,24 @@ mod tests {
     use super::*;
     use crate::yaml::reference;
 
+    /// An arena for a test's trees (never freed; tests are short).
+    fn arena() -> &'static Arena {
+        Box::leak(Box::default())
+    }
+
+    thread_local! {
+        /// The text [`same`] parsed last.
+        static SOURCE: std::cell::Cell<&'static str> = const { std::cell::Cell::new("") };
+    }
+
     /// The fast parser accepts `doc` and builds exactly the reference tree.
     #[track_caller]
     fn same(doc: &str) -> Option<Node<'_>> {
-        let fast = parse(doc).unwrap_or_else(|d| panic!("declined {doc:?}: {d}"));
-        let reference =
-            reference::parse(doc).unwrap_or_else(|e| panic!("reference rejects {doc:?}: {e:?}"));
+        SOURCE.with(|s| s.set(String::leak(doc.to_string())));
+        let doc: &str = SOURCE.with(|s| s.get());
+        let fast = parse(doc, arena()).unwrap_or_else(|d| panic!("declined {doc:?}: {d}"));
+        let reference = reference::parse(doc, arena())
+            .unwrap_or_else(|e| panic!("reference rejects {doc:?}: {e:?}"));
         assert_eq!(fast, reference, "trees differ for {doc:?}");
         fast
     }
@@ -1332,8 +1372,8 @@ mod tests {
     /// The fast parser declines `doc`; `yaml::parse` then answers exactly like the reference parser.
     #[track_caller]
     fn declines(doc: &str) {
-        assert!(parse(doc).is_err(), "accepted {doc:?}");
-        assert_eq!(crate::yaml::parse(doc), reference::parse(doc));
+        assert!(parse(doc, arena()).is_err(), "accepted {doc:?}");
+        assert_eq!(crate::yaml::parse(doc), reference::parse(doc, arena()));
     }
 
     fn text<'a>(node: &'a Node<'_>) -> &'a str {
@@ -1426,20 +1466,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(text(root.get("a").unwrap()), "one two\nthree");
-        assert!(matches!(
-            root.get("a").unwrap().kind,
-            NodeKind::Scalar {
-                text: Cow::Owned(_),
-                ..
-            }
-        ));
-        assert!(matches!(
-            root.get("b").unwrap().kind,
-            NodeKind::Scalar {
-                text: Cow::Borrowed(_),
-                ..
-            }
-        ));
+        // A folded text is decoded into the arena; a one-line text is the source's own bytes.
+        let in_source =
+            |s: &str| SOURCE.with(|src| src.get().as_bytes().as_ptr_range().contains(&s.as_ptr()));
+        assert!(!in_source(text(root.get("a").unwrap())));
+        assert!(in_source(text(root.get("b").unwrap())));
         same("- a\n  b\n- c: d\n    e\n");
         same("k:\n- a\n b\n");
         // A comment line ends a multi-line plain scalar; text after it is an error.
@@ -1481,13 +1512,7 @@ mod tests {
         assert_eq!(text(root.get("c").unwrap()), "x y 'q'\nz");
         assert_eq!(text(root.get("d").unwrap()), "pq \"r\" \t s");
         assert_eq!(text(root.get("e").unwrap()), "x\ny\nz");
-        assert!(matches!(
-            root.get("f").unwrap().kind,
-            NodeKind::Scalar {
-                text: Cow::Borrowed(""),
-                ..
-            }
-        ));
+        assert_eq!(text(root.get("f").unwrap()), "");
         declines("a: \"\\q\"\n");
         declines("a: \"\\ud83d\"\n");
         declines("a: \"unterminated\n");
@@ -1622,7 +1647,7 @@ mod tests {
             for bad in ["\t", "\u{1}", "\u{7f}", "\r", "\u{85}", "\u{feff}"] {
                 let mut doc = base.to_owned();
                 doc.insert_str(at, bad);
-                assert!(parse(&doc).is_err(), "accepted {doc:?}");
+                assert!(parse(&doc, arena()).is_err(), "accepted {doc:?}");
             }
             let mut doc = base.to_owned();
             doc.insert(at, 'é');

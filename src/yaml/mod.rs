@@ -20,7 +20,20 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// Parse one document: the fast block-style parser when it can, else the reference parser.
+/// Where the nodes of a tree live: allocated by bumping a pointer, freed all at once (`reset`).
+pub type Arena = bumpalo::Bump;
+
+/// Parse one document, its nodes in `arena`: the fast block-style parser when it can, else the
+/// reference parser.
+pub fn parse_in<'a>(text: &'a str, arena: &'a Arena) -> Result<Option<Node<'a>>, ParseError> {
+    match fast::parse(text, arena) {
+        Ok(root) => Ok(root),
+        Err(_declined) => reference::parse(text, arena),
+    }
+}
+
+/// [`parse_in`] with an arena of its own that is never freed: for tests and one-off reads only (the
+/// engine parses every document into a per-thread arena it resets).
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
-    fast::parse(text).or_else(|_declined| reference::parse(text))
+    parse_in(text, Box::leak(Box::default()))
 }

@@ -1,13 +1,11 @@
 //! The reference tree builder: complete YAML via serde-saphyr's span-reporting event parser.
 
-use std::borrow::Cow;
-
 use serde_saphyr::granit_parser::{
     ErrorKind, Event, Parser, ScalarStyle, ScanError, Span, StructureStyle,
 };
 
-use super::ParseError;
 use super::tree::{KeySet, Node, NodeKind, Style};
+use super::{Arena, ParseError};
 
 enum Frame<'a> {
     Map {
@@ -73,8 +71,8 @@ fn drop_unterminated_break(source: &str, node: &Node<'_>, value: &mut String) {
     }
 }
 
-/// Parse one document. `Ok(None)` for a document with no content (only comments, or empty).
-pub fn parse(source: &str) -> Result<Option<Node<'_>>, ParseError> {
+/// Parse one document into `arena`. `Ok(None)` for a document with no content (only comments, or empty).
+pub fn parse<'a>(source: &'a str, arena: &'a Arena) -> Result<Option<Node<'a>>, ParseError> {
     let mut parser = Parser::new_from_str(source);
     let mut stack: Vec<Frame<'_>> = Vec::new();
     let mut root: Option<Node<'_>> = None;
@@ -107,7 +105,7 @@ pub fn parse(source: &str) -> Result<Option<Node<'_>>, ParseError> {
                     drop_unterminated_break(source, &node, &mut value);
                 }
                 node.kind = NodeKind::Scalar {
-                    text: Cow::Owned(value),
+                    text: arena.alloc_str(&value),
                     style,
                 };
                 node
@@ -118,7 +116,7 @@ pub fn parse(source: &str) -> Result<Option<Node<'_>>, ParseError> {
                 let node = Node {
                     kind: NodeKind::Map {
                         flow: style == StructureStyle::Flow,
-                        entries: vec![],
+                        entries: &[],
                     },
                     ..node
                 };
@@ -135,7 +133,7 @@ pub fn parse(source: &str) -> Result<Option<Node<'_>>, ParseError> {
                 let node = Node {
                     kind: NodeKind::Seq {
                         flow: style == StructureStyle::Flow,
-                        items: vec![],
+                        items: &[],
                     },
                     ..node
                 };
@@ -153,14 +151,14 @@ pub fn parse(source: &str) -> Result<Option<Node<'_>>, ParseError> {
                     } => {
                         let last = entries.last().map(|(k, v)| k.end.max(v.end));
                         if let NodeKind::Map { entries: e, .. } = &mut node.kind {
-                            *e = entries;
+                            *e = arena.alloc_slice_copy(&entries);
                         }
                         (node, last)
                     }
                     Frame::Seq { mut node, items } => {
                         let last = items.last().map(|n| n.end);
                         if let NodeKind::Seq { items: i, .. } = &mut node.kind {
-                            *i = items;
+                            *i = arena.alloc_slice_copy(&items);
                         }
                         (node, last)
                     }
@@ -212,6 +210,11 @@ pub fn parse(source: &str) -> Result<Option<Node<'_>>, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reference parser, with an arena of its own (never freed; tests are short).
+    fn parse(text: &str) -> Result<Option<Node<'_>>, ParseError> {
+        super::parse(text, Box::leak(Box::default()))
+    }
 
     #[test]
     fn spans_and_values() {

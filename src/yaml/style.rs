@@ -55,7 +55,7 @@ fn walk(node: &Node<'_>, counts: &mut Counts) {
     match &node.kind {
         NodeKind::Scalar { .. } => {}
         NodeKind::Map { flow, entries } => {
-            for (k, v) in entries {
+            for (k, v) in entries.iter() {
                 match &v.kind {
                     NodeKind::Scalar { text: t, style } => match style {
                         Style::DoubleQuoted => counts.double += 1,
@@ -63,7 +63,7 @@ fn walk(node: &Node<'_>, counts: &mut Counts) {
                         // A cheap test is enough for a habit count: words, not numbers or bools.
                         Style::Plain
                             if t.starts_with(|c: char| c.is_ascii_alphabetic())
-                                && !matches!(t.as_ref(), "true" | "false" | "null") =>
+                                && !matches!(*t, "true" | "false" | "null") =>
                         {
                             counts.plain += 1
                         }

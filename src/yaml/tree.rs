@@ -1,11 +1,14 @@
 //! A YAML document as a tree of nodes that remember where they are in the source text.
 //!
+//! The nodes live in an arena ([`super::Arena`]) that the caller owns and resets between documents: a
+//! tree is built without an allocation per collection and freed at once, without a walk over its nodes.
+//! Nodes are small and `Copy`; scalar texts borrow from the source, or from the arena when decoded.
+//!
 //! Offsets are byte offsets into the document text the tree was parsed from; lines are 1-based and columns
 //! 0-based (in characters), relative to that text. Two parsers build this tree: [`super::reference`] over
 //! serde-saphyr's event parser (complete YAML), and [`super::fast`] for the block-style subset real manifests
 //! use (much faster; it declines anything unusual and the reference parser takes over).
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// How a scalar was written.
@@ -24,21 +27,21 @@ impl Style {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum NodeKind<'a> {
     /// A scalar with its decoded text. An empty value (`key:` with nothing after it) is a plain scalar
     /// with text `~` and an empty span just after the key.
     Scalar {
-        text: Cow<'a, str>,
+        text: &'a str,
         style: Style,
     },
     Map {
         flow: bool,
-        entries: Vec<(Node<'a>, Node<'a>)>,
+        entries: &'a [(Node<'a>, Node<'a>)],
     },
     Seq {
         flow: bool,
-        items: Vec<Node<'a>>,
+        items: &'a [Node<'a>],
     },
     Alias,
 }
@@ -49,7 +52,7 @@ pub enum NodeKind<'a> {
 /// * flow collections: from `{`/`[` to just after `}`/`]`;
 /// * block mappings: from the first key to the end of the last value;
 /// * block sequences: from the first item's content to the end of the last item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Node<'a> {
     pub kind: NodeKind<'a>,
     pub start: usize,
@@ -282,7 +285,7 @@ mod tests {
         let entry = |k: &str| {
             let node = |text: &str| Node {
                 kind: NodeKind::Scalar {
-                    text: Cow::Owned(text.to_string()),
+                    text: String::leak(text.to_string()),
                     style: Style::Plain,
                 },
                 start: 0,

@@ -140,7 +140,7 @@ pub fn difference<'x, 'a, 'b>(
             (!scalars_equal(a, b)).then_some((a, b))
         }
         (NodeKind::Map { entries: x, .. }, NodeKind::Map { entries: y, .. }) => {
-            for ((ka, va), (kb, vb)) in x.iter().zip(y) {
+            for ((ka, va), (kb, vb)) in x.iter().zip(y.iter()) {
                 if ka.as_str() != kb.as_str() {
                     return Some((ka, kb));
                 }
@@ -155,7 +155,7 @@ pub fn difference<'x, 'a, 'b>(
             }
         }
         (NodeKind::Seq { items: x, .. }, NodeKind::Seq { items: y, .. }) => {
-            for (p, q) in x.iter().zip(y) {
+            for (p, q) in x.iter().zip(y.iter()) {
                 if let Some(d) = difference(p, q) {
                     return Some(d);
                 }
@@ -219,7 +219,7 @@ pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect<'_>) -> Res
                 }
             }
             // Every new key: old, or asked for.
-            for (nk, nv) in entries {
+            for (nk, nv) in entries.iter() {
                 if old_keys.find(old_entries, nk.as_str()).is_some() {
                     continue;
                 }

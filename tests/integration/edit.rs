@@ -245,7 +245,7 @@ fn reference_values(stream: &str) -> Vec<serde_json::Value> {
     let body = stream.replace('\u{feff}', "");
     tkedirect::yaml::split::documents(&body)
         .filter_map(|c| {
-            tkedirect::yaml::reference::parse(&body[c.start..c.end])
+            tkedirect::yaml::reference::parse(&body[c.start..c.end], &tkedirect::yaml::Arena::new())
                 .unwrap_or_else(|e| panic!("does not parse: {e:?}\n{stream}"))
                 .map(|n| n.to_json())
         })

@@ -362,7 +362,8 @@ fn replaced_a_value(text: &str, name: &str, opts: &Options) -> bool {
 
 fn parses(text: &str) -> bool {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    split::documents(body).all(|c| yaml::parse(&body[c.start..c.end]).is_ok())
+    split::documents(body)
+        .all(|c| yaml::parse_in(&body[c.start..c.end], &yaml::Arena::new()).is_ok())
 }
 
 fn check(text: &str, json: bool, mixed: bool, exclusive: bool) -> Result<(), TestCaseError> {
@@ -451,7 +452,7 @@ fn normalized(text: &str, empty: bool) -> Option<Vec<serde_json::Value>> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     split::documents(body)
         .map(|c| {
-            let mut v = yaml::parse(&body[c.start..c.end])
+            let mut v = yaml::parse_in(&body[c.start..c.end], &yaml::Arena::new())
                 .ok()?
                 .map(|n| n.to_json());
             if let Some(v) = &mut v {

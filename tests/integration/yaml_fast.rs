@@ -8,7 +8,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use tkedirect::yaml::{Node, NodeKind, fast, reference, split};
+use tkedirect::yaml::{Arena, Node, NodeKind, fast, reference, split};
 
 // ---------------------------------------------------------------------------------------------
 // Comparing the two parsers
@@ -20,10 +20,11 @@ enum Outcome {
 
 /// Parse with both parsers; fail when the fast parser accepts and disagrees with the reference.
 fn compare(doc: &str) -> Result<Outcome, String> {
-    let Ok(fast) = fast::parse(doc) else {
+    let (a, b) = (Arena::new(), Arena::new());
+    let Ok(fast) = fast::parse(doc, &a) else {
         return Ok(Outcome::Declined);
     };
-    match reference::parse(doc) {
+    match reference::parse(doc, &b) {
         Ok(reference) if reference == fast => Ok(Outcome::Same),
         Ok(reference) => Err(format!(
             "fast and reference trees differ for\n{doc:?}\n--- fast:\n{}--- reference:\n{}",
@@ -60,14 +61,14 @@ fn dump(text: &str, node: Option<&Node<'_>>) -> String {
             }
             NodeKind::Map { flow, entries } => {
                 let _ = writeln!(out, "{pad}map flow={flow} {span}");
-                for (k, v) in entries {
+                for (k, v) in entries.iter() {
                     go(out, text, k, depth + 1);
                     go(out, text, v, depth + 2);
                 }
             }
             NodeKind::Seq { flow, items } => {
                 let _ = writeln!(out, "{pad}seq flow={flow} {span}");
-                for i in items {
+                for i in items.iter() {
                     go(out, text, i, depth + 1);
                 }
             }
@@ -742,10 +743,10 @@ fn fast_equals_reference_on_generated_manifests() {
         let doc = render(&root, &format);
         total.set(total.get() + 1);
         let debug = std::env::var("YAML_FAST_DEBUG").is_ok();
-        match reference::parse(&doc) {
+        match reference::parse(&doc, &Arena::new()) {
             Ok(_) => {
                 valid.set(valid.get() + 1);
-                if debug && let Err(d) = fast::parse(&doc) {
+                if debug && let Err(d) = fast::parse(&doc, &Arena::new()) {
                     eprintln!(
                         "DECLINED {d}: {:?}\n{doc:?}\n",
                         doc.get(d.offset.saturating_sub(30)..(d.offset + 10).min(doc.len()))
@@ -890,7 +891,7 @@ fn fixtures_parse_identically_and_fast() {
                     declined.push(format!(
                         "{name}:{}: {}",
                         chunk.line,
-                        fast::parse(doc).unwrap_err()
+                        fast::parse(doc, &Arena::new()).unwrap_err()
                     ));
                 }
                 Ok(Outcome::Same) => {}
@@ -918,7 +919,7 @@ fn fixtures_parse_identically_and_fast() {
 fn yaml_parse_falls_back_to_the_reference_parser() {
     // Anchors and aliases are declined by the fast parser; `yaml::parse` still parses them.
     let doc = "base: &b {cpu: 1}\nother: *b\n";
-    assert!(fast::parse(doc).is_err());
+    assert!(fast::parse(doc, &Arena::new()).is_err());
     let root = tkedirect::yaml::parse(doc).unwrap().unwrap();
     assert!(root.get("base").unwrap().anchored);
     // Errors come from the reference parser, with its positions and messages.
@@ -993,16 +994,17 @@ fn block_scalars_at_the_end_of_the_text_follow_the_spec() {
                         let value = |root: Option<Node<'_>>| -> String {
                             let root = root.expect("a document");
                             let node = if path.is_empty() {
-                                root.items().unwrap().last().unwrap().clone()
+                                *root.items().unwrap().last().unwrap()
                             } else {
-                                root.path(path).unwrap().clone()
+                                *root.path(path).unwrap()
                             };
                             node.as_str().unwrap().to_string()
                         };
-                        let reference = reference::parse(doc)
+                        let arena = Arena::new();
+                        let reference = reference::parse(doc, &arena)
                             .unwrap_or_else(|e| panic!("reference rejects {doc:?}: {e:?}"));
                         assert_eq!(&value(reference), want, "reference reads {doc:?}");
-                        if let Ok(fast) = fast::parse(doc) {
+                        if let Ok(fast) = fast::parse(doc, &arena) {
                             fast_read += 1;
                             assert_eq!(&value(fast), want, "fast reads {doc:?}");
                         }
