@@ -363,7 +363,7 @@ impl<'p> NewMap<'p> {
 // ---- text positions ------------------------------------------------------------------------------------
 
 fn line_start(text: &str, at: usize) -> usize {
-    text[..at].rfind('\n').map_or(0, |i| i + 1)
+    memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |i| i + 1)
 }
 
 /// The offset just after the line that holds the content ending at `end` (after its newline), or the end
@@ -372,12 +372,12 @@ fn after_line(text: &str, end: usize) -> usize {
     if end > 0 && text.as_bytes()[end - 1] == b'\n' {
         return end;
     }
-    text[end..].find('\n').map_or(text.len(), |i| end + i + 1)
+    memchr::memchr(b'\n', &text.as_bytes()[end..]).map_or(text.len(), |i| end + i + 1)
 }
 
 /// The offset of the end of the line's content (before `\r\n` or `\n`).
 fn content_end(text: &str, at: usize) -> usize {
-    let eol = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let eol = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |i| at + i);
     if eol > 0 && text.as_bytes()[eol - 1] == b'\r' {
         eol - 1
     } else {
@@ -402,7 +402,12 @@ fn line_range(text: &str, root: &Node<'_>, start: usize, end: usize) -> (usize, 
 }
 
 fn first_on_line(text: &str, at: usize) -> bool {
-    text[line_start(text, at)..at].bytes().all(|b| b == b' ')
+    // Walk back over spaces: a newline (or the start) means first on its line.
+    let b = &text.as_bytes()[..at];
+    b.iter()
+        .rev()
+        .find(|&&c| c != b' ')
+        .is_none_or(|&c| c == b'\n')
 }
 
 /// The node whose text ends a block collection: its last entry's value or last item, recursively.
@@ -455,6 +460,7 @@ pub fn line_region(
     target: &[Seg],
 ) -> Option<(usize, std::ops::Range<usize>)> {
     let mut node = root;
+    // The deepest such entry or item: its path length, where its first line starts, and its value.
     let mut best = None;
     for (i, seg) in target.iter().enumerate() {
         match (&node.kind, seg) {
@@ -467,7 +473,7 @@ pub fn line_region(
             ) => {
                 let (key, value) = entries.iter().find(|(kn, _)| kn.as_str() == Some(k))?;
                 if first_on_line(text, key.start) {
-                    best = Some((i + 1, line_start(text, key.start)..lines_end(text, value)));
+                    best = Some((i + 1, key.start, value));
                 }
                 node = value;
             }
@@ -477,14 +483,15 @@ pub fn line_region(
                 let dash = text[ls..item.start].trim_start_matches(' ');
                 if dash.len() >= 2 && dash.starts_with('-') && dash[1..].bytes().all(|b| b == b' ')
                 {
-                    best = Some((i + 1, ls..lines_end(text, item)));
+                    best = Some((i + 1, ls, item));
                 }
                 node = item;
             }
             _ => break,
         }
     }
-    best
+    let (len, first, value) = best?;
+    Some((len, line_start(text, first)..lines_end(text, value)))
 }
 
 /// Whether `node` ends with a block scalar whose last content line ends the text without a line break:

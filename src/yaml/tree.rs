@@ -262,18 +262,17 @@ pub fn is_yaml11_bool(s: &str) -> bool {
 /// Whether a string written plain would be read back as the same string by YAML 1.1 and 1.2 readers
 /// (kubectl's reader is YAML 1.1-ish, so `yes`, `on`, `1_000` and dates must be quoted).
 pub fn safe_as_plain(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+    // Letters, digits and `-_./`, starting with a letter, `_` or `/`: never an indicator or a number;
+    // then null, the bools and the YAML 1.1 bools remain to rule out.
+    let b = s.as_bytes();
+    let Some(&first) = b.first() else {
         return false;
     };
-    if !plain_is_string(s) {
-        return false;
-    }
-    if is_yaml11_bool(s) || first.is_ascii_digit() || "-?:,[]{}#&*!|>'\"%@`. ".contains(first) {
-        return false;
-    }
-    s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-        && !s.ends_with([' ', ':'])
+    (first.is_ascii_alphabetic() || matches!(first, b'_' | b'/'))
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/'))
+        && plain_is_string(s)
+        && !is_yaml11_bool(s)
 }
 
 #[cfg(test)]
@@ -330,5 +329,8 @@ mod tests {
         assert!(!safe_as_plain("2026-01-01"));
         assert!(!safe_as_plain(""));
         assert!(!safe_as_plain("a: b"));
+        assert!(safe_as_plain("/healthz") && safe_as_plain("_x") && safe_as_plain("a.b/c-d_e"));
+        assert!(!safe_as_plain("-x") && !safe_as_plain(".x") && !safe_as_plain("null"));
+        assert!(!safe_as_plain("é") && !safe_as_plain("a b"));
     }
 }
