@@ -58,6 +58,12 @@ const TOKENS: &[&str] = &[
     "\r\n",
     "\u{feff}",
     "{{ .Values.x }}",
+    "|2\n",
+    "|+\n",
+    "- |\n",
+    "{}",
+    "metadata: {name: x, annotations: {}}\n",
+    "- {name: c, image: i, resources: {}}\n",
     "%YAML 1.2\n",
     "<<: *a\n",
     "annotations:\n",
@@ -135,6 +141,10 @@ enum Mutation {
         len: u16,
         at: u32,
     },
+    /// Remove the final line break(s), or add one.
+    FinalNewline,
+    /// LF to CRLF (or CRLF to LF).
+    Crlf,
 }
 
 fn mutation(seeds: usize) -> impl Strategy<Value = Mutation> {
@@ -148,6 +158,8 @@ fn mutation(seeds: usize) -> impl Strategy<Value = Mutation> {
         1 => (any::<u32>(), 0x20u8..0x7f).prop_map(|(at, byte)| Mutation::Byte { at, byte }),
         1 => (0..seeds, any::<u32>(), 1u16..400, any::<u32>())
             .prop_map(|(seed, from, len, at)| Mutation::Splice { seed, from, len, at }),
+        1 => Just(Mutation::FinalNewline),
+        1 => Just(Mutation::Crlf),
     ]
 }
 
@@ -246,6 +258,20 @@ fn apply(seeds: &[String], base: usize, mutations: &[Mutation]) -> String {
                 let piece = other[i..j.max(i)].to_string();
                 let k = boundary(&s, at);
                 s.insert_str(k, &piece);
+            }
+            Mutation::FinalNewline => {
+                if s.ends_with('\n') {
+                    s.truncate(s.trim_end_matches(['\r', '\n']).len());
+                } else {
+                    s.push('\n');
+                }
+            }
+            Mutation::Crlf => {
+                s = if s.contains("\r\n") {
+                    s.replace("\r\n", "\n")
+                } else {
+                    s.replace('\n', "\r\n")
+                };
             }
         }
     }

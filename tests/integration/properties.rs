@@ -51,6 +51,7 @@ enum Obj {
         name: String,
         lb: bool,
         annotations: AnnShape,
+        meta: MetaShape,
     },
     Ingress {
         name: String,
@@ -62,9 +63,14 @@ enum Obj {
         containers: usize,
         resources: ResShape,
         template_annotations: AnnShape,
+        /// Each container's `command` ends with a `- |` block item (and `restartPolicy` follows).
+        command_block: bool,
     },
     Other,
 }
+
+/// Block scalar headers for annotation values and commands.
+const HEADERS: [&str; 7] = ["|", "|-", "|+", ">", ">-", ">+", "|2"];
 
 #[derive(Debug, Clone, Copy)]
 enum AnnShape {
@@ -72,6 +78,22 @@ enum AnnShape {
     EmptyFlow,
     Flow,
     Block,
+    /// Annotations ending with a block scalar (header from [`HEADERS`]), followed by a less indented
+    /// key (`name:`, `labels:`), as in issue 12, case 1.
+    BlockScalar(usize),
+}
+
+/// How a Service's metadata is written.
+#[derive(Debug, Clone, Copy)]
+enum MetaShape {
+    Block,
+    /// After `spec`, so that the document ends inside the metadata (without a final newline, when the
+    /// stream has none).
+    BlockLast,
+    /// `metadata: {name: s, annotations: {}}` on one line.
+    Flow,
+    /// One entry per line, the closing brace on a line of its own or on the last entry's.
+    FlowLines(bool),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -80,6 +102,8 @@ enum ResShape {
     EmptyFlow,
     LimitsOnly,
     Both,
+    /// The container as a flow mapping: `- {name: c, image: i, resources: {}}`.
+    FlowContainer,
 }
 
 fn ann() -> impl Strategy<Value = AnnShape> {
@@ -87,7 +111,17 @@ fn ann() -> impl Strategy<Value = AnnShape> {
         Just(AnnShape::Absent),
         Just(AnnShape::EmptyFlow),
         Just(AnnShape::Flow),
-        Just(AnnShape::Block)
+        Just(AnnShape::Block),
+        (0..HEADERS.len()).prop_map(AnnShape::BlockScalar),
+    ]
+}
+
+fn meta() -> impl Strategy<Value = MetaShape> {
+    prop_oneof![
+        3 => Just(MetaShape::Block),
+        1 => Just(MetaShape::BlockLast),
+        1 => Just(MetaShape::Flow),
+        1 => any::<bool>().prop_map(MetaShape::FlowLines),
     ]
 }
 
@@ -101,10 +135,13 @@ fn name() -> impl Strategy<Value = String> {
 
 fn obj() -> impl Strategy<Value = Obj> {
     prop_oneof![
-        (name(), any::<bool>(), ann()).prop_map(|(name, lb, annotations)| Obj::Service {
-            name,
-            lb,
-            annotations
+        (name(), any::<bool>(), ann(), meta()).prop_map(|(name, lb, annotations, meta)| {
+            Obj::Service {
+                name,
+                lb,
+                annotations,
+                meta,
+            }
         }),
         (
             name(),
@@ -123,18 +160,23 @@ fn obj() -> impl Strategy<Value = Obj> {
                 Just(ResShape::Absent),
                 Just(ResShape::EmptyFlow),
                 Just(ResShape::LimitsOnly),
-                Just(ResShape::Both)
+                Just(ResShape::Both),
+                Just(ResShape::FlowContainer)
             ],
-            ann()
+            ann(),
+            any::<bool>(),
         )
-            .prop_map(|(name, containers, resources, template_annotations)| {
-                Obj::Deployment {
-                    name,
-                    containers,
-                    resources,
-                    template_annotations,
-                }
-            }),
+            .prop_map(
+                |(name, containers, resources, template_annotations, command_block)| {
+                    Obj::Deployment {
+                        name,
+                        containers,
+                        resources,
+                        template_annotations,
+                        command_block,
+                    }
+                },
+            ),
         Just(Obj::Other),
     ]
 }
@@ -178,6 +220,45 @@ impl W<'_> {
                 let v = self.q("true");
                 self.line(level + 1, &format!("example.com/flag: {v} # keep"));
             }
+            AnnShape::BlockScalar(h) => {
+                self.line(level, "annotations:");
+                self.line(
+                    level + 1,
+                    &format!("proxy.example.com/config: {}", HEADERS[h]),
+                );
+                self.block_lines(level + 2, h);
+            }
+        }
+    }
+
+    /// The content lines of a block scalar with header `HEADERS[h]`, at `level` (`|2` content is
+    /// indented exactly two spaces more than its key).
+    fn block_lines(&mut self, level: usize, h: usize) {
+        if HEADERS[h] == "|2" {
+            let key_indent = (level - 1) * self.s.indent;
+            let pad = " ".repeat(key_indent + 2);
+            self.raw_line(&format!("{pad} holdApplication: true"));
+            self.raw_line(&format!("{pad}x: 1"));
+        } else {
+            self.line(level, "holdApplication: true");
+            self.line(level, "x: 1");
+        }
+        if self.s.blank_lines {
+            self.blank();
+        }
+    }
+
+    fn raw_line(&mut self, text: &str) {
+        self.out.push_str(text);
+        self.out.push_str(if self.s.crlf { "\r\n" } else { "\n" });
+    }
+
+    /// A flow mapping for annotations inside a flow `metadata`.
+    fn flow_annotations(&self, shape: AnnShape) -> String {
+        match shape {
+            AnnShape::Absent => String::new(),
+            AnnShape::EmptyFlow => ", annotations: {}".into(),
+            _ => format!(", annotations: {{team: {}}}", self.q("1")),
         }
     }
     /// A sequence item prefix for level `level` items of a key at `level - 1`.
@@ -208,12 +289,44 @@ fn render(objs: &[Obj], s: &Style) -> String {
                 name,
                 lb,
                 annotations,
+                meta,
             } => {
                 w.line(0, "apiVersion: v1");
                 w.line(0, "kind: Service");
-                w.line(0, "metadata:");
-                w.line(1, &format!("name: {name}"));
-                w.annotations(1, *annotations);
+                let block_meta = |w: &mut W<'_>| {
+                    w.line(0, "metadata:");
+                    if let AnnShape::BlockScalar(_) = annotations {
+                        // The annotations first: the block scalar is followed by `name:`.
+                        w.annotations(1, *annotations);
+                        w.line(1, &format!("name: {name}"));
+                    } else {
+                        w.line(1, &format!("name: {name}"));
+                        w.annotations(1, *annotations);
+                    }
+                };
+                match meta {
+                    MetaShape::Block => block_meta(&mut w),
+                    MetaShape::BlockLast => {}
+                    MetaShape::Flow => {
+                        let a = w.flow_annotations(*annotations);
+                        w.line(0, &format!("metadata: {{name: {name}{a}}}"));
+                    }
+                    MetaShape::FlowLines(brace_on_last_line) => {
+                        let a = w.flow_annotations(*annotations);
+                        w.line(0, "metadata: {");
+                        if a.is_empty() {
+                            let end = if *brace_on_last_line { "}" } else { "" };
+                            w.line(1, &format!("name: {name}{end}"));
+                        } else {
+                            w.line(1, &format!("name: {name},"));
+                            let end = if *brace_on_last_line { "}" } else { "" };
+                            w.line(1, &format!("{}{end}", &a[2..]));
+                        }
+                        if !brace_on_last_line {
+                            w.line(0, "}");
+                        }
+                    }
+                }
                 w.blank();
                 w.line(0, "spec:");
                 w.line(
@@ -226,6 +339,13 @@ fn render(objs: &[Obj], s: &Style) -> String {
                 let l = w.seq_level(1);
                 w.line(l, "- port: 80 # http");
                 w.line(l, "  targetPort: 8080");
+                if let MetaShape::BlockLast = meta {
+                    // The document ends in the metadata (with a block scalar, when the annotations have
+                    // one: the last line of the stream without a newline).
+                    w.line(0, "metadata:");
+                    w.line(1, &format!("name: {name}"));
+                    w.annotations(1, *annotations);
+                }
             }
             Obj::Ingress {
                 name,
@@ -252,6 +372,7 @@ fn render(objs: &[Obj], s: &Style) -> String {
                 containers,
                 resources,
                 template_annotations,
+                command_block,
             } => {
                 w.line(0, "apiVersion: apps/v1");
                 w.line(0, "kind: Deployment");
@@ -264,20 +385,41 @@ fn render(objs: &[Obj], s: &Style) -> String {
                 w.line(3, &format!("app: {name}"));
                 w.line(1, "template:");
                 w.line(2, "metadata:");
-                w.line(3, "labels:");
-                w.line(4, &format!("app: {name}"));
-                w.annotations(3, *template_annotations);
+                if let AnnShape::BlockScalar(_) = template_annotations {
+                    // A block scalar annotation before `labels:` (issue 12, case 1).
+                    w.annotations(3, *template_annotations);
+                    w.line(3, "labels:");
+                    w.line(4, &format!("app: {name}"));
+                } else {
+                    w.line(3, "labels:");
+                    w.line(4, &format!("app: {name}"));
+                    w.annotations(3, *template_annotations);
+                }
                 w.line(2, "spec:");
                 w.line(3, "containers:");
                 let l = w.seq_level(3);
                 for c in 0..*containers {
                     w.comment(l, "a container");
+                    if let ResShape::FlowContainer = resources {
+                        let image = w.q("nginx:1.27");
+                        w.line(
+                            l,
+                            &format!("- {{name: c{c}, image: {image}, resources: {{}}}}"),
+                        );
+                        continue;
+                    }
                     w.line(l, &format!("- name: c{c}"));
                     let image = w.q("nginx:1.27");
                     w.line(l, &format!("  image: {image}"));
+                    if *command_block {
+                        w.line(l, "  command:");
+                        w.line(l, "  - /bin/sh");
+                        w.line(l, &format!("  - {}", HEADERS[c % HEADERS.len()]));
+                        w.block_lines(l + 2, c % HEADERS.len());
+                    }
                     let cpu = w.q("1");
                     match resources {
-                        ResShape::Absent => {}
+                        ResShape::Absent | ResShape::FlowContainer => {}
                         ResShape::EmptyFlow => w.line(l, "  resources: {}"),
                         ResShape::LimitsOnly => {
                             w.line(l, "  resources:");
@@ -292,6 +434,9 @@ fn render(objs: &[Obj], s: &Style) -> String {
                             w.line(l, &format!("      cpu: {cpu}"));
                         }
                     }
+                }
+                if *command_block {
+                    w.line(3, "restartPolicy: Always");
                 }
             }
             Obj::Other => {

@@ -244,6 +244,8 @@ fn value_strategy() -> impl Strategy<Value = V> {
         10 => scalar_strategy().prop_map(V::Scalar),
         2 => Just(V::Empty),
         2 => (flow_strategy(), any::<bool>()).prop_map(|(f, multi)| V::Flow(f, multi)),
+        // `{}` and `[]` anywhere a value can be (`annotations: {}`, `resources: {}`).
+        1 => any::<bool>().prop_map(|map| V::Flow(if map { F::Map(vec![]) } else { F::Seq(vec![]) }, false)),
     ];
     leaf.prop_recursive(5, 60, 6, |inner| {
         prop_oneof![
@@ -709,6 +711,11 @@ fn render(root: &V, f: &Format) -> String {
     if !f.final_newline {
         while r.out.ends_with('\n') {
             r.out.pop();
+        }
+        // Sometimes a last line of spaces only, without a line break.
+        if f.seed % 5 == 0 {
+            r.out.push('\n');
+            r.out.push_str(&" ".repeat((f.seed % 7) as usize));
         }
     }
     if f.crlf {
