@@ -713,7 +713,7 @@ fn render(root: &V, f: &Format) -> String {
             r.out.pop();
         }
         // Sometimes a last line of spaces only, without a line break.
-        if f.seed % 5 == 0 {
+        if f.seed.is_multiple_of(5) {
             r.out.push('\n');
             r.out.push_str(&" ".repeat((f.seed % 7) as usize));
         }
