@@ -963,6 +963,14 @@ fn prove_regions(
         };
         of_op.push(i);
     }
+    // Every change the edits must make falls in a region that is proven (an edit that was planned but
+    // lost would otherwise go unnoticed): else prove the whole document.
+    if expect
+        .unmet(root)
+        .any(|path| !regions.iter().any(|(_, p, _)| path.starts_with(p)))
+    {
+        return None;
+    }
     let outer: Vec<usize> = (0..regions.len())
         .map(|i| {
             let path = regions[i].1;
@@ -1001,9 +1009,8 @@ fn prove_regions(
             (yaml::NodeKind::Seq { items, .. }, Seg::Index(_)) if items.len() == 1 => &items[0],
             _ => return None,
         };
-        let none = verify::Expect::default();
-        let below = expect.below(path).unwrap_or(&none);
-        if let Err(m) = verify::check(Some(old), new, below) {
+        let below = expect.below(path).unwrap_or_else(verify::Below::none);
+        if let Err(m) = verify::check_below(Some(old), new, below) {
             let at = range.start + original_offset(std::slice::from_ref(&ops), m.new);
             return Some(Err(match m.old {
                 Some((line, col)) => DocError {
@@ -1269,6 +1276,25 @@ mod ship_tests {
         );
         let e = proof.unwrap().unwrap_err();
         assert_eq!((e.line, e.col), (5, 7), "{e:?}");
+        // An expected change without an operation (planned, then lost) is left to the whole proof, which
+        // refuses it.
+        let (k, lost) = (k_path(), [Seg::key("spec"), Seg::key("x")]);
+        let mut two = verify::Expect::default();
+        two.set(&k, "true");
+        two.set(&lost, "y");
+        let arena = yaml::Arena::new();
+        assert!(prove_regions(doc, &root, &[(good.clone(), &target)], &two, &arena).is_none());
+        let text = edit::splice(doc, vec![good.clone()]);
+        let e = prove(
+            doc,
+            &root,
+            &text,
+            &two,
+            &[vec![good.clone()]],
+            Verify::Fast,
+            &arena,
+        );
+        assert!(e.is_err(), "{e:?}");
         // An edit outside the lines of the node it targets is left to the whole proof.
         let outside = edit::Op {
             at: doc.find("spec:").unwrap(),

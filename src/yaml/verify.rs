@@ -7,11 +7,12 @@ use std::collections::HashMap;
 use super::edit::Seg;
 use super::tree::{Node, NodeKind, Style};
 
-/// What the edits should have done, as a trie over paths (borrowing the paths and values of the edits).
+/// What the edits should have done: the edited paths, sorted, each with what must be there now (borrowing
+/// the paths and values of the edits; no allocation per path segment). A path below another one is
+/// covered by it, as in a trie whose leaves end the walk.
 #[derive(Debug, Default)]
 pub struct Expect<'e> {
-    children: Vec<(&'e Seg, Expect<'e>)>,
-    leaf: Option<Leaf<'e>>,
+    entries: Vec<(&'e [Seg], Leaf<'e>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,53 +21,103 @@ enum Leaf<'e> {
     Removed,
 }
 
-impl<'e> Expect<'e> {
-    fn child(&mut self, seg: &'e Seg) -> &mut Expect<'e> {
-        let i = match self.children.iter().position(|(s, _)| *s == seg) {
-            Some(i) => i,
-            None => {
-                self.children.push((seg, Expect::default()));
-                self.children.len() - 1
-            }
-        };
-        &mut self.children[i].1
-    }
+/// The expectations below a path: the run of [`Expect`]'s entries that start with it, `depth` segments
+/// long.
+#[derive(Debug, Clone, Copy)]
+pub struct Below<'x, 'e> {
+    entries: &'x [(&'e [Seg], Leaf<'e>)],
+    depth: usize,
+}
 
-    fn at(&mut self, path: &'e [Seg]) -> &mut Expect<'e> {
-        path.iter().fold(self, |e, seg| e.child(seg))
+impl<'e> Expect<'e> {
+    fn insert(&mut self, path: &'e [Seg], leaf: Leaf<'e>) {
+        // A leaf above covers everything below it; a new leaf replaces what was below its path.
+        if self
+            .entries
+            .iter()
+            .any(|(p, _)| p.len() < path.len() && path.starts_with(p))
+        {
+            return;
+        }
+        self.entries.retain(|(p, _)| !p.starts_with(path));
+        let at = self.entries.partition_point(|(p, _)| *p < path);
+        self.entries.insert(at, (path, leaf));
     }
 
     /// The value at `path` must now be this string.
     pub fn set(&mut self, path: &'e [Seg], value: &'e str) {
-        let e = self.at(path);
-        e.children.clear();
-        e.leaf = Some(Leaf::Set(value));
+        self.insert(path, Leaf::Set(value));
     }
 
     /// The key at `path` must now be absent.
     pub fn removed(&mut self, path: &'e [Seg]) {
-        let e = self.at(path);
-        e.children.clear();
-        e.leaf = Some(Leaf::Removed);
+        self.insert(path, Leaf::Removed);
+    }
+
+    /// The paths whose expectation `root` does not meet yet: where the edits must have changed something.
+    pub fn unmet<'x>(&'x self, root: &'x Node<'_>) -> impl Iterator<Item = &'e [Seg]> + 'x {
+        self.entries
+            .iter()
+            .filter(move |(path, leaf)| {
+                let node = root.path_segs(path);
+                match leaf {
+                    Leaf::Set(v) => node.and_then(Node::as_string) != Some(*v),
+                    Leaf::Removed => node.is_some(),
+                }
+            })
+            .map(|(path, _)| *path)
+    }
+
+    /// All of them, from the document root.
+    pub fn all(&self) -> Below<'_, 'e> {
+        Below {
+            entries: &self.entries,
+            depth: 0,
+        }
     }
 
     /// The expectations below `path` (none: `None`).
-    pub fn below(&self, path: &[Seg]) -> Option<&Expect<'e>> {
-        path.iter().try_fold(self, |e, seg| e.get(seg))
+    pub fn below(&self, path: &[Seg]) -> Option<Below<'_, 'e>> {
+        path.iter().try_fold(self.all(), |b, seg| b.get(seg))
+    }
+}
+
+impl<'x, 'e> Below<'x, 'e> {
+    /// None at all: what is there must stay as it was.
+    pub fn none() -> Self {
+        Below {
+            entries: &[],
+            depth: 0,
+        }
     }
 
-    fn get_key(&self, key: &str) -> Option<&Expect<'e>> {
-        self.children
-            .iter()
-            .find(|(s, _)| matches!(s, Seg::Key(k) if k == key))
-            .map(|(_, e)| e)
+    fn leaf(&self) -> Option<&'x Leaf<'e>> {
+        self.entries
+            .first()
+            .filter(|(p, _)| p.len() == self.depth)
+            .map(|(_, l)| l)
     }
 
-    fn get(&self, seg: &Seg) -> Option<&Expect<'e>> {
-        self.children
-            .iter()
-            .find(|(s, _)| *s == seg)
-            .map(|(_, e)| e)
+    fn removed(&self) -> bool {
+        self.leaf() == Some(&Leaf::Removed)
+    }
+
+    fn run(&self, matches: impl Fn(&Seg) -> bool) -> Option<Below<'x, 'e>> {
+        let at = |(p, _): &(&[Seg], Leaf<'_>)| p.get(self.depth).is_some_and(&matches);
+        let start = self.entries.iter().position(at)?;
+        let len = self.entries[start..].iter().take_while(|e| at(e)).count();
+        Some(Below {
+            entries: &self.entries[start..start + len],
+            depth: self.depth + 1,
+        })
+    }
+
+    fn get(&self, seg: &Seg) -> Option<Below<'x, 'e>> {
+        self.run(|s| s == seg)
+    }
+
+    fn get_key(&self, key: &str) -> Option<Below<'x, 'e>> {
+        self.run(|s| matches!(s, Seg::Key(k) if k == key))
     }
 }
 
@@ -179,15 +230,24 @@ pub fn same(a: &Node<'_>, b: &Node<'_>) -> bool {
 /// Whether `new` is `old` with exactly the expected changes; where it is not, the first place found.
 /// `old` is `None` where the edits created the node.
 pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect<'_>) -> Result<(), Mismatch> {
+    check_below(old, new, expect.all())
+}
+
+/// [`check`] for the expectations below some path.
+pub fn check_below(
+    old: Option<&Node<'_>>,
+    new: &Node<'_>,
+    expect: Below<'_, '_>,
+) -> Result<(), Mismatch> {
     let fail = |o: Option<&Node<'_>>, n: &Node<'_>| Err(Mismatch::at(o, n));
-    if let Some(leaf) = &expect.leaf {
+    if let Some(leaf) = expect.leaf() {
         return match leaf {
             Leaf::Set(v) if new.as_string() == Some(*v) => Ok(()),
             // A removed node cannot be present.
             _ => fail(old, new),
         };
     }
-    if expect.children.is_empty() {
+    if expect.entries.is_empty() {
         return match old {
             Some(o) => match difference(o, new) {
                 Some((x, y)) => fail(Some(x), y),
@@ -205,9 +265,9 @@ pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect<'_>) -> Res
                 let key = ok.as_str().unwrap_or_default();
                 let found = new_keys.find(entries, ok.as_str());
                 match (expect.get_key(key), found) {
-                    (Some(e), None) if e.leaf == Some(Leaf::Removed) => {}
-                    (Some(e), Some((_, nv))) if e.leaf != Some(Leaf::Removed) => {
-                        check(Some(ov), nv, e)?;
+                    (Some(e), None) if e.removed() => {}
+                    (Some(e), Some((_, nv))) if !e.removed() => {
+                        check_below(Some(ov), nv, e)?;
                     }
                     (None, Some((_, nv))) => {
                         if let Some((x, y)) = difference(ov, nv) {
@@ -224,20 +284,32 @@ pub fn check(old: Option<&Node<'_>>, new: &Node<'_>, expect: &Expect<'_>) -> Res
                     continue;
                 }
                 match expect.get_key(nk.as_str().unwrap_or_default()) {
-                    Some(e) if e.leaf != Some(Leaf::Removed) => check(None, nv, e)?,
+                    Some(e) if !e.removed() => check_below(None, nv, e)?,
                     _ => return fail(old, nk),
+                }
+            }
+            // Every key asked for is there (an edit that went missing is a mismatch too).
+            for (path, leaf) in expect.entries {
+                if let Some(Seg::Key(k)) = path.get(expect.depth)
+                    && *leaf != Leaf::Removed
+                    && new_keys.find(entries, Some(k)).is_none()
+                {
+                    return fail(old, new);
                 }
             }
             Ok(())
         }
         NodeKind::Seq { items, .. } => {
             let old_items = old.and_then(Node::items).unwrap_or_default();
-            if items.len() != old_items.len() {
+            let beyond = expect.entries.iter().any(|(path, _)| {
+                !matches!(path.get(expect.depth), Some(Seg::Index(i)) if *i < items.len())
+            });
+            if items.len() != old_items.len() || beyond {
                 return fail(old, new);
             }
             for (i, (nv, ov)) in items.iter().zip(old_items).enumerate() {
                 match expect.get(&Seg::Index(i)) {
-                    Some(e) => check(Some(ov), nv, e)?,
+                    Some(e) => check_below(Some(ov), nv, e)?,
                     None => {
                         if let Some((x, y)) = difference(ov, nv) {
                             return fail(Some(x), y);
@@ -328,6 +400,43 @@ mod tests {
             &parse(&dropped).unwrap().unwrap(),
             &e
         ));
+    }
+
+    #[test]
+    fn a_path_covers_the_paths_below_it() {
+        let (a, ab) = ([k("a")], [k("a"), k("b")]);
+        for order in [true, false] {
+            let mut e = Expect::default();
+            if order {
+                e.set(&ab, "x");
+                e.set(&a, "v");
+            } else {
+                e.set(&a, "v");
+                e.set(&ab, "x");
+            }
+            assert_eq!(e.entries.len(), 1, "{e:?}");
+            let old = parse("a: {b: y}\n").unwrap().unwrap();
+            assert!(check_ok(Some(&old), &parse("a: v\n").unwrap().unwrap(), &e));
+        }
+        let (m1, m2, m3) = ([k("m"), k("x")], [k("m"), k("y")], [k("n")]);
+        let mut e = Expect::default();
+        e.set(&m2, "2");
+        e.removed(&m3);
+        e.set(&m1, "1");
+        let old = parse("m: {}\nn: 3\n").unwrap().unwrap();
+        assert!(check_ok(
+            Some(&old),
+            &parse("m: {x: '1', y: '2'}\n").unwrap().unwrap(),
+            &e
+        ));
+        assert!(!check_ok(
+            Some(&old),
+            &parse("m: {x: '1'}\n").unwrap().unwrap(),
+            &e
+        ));
+        let below = e.below(&[k("m")]).unwrap();
+        assert_eq!(below.entries.len(), 2);
+        assert!(e.below(&[k("q")]).is_none());
     }
 
     #[test]
