@@ -113,13 +113,19 @@ impl Patched {
         }
     }
 
-    fn append(&mut self, other: Patched) {
+    fn append(&mut self, mut other: Patched) {
         let (op_base, text_base) = (self.ops.len(), self.texts.len());
-        self.texts.push_str(&other.texts);
-        self.ops.extend(other.ops.into_iter().map(|op| PatchOp {
-            text: op.text.start + text_base..op.text.end + text_base,
-            ..op
-        }));
+        if self.ops.is_empty() && self.texts.is_empty() {
+            // The first run of an input: take its buffers as they are (no copy of megabytes).
+            self.texts = std::mem::take(&mut other.texts);
+            self.ops = std::mem::take(&mut other.ops);
+        } else {
+            self.texts.push_str(&other.texts);
+            self.ops.extend(other.ops.drain(..).map(|op| PatchOp {
+                text: op.text.start + text_base..op.text.end + text_base,
+                ..op
+            }));
+        }
         for p in other.pieces {
             match p {
                 Piece::Same(r) => self.push_same(r),
@@ -216,10 +222,52 @@ fn write_all_vectored(
     Ok(())
 }
 
+/// The records of a run, in input order, kept in the runs the workers produced them in: joining them into
+/// one vector would hold them twice at the end of a 30,000-document run.
+#[derive(Debug, Default)]
+pub struct Records {
+    runs: Vec<Vec<Record>>,
+    /// The index of the first record of each run.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl Records {
+    fn push_run(&mut self, run: Vec<Record>) {
+        if run.is_empty() {
+            return;
+        }
+        self.starts.push(self.len);
+        self.len += run.len();
+        self.runs.push(run);
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Record> {
+        self.runs.iter().flatten()
+    }
+}
+
+impl std::ops::Index<usize> for Records {
+    type Output = Record;
+
+    fn index(&self, i: usize) -> &Record {
+        let run = self.starts.partition_point(|&s| s <= i) - 1;
+        &self.runs[run][i - self.starts[run]]
+    }
+}
+
 /// What a run decided and produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    pub records: Vec<Record>,
+    pub records: Records,
     /// What linking and messages need to know about each record (same index).
     pub summaries: Vec<Summary>,
     pub selection: Selection,
@@ -361,11 +409,9 @@ pub fn run_with(
                 .collect()
         })
     };
-    // For one large input exactly the room needed, once: on 30,000 documents doubling would leave
-    // megabytes unused. (Many inputs grow the usual way.)
+    // The summaries in one vector (selection reads them as a slice), sized once; the records stay in
+    // the runs that produced them.
     let objects: usize = parts.iter().map(|p| p.records.len()).sum();
-    out.records.reserve_exact(objects);
-    out.summaries.reserve_exact(objects);
     let mut current: Option<(usize, Patched, bool)> = None;
     for ((k, _, _), part) in units.iter().zip(parts) {
         let input = &inputs[*k];
@@ -384,8 +430,14 @@ pub fn run_with(
                 current.insert((*k, patched, false))
             }
         };
-        out.records.extend(part.records);
-        out.summaries.extend(part.summaries);
+        out.records.push_run(part.records);
+        if out.summaries.is_empty() {
+            // Take the first run's vector as it is, rather than hold a copy next to it.
+            out.summaries = part.summaries;
+            out.summaries.reserve_exact(objects - out.summaries.len());
+        } else {
+            out.summaries.extend(part.summaries);
+        }
         diags.extend(part.diags);
         out.other_documents += part.other_documents;
         out.unnamed.extend(part.unnamed);
@@ -689,6 +741,9 @@ fn pass1(
         part.text
             .push_same(offset_in_source + copied..offset_in_source + end);
     }
+    // What grew by doubling, back to its size.
+    part.text.texts.shrink_to_fit();
+    part.text.ops.shrink_to_fit();
     part
 }
 
@@ -1343,6 +1398,30 @@ mod ship_tests {
             assert!(all.outputs[i].is_some());
         }
         assert_eq!(all.records.len(), 2 * (4_000 + 3_000));
+    }
+
+    #[test]
+    fn records_in_runs_index_like_one_vector() {
+        let record = |line| Record {
+            source: 0,
+            doc: 0,
+            line,
+            root: vec![],
+            verdict: Verdict::Done(String::new()),
+        };
+        let mut r = Records::default();
+        r.push_run((0..3).map(record).collect());
+        r.push_run(vec![]);
+        r.push_run((3..4).map(record).collect());
+        r.push_run((4..9).map(record).collect());
+        assert_eq!(r.len(), 9);
+        for i in 0..9 {
+            assert_eq!(r[i].line, i);
+        }
+        assert_eq!(
+            r.iter().map(|x| x.line).collect::<Vec<_>>(),
+            (0..9).collect::<Vec<_>>()
+        );
     }
 
     #[test]
