@@ -387,7 +387,7 @@ pub fn run_with(
             r.start,
             opts,
             namespace,
-            immediate,
+            targets,
             verify,
         )
     };
@@ -413,6 +413,7 @@ pub fn run_with(
     // the runs that produced them.
     let objects: usize = parts.iter().map(|p| p.records.len()).sum();
     let mut current: Option<(usize, Patched, bool)> = None;
+    let mut planned: HashMap<(usize, usize), (Vec<usize>, Edited)> = HashMap::new();
     for ((k, _, _), part) in units.iter().zip(parts) {
         let input = &inputs[*k];
         let (_, patched, changed) = match &mut current {
@@ -430,6 +431,10 @@ pub fn run_with(
                 current.insert((*k, patched, false))
             }
         };
+        for (di, named, edited) in part.planned {
+            let named = named.into_iter().map(|i| out.records.len() + i).collect();
+            planned.insert((input.si, di), (named, edited));
+        }
         out.records.push_run(part.records);
         if out.summaries.is_empty() {
             // Take the first run's vector as it is, rather than hold a copy next to it.
@@ -465,43 +470,51 @@ pub fn run_with(
         return Ok(out);
     }
 
-    // Pass 2: edit the documents of the chosen objects.
-    let mut per_doc: HashMap<(usize, usize), DocEdits<'_>> = HashMap::new();
+    // Pass 2: edit the documents of the chosen objects — with what pass 1 made for the objects named where
+    // that is all a document needs, else parsing the document again — in the documents pass 1 found.
+    let mut per_doc: HashMap<(usize, usize), (Vec<usize>, DocEdits<'_>)> = HashMap::new();
     for (i, _) in &out.selection.chosen {
         let r = &out.records[*i];
         if let Verdict::Change { edits, .. } = &r.verdict {
-            per_doc
-                .entry((r.source, r.doc))
-                .or_default()
-                .extend(edits.iter().map(|e| (r.root.as_slice(), e)));
+            let (records, doc_edits) = per_doc.entry((r.source, r.doc)).or_default();
+            records.push(*i);
+            doc_edits.extend(edits.iter().map(|e| (r.root.as_slice(), e)));
         }
     }
     let mut outputs = vec![None; sources.len()];
-    for (si, source) in sources.iter().enumerate() {
+    for input in &inputs {
+        let si = input.si;
         if !per_doc.keys().any(|(s, _)| *s == si) {
             continue;
         }
-        let (bom, body) = split_bom(&source.text);
-        let at = bom.len();
+        let at = input.bom;
+        let body = input.body;
         let mut o = Patched::default();
         o.push_same(0..at);
         let mut arena = yaml::Arena::new();
-        for (di, chunk) in split::documents(body).enumerate() {
+        for (di, chunk) in input.chunks.iter().enumerate() {
             let doc = &body[chunk.start..chunk.end];
-            match per_doc.get(&(si, di)) {
-                None => o.push_same(at + chunk.start..at + chunk.end),
-                Some(edits) => match edit_document(doc, None, edits, verify, {
-                    arena.reset();
-                    &arena
-                }) {
-                    Ok(new) => o.push_edited(at + chunk.start..at + chunk.end, new),
-                    Err(d) => diags.push(Diagnostic {
-                        source: si,
-                        line: chunk.line + d.line - 1,
-                        col: d.col,
-                        message: d.message,
-                    }),
-                },
+            let range = at + chunk.start..at + chunk.end;
+            let Some((records, edits)) = per_doc.get_mut(&(si, di)) else {
+                o.push_same(range);
+                continue;
+            };
+            records.sort_unstable();
+            if let Some((named, edited)) = planned.remove(&(si, di))
+                && named == *records
+            {
+                o.push_edited(range, edited);
+                continue;
+            }
+            arena.reset();
+            match edit_document(doc, None, edits, verify, &arena) {
+                Ok(new) => o.push_edited(range, new),
+                Err(d) => diags.push(Diagnostic {
+                    source: si,
+                    line: chunk.line + d.line - 1,
+                    col: d.col,
+                    message: d.message,
+                }),
             }
         }
         outputs[si] = Some(o);
@@ -596,6 +609,9 @@ fn parse_diagnostic(
 struct Part {
     records: Vec<Record>,
     summaries: Vec<Summary>,
+    /// With TARGETs: documents edited for the objects named (document, their records in this part, the
+    /// edit).
+    planned: Vec<(usize, Vec<usize>, Edited)>,
     diags: Vec<Diagnostic>,
     other_documents: usize,
     unnamed: Vec<(usize, usize, Kind)>,
@@ -664,9 +680,10 @@ fn pass1(
     first_doc: usize,
     opts: &Options,
     namespace: Option<&str>,
-    immediate: bool,
+    targets: &[Target],
     verify: Verify,
 ) -> Part {
+    let immediate = targets.is_empty();
     let mut part = Part {
         records: Vec::with_capacity(chunks.len()),
         summaries: Vec::with_capacity(chunks.len()),
@@ -694,7 +711,35 @@ fn pass1(
         };
         let first = part.records.len();
         collect_objects(si, di, chunk.line, &root, opts, immediate, &mut part);
-        if !immediate || !part.diags.is_empty() {
+        if !part.diags.is_empty() {
+            continue;
+        }
+        if !immediate {
+            // With TARGETs, edit the objects named right away, while the tree is here: unless links
+            // add objects of the same document, pass 2 takes this result and parses nothing again.
+            let named: Vec<usize> = (first..part.records.len())
+                .filter(|&i| {
+                    let s = &part.summaries[i];
+                    in_namespace(s, namespace)
+                        && targets.iter().any(|t| s.oref.matches(t))
+                        && matches!(part.records[i].verdict, Verdict::Change { .. })
+                })
+                .collect();
+            let edits: DocEdits<'_> = named
+                .iter()
+                .flat_map(|&i| match &part.records[i].verdict {
+                    Verdict::Change { edits, .. } => edits
+                        .iter()
+                        .map(|e| (part.records[i].root.as_slice(), e))
+                        .collect(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            if !edits.is_empty()
+                && let Ok(new) = edit_document(doc, Some(root), &edits, verify, &arena)
+            {
+                part.planned.push((di, named, new));
+            }
             continue;
         }
         let edits: DocEdits<'_> = part.records[first..]
@@ -1398,6 +1443,45 @@ mod ship_tests {
             assert!(all.outputs[i].is_some());
         }
         assert_eq!(all.records.len(), 2 * (4_000 + 3_000));
+    }
+
+    #[test]
+    fn targets_edit_what_they_name_and_link() {
+        let opts = Options {
+            intent: Intent::Enable,
+            mode: NetworkMode::Mixed,
+            eni: Eni::Shared,
+            container: None,
+        };
+        let svc = "kind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n";
+        let other = "kind: Service\nmetadata:\n  name: other\nspec:\n  type: LoadBalancer\n";
+        let deploy = "kind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: c\n        image: i\n";
+        let run_on = |text: String, target: &str| {
+            let sources = [Source {
+                name: "t.yaml".into(),
+                text,
+            }];
+            let out = run(&sources, &opts, &[target.parse().unwrap()], None).unwrap();
+            out.outputs[0].as_ref().unwrap().text(&sources[0].text)
+        };
+        // Named, alone in its document: edited in pass 1 (the other Service is not).
+        let out = run_on(format!("{svc}---\n{other}"), "svc/web");
+        let alone = run_on(svc.to_string(), "svc/web");
+        assert!(out.starts_with(&alone), "{out}");
+        assert!(out.ends_with(other), "{out}");
+        // Linked objects in the same document (a List): pass 2 edits the document again, for both.
+        let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
+        let list = format!(
+            "kind: List\nitems:\n  - {}  - {}",
+            indent(svc).trim_start(),
+            indent(deploy).trim_start()
+        );
+        let out = run_on(list, "svc/web");
+        assert!(
+            out.contains("service.cloud.tencent.com/direct-access"),
+            "{out}"
+        );
+        assert!(out.contains("tke.cloud.tencent.com/networks"), "{out}");
     }
 
     #[test]
