@@ -19,6 +19,7 @@ pub mod model;
 pub mod patch;
 pub mod render;
 pub mod report;
+pub mod rules;
 pub mod source;
 pub mod sync;
 pub mod yaml;
