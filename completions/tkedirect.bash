@@ -185,7 +185,7 @@ _tkedirect() {
                     return 0
                     ;;
                 --network-mode)
-                    COMPREPLY=($(compgen -W "vpc-cni mixed global-router" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "global-router vpc-cni mixed super-node cilium-overlay" -- "${cur}"))
                     return 0
                     ;;
                 --eni)
@@ -239,7 +239,7 @@ _tkedirect() {
                     return 0
                     ;;
                 --network-mode)
-                    COMPREPLY=($(compgen -W "vpc-cni mixed global-router" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "global-router vpc-cni mixed super-node cilium-overlay" -- "${cur}"))
                     return 0
                     ;;
                 --eni)
@@ -255,11 +255,11 @@ _tkedirect() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)
@@ -375,7 +375,7 @@ _tkedirect() {
                     return 0
                     ;;
                 --network-mode)
-                    COMPREPLY=($(compgen -W "vpc-cni mixed global-router" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "global-router vpc-cni mixed super-node cilium-overlay" -- "${cur}"))
                     return 0
                     ;;
                 --eni)
@@ -391,11 +391,11 @@ _tkedirect() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)

@@ -2,30 +2,28 @@
 
 use anyhow::Context;
 
-use crate::app::doctor::{emit, fail_on, load_facts, read_live};
+use crate::app::doctor::{emit, load_facts, read_live};
 use crate::app::output::Ui;
-use crate::checks::detect::{GLOBAL_ROUTE_DIRECT_ACCESS, SERVICE_CONTROLLER_CONFIG};
-use crate::checks::detect_network;
-use crate::checks::version::KubeVersion;
+use crate::checks::{self, detect_network};
 use crate::cli::CheckArgs;
-use crate::cli::doctor::NetworkModeFlag;
 use crate::cluster::ReadPlan;
-use crate::cluster::facts::{ClusterFacts, FACTS_FORMAT, ServerVersion};
 use crate::exit::Exit;
-use crate::model::network::{NetworkDetection, NetworkMode};
-use crate::report::{Command, Report, Source};
+use crate::model::consts::{GLOBAL_ROUTE_DIRECT_ACCESS, SERVICE_CONTROLLER_CONFIG};
+use crate::model::facts::FACTS_FORMAT;
+use crate::model::{ClusterFacts, KubeVersion, NetworkDetection, NetworkMode, ServerVersion};
+use crate::report::{AuditCommand, FactsSource};
 
 pub fn run(args: CheckArgs, ui: &Ui) -> anyhow::Result<Exit> {
     let (facts, network, source) =
         if let (Some(version), Some(mode)) = (&args.kube_version, args.network_mode) {
             let (facts, network) = offline(version, mode, args.global_route_direct_access)?;
-            (facts, network, Source::Offline)
+            (facts, network, FactsSource::Offline)
         } else {
             let (mut facts, source) = match &args.facts {
-                Some(path) => (load_facts(path)?, Source::Facts),
+                Some(path) => (load_facts(path)?, FactsSource::Facts),
                 None => (
                     read_live(&args.kube, ui, |_| ReadPlan::default())?,
-                    Source::Live,
+                    FactsSource::Live,
                 ),
             };
             // `check` is the prerequisites only, even when the facts hold objects.
@@ -33,33 +31,26 @@ pub fn run(args: CheckArgs, ui: &Ui) -> anyhow::Result<Exit> {
             let network = detect_network(&facts);
             (facts, network, source)
         };
-    let report = Report::new(
-        Command::Check,
+    let audit = checks::audit(
+        AuditCommand::Check,
         source,
         &facts,
         &network,
-        fail_on(&args.report),
+        args.report.fail_on,
     );
-    emit(&report, &args.report, ui)?;
-    Ok(report.exit())
+    emit(&audit, &args.report, ui)?;
+    Ok(audit.exit())
 }
 
 /// Facts and network for `--kube-version … --network-mode …`.
 fn offline(
     version: &str,
-    mode: NetworkModeFlag,
+    mode: NetworkMode,
     gr_direct: bool,
 ) -> anyhow::Result<(ClusterFacts, NetworkDetection)> {
     KubeVersion::parse(version).with_context(|| {
         format!("invalid --kube-version `{version}`: expected a version like v1.20.6-tke.12")
     })?;
-    let mode = match mode {
-        NetworkModeFlag::GlobalRouter => NetworkMode::GlobalRouter,
-        NetworkModeFlag::VpcCni => NetworkMode::VpcCni,
-        NetworkModeFlag::Mixed => NetworkMode::Mixed,
-        NetworkModeFlag::SuperNode => NetworkMode::SuperNode,
-        NetworkModeFlag::CiliumOverlay => NetworkMode::CiliumOverlay,
-    };
     let mut facts = ClusterFacts {
         format: FACTS_FORMAT,
         version: Some(ServerVersion {

@@ -55,10 +55,8 @@ pub fn run_diff(args: DiffArgs, ui: &Ui) -> anyhow::Result<Exit> {
 pub fn options(intent: Intent, patch: &PatchArgs) -> Options {
     Options {
         intent,
-        mode: patch
-            .network_mode
-            .map_or(NetworkMode::VpcCni, NetworkMode::from),
-        eni: patch.eni.into(),
+        mode: patch.network_mode.unwrap_or(NetworkMode::VpcCni),
+        eni: patch.eni,
         container: patch.container.clone(),
     }
 }
@@ -78,6 +76,11 @@ fn run(
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
     let opts = options(intent, patch);
+    if opts.mode == NetworkMode::CiliumOverlay && intent == Intent::Enable {
+        anyhow::bail!(
+            "--network-mode cilium-overlay: TKE does not support CLB direct pod access with Cilium-Overlay networking (pod IPs are not routable from the CLB); nothing was changed"
+        );
+    }
     let (inputs, notes) = match files::discover(&input.files, input.recursive) {
         Ok(found) => found,
         Err(errors) => {

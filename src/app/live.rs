@@ -8,10 +8,9 @@ use anyhow::Context;
 use crate::app::output::Ui;
 use crate::checks::{self, Finding, Severity, detect_network};
 use crate::cli::EditArgs;
-use crate::cli::live::{DryRunArg, LiveOutput};
-use crate::cluster::{self, Progress, ReadPlan, RetryPolicy};
+use crate::cli::live::DryRunArg;
+use crate::cluster::{self, KubeCluster, Progress, ReadPlan};
 use crate::exit::Exit;
-use crate::live::KubeCluster;
 use crate::live::apply::{self, Applied, Outcome};
 use crate::live::json_v1;
 use crate::live::plan::{self, LiveOptions, Plan, short};
@@ -20,6 +19,7 @@ use crate::model::consts::READINESS_GATE;
 use crate::model::network::NetworkMode as Detected;
 use crate::patch::{Intent, NetworkMode, Options, Verdict};
 use crate::render;
+use crate::report::Format;
 
 /// What the run ends up doing with the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,45 +106,34 @@ fn network_mode(flag: Option<NetworkMode>, detected: Detected, ui: &Ui) -> Netwo
 
 pub fn run(intent: Intent, args: EditArgs, ui: &Ui) -> anyhow::Result<Exit> {
     validate(intent, &args)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")?;
+    let rt = cluster::runtime().context("could not start the async runtime")?;
     rt.block_on(run_async(intent, args, ui))
 }
 
 async fn run_async(intent: Intent, args: EditArgs, ui: &Ui) -> anyhow::Result<Exit> {
     let live = &args.live;
-    let json = live.output == LiveOutput::Json;
-    let config = cluster::client::config(&live.kube)
+    let json = live.output == Format::Json;
+    let cluster = KubeCluster::connect(&live.kube.options())
         .await
         .context("could not configure the Kubernetes client")?;
     let namespace = args
         .patch
         .namespace
         .clone()
-        .unwrap_or_else(|| config.default_namespace.clone());
-    let server = config.cluster_url.to_string();
-    let client =
-        kube::Client::try_from(config).context("could not create the Kubernetes client")?;
-    let cluster = KubeCluster::new(client, RetryPolicy::default());
+        .unwrap_or_else(|| cluster.default_namespace.clone());
+    let server = cluster.server.clone();
 
     // Prerequisites.
-    let facts = cluster::read::read_facts(
-        cluster.transport(),
-        &ReadPlan::default(),
-        &Progress::default(),
-    )
-    .await
-    .context("could not read the cluster's prerequisites")?;
+    let facts = cluster::read_facts(&cluster, &ReadPlan::default(), &Progress::default())
+        .await
+        .context("could not read the cluster's prerequisites")?;
     let detection = detect_network(&facts);
     let findings = checks::prerequisites(&facts);
     let failed: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .collect();
-    let mode = network_mode(args.patch.network_mode.map(Into::into), detection.mode, ui);
+    let mode = network_mode(args.patch.network_mode, detection.mode, ui);
     let version = facts.version.as_ref().map(|v| v.git_version.clone());
     ui.note(format!(
         "cluster {server}{}: network mode {mode} ({}), namespace {namespace}",
@@ -216,7 +205,7 @@ async fn run_async(intent: Intent, args: EditArgs, ui: &Ui) -> anyhow::Result<Ex
     let opts = Options {
         intent,
         mode,
-        eni: args.patch.eni.into(),
+        eni: args.patch.eni,
         container: args.patch.container.clone(),
     };
     let snap = read::snapshot(

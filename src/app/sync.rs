@@ -6,12 +6,13 @@ use std::io::{BufRead, Write};
 use anyhow::{Context, bail};
 
 use crate::app::output::Ui;
-use crate::cli::sync::{SyncArgs, SyncOutput};
+use crate::cli::sync::SyncArgs;
 use crate::cloud::credentials;
 use crate::cloud::endpoint::Endpoint;
 use crate::cloud::tencent::{LogLevel, TencentClb};
 use crate::exit::Exit;
 use crate::model::Kind;
+use crate::report::Format;
 use crate::sync::apply::apply;
 use crate::sync::engine::{self, SyncTarget};
 use crate::sync::plan::{Plan, PlanOptions, plan};
@@ -79,9 +80,10 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
         creds.masked_id()
     ));
 
-    let client = crate::cluster::client::client(&args.kube)
+    let config = crate::cluster::kube::config(&args.kube.options())
         .await
         .context("connecting to the cluster")?;
+    let client = kube::Client::try_from(config).context("connecting to the cluster")?;
     let namespace = args
         .namespace
         .clone()
@@ -149,7 +151,7 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
         lb_source: clb_view.lb_source,
         warnings: &warnings,
     };
-    let json = args.output == SyncOutput::Json;
+    let json = args.output == Format::Json;
 
     let plan_status = report::plan_status(&the_plan);
     let finish_plan_only = |status: Status| -> anyhow::Result<Exit> {

@@ -46,8 +46,8 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::ReadError;
-    use crate::model::network::NetworkMode;
+    use crate::model::NetworkMode;
+    use crate::model::facts::ReadError;
 
     #[test]
     fn one_finding_per_refused_read() {

@@ -31,8 +31,8 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::ServerVersion;
-    use crate::model::network::NetworkMode;
+    use crate::model::NetworkMode;
+    use crate::model::ServerVersion;
 
     #[test]
     fn warns_on_1_12_and_1_13() {

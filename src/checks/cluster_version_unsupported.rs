@@ -31,13 +31,13 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::ServerVersion;
-    use crate::model::network::NetworkMode;
+    use crate::model::NetworkMode;
+    use crate::model::ServerVersion;
 
     #[test]
     fn fails_below_1_12_only() {
         let mut f = facts();
-        let at = |f: &mut crate::cluster::facts::ClusterFacts, v: &str| {
+        let at = |f: &mut crate::model::ClusterFacts, v: &str| {
             f.version = Some(ServerVersion {
                 git_version: v.into(),
                 ..Default::default()

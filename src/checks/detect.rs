@@ -3,18 +3,13 @@
 //! `tke-bridge-agent` ⇒ mixed; only `tke-eni-agent` ⇒ VPC-CNI (default ENI from `tke-cni-agent-conf`);
 //! only `tke-bridge-agent` ⇒ GlobalRouter; neither, and every node a super node ⇒ super nodes only.
 
-use crate::cluster::facts::ClusterFacts;
-use crate::model::network::{EniFlavor, NetworkDetection, NetworkMode};
-
-pub const BRIDGE_AGENT: &str = "tke-bridge-agent";
-pub const ENI_AGENT: &str = "tke-eni-agent";
-pub const ENI_IPAMD: &str = "tke-eni-ipamd";
-pub const CNI_AGENT_CONF: &str = "tke-cni-agent-conf";
-pub const SERVICE_CONTROLLER_CONFIG: &str = "tke-service-controller-config";
-pub const INGRESS_CONTROLLER_CONFIG: &str = "tke-ingress-controller-config";
-pub use crate::model::consts::TKE_CONFIG;
-pub const ENI_WEBHOOK: &str = "add-pod-eni-ip-limit-webhook";
-pub const GLOBAL_ROUTE_DIRECT_ACCESS: &str = "GlobalRouteDirectAccess";
+use crate::model::consts::{
+    BRIDGE_AGENT, CNI_AGENT_CONF, ENI_AGENT, ENI_IPAMD, ENI_WEBHOOK, GLOBAL_ROUTE_DIRECT_ACCESS,
+    NETWORK_BRIDGE, NETWORK_EXCLUSIVE_ENI, NETWORK_SHARED_ENI, SERVICE_CONTROLLER_CONFIG,
+};
+use crate::model::{ClusterFacts, EniFlavor, NetworkDetection, NetworkMode, Workload};
+use crate::rules::direct;
+use crate::rules::network::is_super_node;
 
 /// The image tag (`v3.5.0`) of an image reference, if it has one.
 pub fn image_tag(image: &str) -> Option<&str> {
@@ -24,15 +19,14 @@ pub fn image_tag(image: &str) -> Option<&str> {
 
 /// `GlobalRouteDirectAccess` as a bool (None when absent or the ConfigMap is missing).
 pub fn global_route_direct_access(facts: &ClusterFacts) -> Option<bool> {
-    facts
-        .configmap(SERVICE_CONTROLLER_CONFIG)?
-        .get(GLOBAL_ROUTE_DIRECT_ACCESS)
-        .map(|v| v.trim() == "true")
+    direct::global_route_direct_access(
+        facts.configmap_value(SERVICE_CONTROLLER_CONFIG, GLOBAL_ROUTE_DIRECT_ACCESS),
+    )
 }
 
 /// `defaultDelegates` from `tke-cni-agent-conf` key `00-multus.conf` (string or list).
 pub fn default_delegates(facts: &ClusterFacts) -> Option<String> {
-    let conf = facts.configmap(CNI_AGENT_CONF)?.get("00-multus.conf")?;
+    let conf = facts.configmap_value(CNI_AGENT_CONF, "00-multus.conf")?;
     let v: serde_json::Value = serde_json::from_str(conf).ok()?;
     match v.get("defaultDelegates")? {
         serde_json::Value::String(s) => Some(s.clone()),
@@ -50,8 +44,8 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
     let mut evidence = Vec::new();
     let ds_unreadable = facts.unreadable("daemonsets.apps");
     let present = |name: &str| facts.daemonset(name);
-    let describe = |kind: &str, name: &str, c: Option<&crate::cluster::facts::Component>| match c {
-        Some(c) => match c.images.first().and_then(|i| image_tag(i)) {
+    let describe = |kind: &str, name: &str, c: Option<&Workload>| match c {
+        Some(c) => match c.images().first().and_then(|i| image_tag(i)) {
             Some(tag) => format!("{kind} kube-system/{name}: present (image tag {tag})"),
             None => format!("{kind} kube-system/{name}: present"),
         },
@@ -63,8 +57,8 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         .kube_system
         .daemonsets
         .iter()
-        .find(|d| d.name == "cilium" || d.name.starts_with("cilium-agent"))
-        .filter(|d| d.images.iter().any(|i| i.contains("tkeimages")));
+        .find(|d| d.name() == "cilium" || d.name().starts_with("cilium-agent"))
+        .filter(|d| d.images().iter().any(|i| i.contains("tkeimages")));
     if let Some(err) = ds_unreadable {
         evidence.push(format!(
             "could not read DaemonSets in kube-system ({}): the network agents are unknown",
@@ -76,7 +70,7 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         if let Some(c) = cilium {
             evidence.push(format!(
                 "DaemonSet kube-system/{}: present, image from tkeimages",
-                c.name
+                c.name()
             ));
         }
     }
@@ -95,17 +89,20 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         ));
     }
     let nodes = facts.nodes.len();
-    let super_nodes = facts.nodes.iter().filter(|n| n.super_node).count();
+    let super_nodes = facts.nodes.iter().filter(|n| is_super_node(n)).count();
     if nodes > 0 {
         let eni_nodes = facts
             .nodes
             .iter()
-            .filter(|n| n.eni_ip_capacity.is_some_and(|c| c > 0))
+            .filter(|n| {
+                n.resource(crate::model::consts::RESOURCE_ENI_IP, false)
+                    .is_some_and(|c| c > 0)
+            })
             .count();
         let cidr_nodes = facts
             .nodes
             .iter()
-            .filter(|n| !n.pod_cidrs.is_empty())
+            .filter(|n| !n.pod_cidrs().is_empty())
             .count();
         evidence.push(format!(
             "nodes with tke.cloud.tencent.com/eni-ip capacity: {eni_nodes} of {nodes}"
@@ -122,7 +119,7 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         evidence.push("could not read nodes".to_string());
     }
     let gr_direct = global_route_direct_access(facts);
-    match facts.configmap(SERVICE_CONTROLLER_CONFIG).and_then(|c| c.get(GLOBAL_ROUTE_DIRECT_ACCESS)) {
+    match facts.configmap_value(SERVICE_CONTROLLER_CONFIG, GLOBAL_ROUTE_DIRECT_ACCESS) {
         Some(v) => evidence.push(format!(
             "ConfigMap kube-system/{SERVICE_CONTROLLER_CONFIG} {GLOBAL_ROUTE_DIRECT_ACCESS}: \"{v}\""
         )),
@@ -133,10 +130,8 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
     }
 
     let default_eni = match delegates.as_deref() {
-        Some(d) if d.contains(crate::model::consts::NETWORK_EXCLUSIVE_ENI) => {
-            Some(EniFlavor::Exclusive)
-        }
-        Some(d) if d.contains(crate::model::consts::NETWORK_SHARED_ENI) => Some(EniFlavor::Shared),
+        Some(d) if d.contains(NETWORK_EXCLUSIVE_ENI) => Some(EniFlavor::Exclusive),
+        Some(d) if d.contains(NETWORK_SHARED_ENI) => Some(EniFlavor::Shared),
         _ => None,
     };
     let mode = if ds_unreadable.is_some() {
@@ -162,7 +157,7 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         NetworkMode::Mixed => default_eni.filter(|_| {
             delegates
                 .as_deref()
-                .is_some_and(|d| !d.contains("tke-bridge"))
+                .is_some_and(|d| !d.contains(NETWORK_BRIDGE))
         }),
         _ => None,
     };
@@ -178,15 +173,18 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::facts::{Component, NodeFacts};
+    use serde_json::json;
 
     fn facts(ds: &[(&str, &str)]) -> ClusterFacts {
         let mut f = ClusterFacts::default();
         f.kube_system.daemonsets = ds
             .iter()
-            .map(|(n, i)| Component {
-                name: n.to_string(),
-                images: vec![i.to_string()],
+            .map(|(n, i)| {
+                serde_json::from_value(
+                    json!({"kind": "DaemonSet", "metadata": {"name": n, "namespace": "kube-system"},
+                    "spec": {"template": {"spec": {"containers": [{"name": "c", "image": i}]}}}}),
+                )
+                .unwrap()
             })
             .collect();
         f
@@ -215,11 +213,10 @@ mod tests {
         assert_eq!(unknown.mode, NetworkMode::Unknown);
         assert!(unknown.evidence.last().unwrap().contains("neither"));
         let mut serverless = facts(&[]);
-        serverless.nodes = vec![NodeFacts {
-            name: "eklet-1".into(),
-            super_node: true,
-            ..Default::default()
-        }];
+        serverless.nodes = vec![
+            serde_json::from_value(json!({"metadata": {"name": "eklet-1", "labels": {"node.kubernetes.io/instance-type": "eklet"}}}))
+                .unwrap(),
+        ];
         assert_eq!(detect_network(&serverless).mode, NetworkMode::SuperNode);
     }
 

@@ -1,9 +1,9 @@
 //! `global-router-direct-access-off`: a GlobalRouter-only cluster without `GlobalRouteDirectAccess: "true"`.
 
 use super::ctx::Ctx;
-use super::detect::{GLOBAL_ROUTE_DIRECT_ACCESS, SERVICE_CONTROLLER_CONFIG};
 use super::{Check, Finding, Severity, Stage, finding};
-use crate::model::network::NetworkMode;
+use crate::model::NetworkMode;
+use crate::model::consts::{GLOBAL_ROUTE_DIRECT_ACCESS, SERVICE_CONTROLLER_CONFIG};
 
 pub const CHECK: Check = Check {
     id: "global-router-direct-access-off",
@@ -43,7 +43,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::model::network::NetworkDetection;
+    use crate::model::NetworkDetection;
 
     #[test]
     fn fails_unless_switched_on() {

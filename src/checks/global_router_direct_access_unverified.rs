@@ -32,7 +32,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::model::network::{NetworkDetection, NetworkMode};
+    use crate::model::{NetworkDetection, NetworkMode};
 
     #[test]
     fn warns_when_switched_on() {

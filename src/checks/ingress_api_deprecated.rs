@@ -1,7 +1,8 @@
 //! `ingress-api-deprecated`: the cluster serves Ingress only as a beta API (removed in Kubernetes 1.22).
 
-use super::ctx::{Ctx, is_clb_ingress};
-use super::{Check, Finding, Severity, Stage, Subject, finding};
+use super::ctx::{Ctx, subject_of};
+use super::{Check, Finding, Severity, Stage, finding};
+use crate::rules::direct::is_clb_ingress;
 
 pub const CHECK: Check = Check {
     id: "ingress-api-deprecated",
@@ -29,8 +30,8 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
         .map(|i| {
             finding(
                 &CHECK,
-                Some(Subject::namespaced("Ingress", &i.namespace, &i.name)),
-                format!("ing/{} is served only as {}, which Kubernetes 1.22 no longer serves", i.name, i.api_version),
+                Some(subject_of("Ingress", &i.metadata)),
+                format!("ing/{} is served only as {}, which Kubernetes 1.22 no longer serves", i.metadata.name, i.api_version),
                 "before upgrading to 1.22, rewrite the manifest as networking.k8s.io/v1 (spec.defaultBackend, \
                  backend.service.name/port.number, pathType) and upgrade the cluster to at least 1.19",
             )
@@ -42,18 +43,17 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::IngressFacts;
-    use crate::model::network::NetworkMode;
+    use crate::model::{Ingress, NetworkMode};
 
     #[test]
     fn only_without_networking_v1() {
         let mut f = facts();
-        f.ingresses = vec![IngressFacts {
-            namespace: "web".into(),
-            name: "old".into(),
+        let mut old = Ingress {
             api_version: "extensions/v1beta1".into(),
             ..Default::default()
-        }];
+        };
+        old.metadata.name = "old".into();
+        f.ingresses = vec![old];
         f.apis.ingress = vec!["extensions/v1beta1".into()];
         assert_eq!(check(&CHECK, &f, NetworkMode::VpcCni).len(), 1);
         f.apis.ingress.insert(0, "networking.k8s.io/v1".into());

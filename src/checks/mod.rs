@@ -1,12 +1,10 @@
-//! The checks: one file per check, each a pure function over [`ClusterFacts`] (a check reads, it never
-//! fetches), listed once in [`ALL`]. The id is the same string in the registry, the file name (with `_`),
+//! The checks: one file per check, each a pure function over the facts (a check reads, it never
+//! fetches; TKE's rules come from `crate::rules`), listed once in [`ALL`]. The id is the same string in the registry, the file name (with `_`),
 //! `docs/checks/<id>.md`, the SARIF ruleId `tkedirect/<id>` and the ignore annotation
 //! `ignore-check.tkedirect.io/<id>`. Ids are never reused.
 
 pub mod ctx;
 pub mod detect;
-pub mod finding;
-pub mod version;
 
 mod cluster_read_forbidden;
 mod cluster_version_gate_beta;
@@ -34,12 +32,12 @@ mod workload_eni_opt_in_missing;
 #[cfg(test)]
 pub(crate) mod testing;
 
-use crate::cluster::facts::ClusterFacts;
 use crate::model::consts;
-use crate::model::network::NetworkDetection;
+use crate::model::{ClusterFacts, NetworkDetection};
+use crate::report::{Audit, AuditCommand, ClusterSummary, FactsSource, FailOn, Suppressed};
+pub use crate::report::{Finding, Severity, Subject};
 pub use ctx::Ctx;
 pub use detect::detect_network;
-pub use finding::{Finding, Severity, Subject};
 
 /// When a check runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,25 +94,41 @@ pub fn find(id: &str) -> Option<&'static Check> {
     ALL.iter().copied().find(|c| c.id == id)
 }
 
-/// A finding silenced by `ignore-check.tkedirect.io/<id>` on its object (or the related object).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suppressed {
-    pub finding: Finding,
-    /// The annotation's value.
-    pub reason: String,
-}
-
 /// All findings of a run, sorted (cluster first, then by object), and the silenced ones.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outcome {
+pub struct CheckResults {
     pub findings: Vec<Finding>,
     pub suppressed: Vec<Suppressed>,
 }
 
+/// Run the checks and build the audit a `check` or `doctor` run reports.
+pub fn audit(
+    command: AuditCommand,
+    source: FactsSource,
+    facts: &ClusterFacts,
+    network: &NetworkDetection,
+    fail_on: FailOn,
+) -> Audit {
+    let CheckResults {
+        findings,
+        suppressed,
+    } = run(facts, network);
+    Audit {
+        command,
+        source,
+        scope: facts.scope.clone(),
+        cluster: ClusterSummary::new(facts, network),
+        findings,
+        suppressed,
+        withheld: Vec::new(),
+        fail_on,
+    }
+}
+
 /// Run the checks the facts allow (object checks only when objects were read), apply ignore annotations.
-pub fn run(facts: &ClusterFacts, network: &NetworkDetection) -> Outcome {
+pub fn run(facts: &ClusterFacts, network: &NetworkDetection) -> CheckResults {
     let ctx = Ctx::new(facts, network);
-    let mut out = Outcome::default();
+    let mut out = CheckResults::default();
     for check in ALL
         .iter()
         .filter(|c| c.stage == Stage::Cluster || facts.scope.objects)
@@ -165,19 +179,7 @@ pub(crate) fn finding(
     message: impl Into<String>,
     fix: impl Into<String>,
 ) -> Finding {
-    Finding {
-        check: check.id,
-        severity: check.severity,
-        subject,
-        related: None,
-        message: message.into(),
-        fix: fix.into(),
-    }
-}
-
-/// The node taints that mean "VPC-CNI not ready here".
-pub fn node_eni_ip_taints() -> &'static [&'static str] {
-    &node_eni_ip_unavailable::TAINTS
+    Finding::new(check.id, check.severity, subject, message, fix)
 }
 
 #[cfg(test)]

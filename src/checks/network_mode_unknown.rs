@@ -2,7 +2,7 @@
 
 use super::ctx::Ctx;
 use super::{Check, Finding, Severity, Stage, finding};
-use crate::model::network::NetworkMode;
+use crate::model::NetworkMode;
 
 pub const CHECK: Check = Check {
     id: "network-mode-unknown",

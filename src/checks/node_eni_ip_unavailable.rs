@@ -2,14 +2,9 @@
 
 use super::ctx::Ctx;
 use super::{Check, Finding, Severity, Stage, Subject, finding};
+use crate::model::consts::ENI_UNAVAILABLE_TAINTS;
 
 /// Taints VPC-CNI puts on nodes whose ENI components are not ready (spellings differ across sources).
-pub const TAINTS: [&str; 3] = [
-    "tke.cloud.tencent.com/eni-ip-unavailable",
-    "tke.cloud.tencent.com/direct-eni-ip-unavailable",
-    "tke.cloud.tencent.com/direct-eni-unavailable",
-];
-
 pub const CHECK: Check = Check {
     id: "node-eni-ip-unavailable",
     severity: Severity::Warning,
@@ -23,16 +18,16 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     ctx.facts
         .nodes
         .iter()
-        .filter_map(|n| n.taints.iter().find(|t| TAINTS.contains(&t.as_str())).map(|t| (n, t)))
+        .filter_map(|n| ENI_UNAVAILABLE_TAINTS.iter().find(|t| n.taint(t).is_some()).map(|t| (n, t)))
         .map(|(n, taint)| {
             finding(
                 &CHECK,
-                Some(Subject::new("Node", None, &n.name)),
-                format!("node/{} is tainted {taint}: its VPC-CNI components are not ready, ENI pods cannot land there", n.name),
+                Some(Subject::new("Node", None, n.name())),
+                format!("node/{} is tainted {taint}: its VPC-CNI components are not ready, ENI pods cannot land there", n.name()),
                 format!(
                     "kubectl -n kube-system get pods -o wide --field-selector spec.nodeName={} | grep eni; check \
                      tke-eni-agent/tke-eni-ipamd logs and that the node's zone has a container subnet with free IPs",
-                    n.name
+                    n.name()
                 ),
             )
         })
@@ -43,14 +38,18 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::model::network::NetworkMode;
+    use crate::model::NetworkMode;
+    use crate::model::node::Taint;
 
     #[test]
     fn tainted_nodes_only() {
         let mut f = facts();
         f.nodes = vec![node("a"), node("b")];
         assert!(check(&CHECK, &f, NetworkMode::VpcCni).is_empty());
-        f.nodes[1].taints.push(TAINTS[0].into());
+        f.nodes[1].spec.taints.push(Taint {
+            key: ENI_UNAVAILABLE_TAINTS[0].into(),
+            ..Default::default()
+        });
         let out = check(&CHECK, &f, NetworkMode::VpcCni);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].subject.as_ref().unwrap().name, "b");

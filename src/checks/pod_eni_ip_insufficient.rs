@@ -1,8 +1,9 @@
 //! `pod-eni-ip-insufficient`: pods Pending because no node has a free ENI IP.
 
-use super::ctx::{Ctx, by_owner, condition, count, eni_used, name_pods};
+use super::ctx::{Ctx, by_owner, count, name_pods};
 use super::{Check, Finding, Severity, Stage, finding};
-use crate::model::consts;
+use crate::model::{EniFlavor, consts};
+use crate::rules::eni::{node_eni, used_by_node};
 
 pub const CHECK: Check = Check {
     id: "pod-eni-ip-insufficient",
@@ -13,40 +14,45 @@ pub const CHECK: Check = Check {
     run,
 };
 
-/// `headroom 0 of 54 bound IPs free, capacity 81` over all ENI nodes.
+/// `ENI-IP headroom on 3 nodes: 0 free of 15 bound (capacity 81)` over the shared-ENI nodes.
 pub fn headroom(ctx: &Ctx) -> String {
-    let nodes: Vec<_> = ctx
+    let nodes: Vec<(&str, crate::rules::eni::NodeEni)> = ctx
         .facts
         .nodes
         .iter()
-        .filter(|n| n.eni_ip_capacity.is_some_and(|c| c > 0))
+        .flat_map(|n| node_eni(n).into_iter().map(move |e| (n.name(), e)))
+        .filter(|(_, e)| e.flavor == EniFlavor::Shared)
         .collect();
-    let capacity: i64 = nodes.iter().filter_map(|n| n.eni_ip_capacity).sum();
-    let allocatable: i64 = nodes.iter().filter_map(|n| n.eni_ip_allocatable).sum();
-    match eni_used(ctx.facts) {
-        Some(used) => {
-            let used: i64 = nodes
-                .iter()
-                .map(|n| used.get(&n.name).copied().unwrap_or(0))
-                .sum();
-            format!(
-                "ENI-IP headroom on {}: {} free of {allocatable} bound (capacity {capacity})",
-                count(nodes.len(), "node"),
-                (allocatable - used).max(0)
-            )
-        }
-        None => format!(
-            "{} bound ENI IPs on {} (capacity {capacity})",
-            allocatable,
+    let capacity: i64 = nodes.iter().map(|(_, e)| e.capacity).sum();
+    let allocatable: i64 = nodes.iter().map(|(_, e)| e.allocatable).sum();
+    if ctx.facts.scope.pods_namespace.is_none() {
+        let used_by = used_by_node(&ctx.facts.pods);
+        let used: i64 = nodes
+            .iter()
+            .map(|(n, e)| {
+                used_by
+                    .get(&(n.to_string(), e.flavor))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .sum();
+        format!(
+            "ENI-IP headroom on {}: {} free of {allocatable} bound (capacity {capacity})",
+            count(nodes.len(), "node"),
+            (allocatable - used).max(0)
+        )
+    } else {
+        format!(
+            "{allocatable} bound ENI IPs on {} (capacity {capacity})",
             count(nodes.len(), "node")
-        ),
+        )
     }
 }
 
 fn run(ctx: &Ctx) -> Vec<Finding> {
     let stuck = ctx.facts.pods.iter().filter(|p| {
-        p.phase.as_deref() == Some("Pending")
-            && condition(p, "PodScheduled").is_some_and(|c| {
+        p.status.phase.as_deref() == Some("Pending")
+            && p.condition("PodScheduled").is_some_and(|c| {
                 c.status == "False"
                     && c.message.as_deref().is_some_and(|m| {
                         m.contains(&format!("Insufficient {}", consts::RESOURCE_ENI_IP))
@@ -62,7 +68,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     groups
         .into_iter()
         .map(|(owner, pods)| {
-            finding(
+            let mut f = finding(
                 &CHECK,
                 Some(owner.clone()),
                 format!(
@@ -73,7 +79,9 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                 ),
                 "add nodes or larger instance types (more ENIs per node), add a container subnet with free IPs in the \
                  nodes' zones, or lower the warm-IP targets (`kubectl get nec`); see `tkedirect explain pod-eni-ip-insufficient`",
-            )
+            );
+            f.pods = pods.iter().map(|p| p.name().to_string()).collect();
+            f
         })
         .collect()
 }
@@ -82,25 +90,31 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::Condition;
-    use crate::model::network::NetworkMode;
+    use crate::model::NetworkMode;
+    use crate::model::pod::{Condition, Container};
 
     #[test]
     fn pending_on_eni_ip() {
         let mut f = facts();
         f.nodes = vec![node("node-1")];
         let mut p = pod("web", "web-abc-1");
-        p.phase = Some("Pending".into());
-        p.conditions = vec![Condition {
+        p.status.phase = Some("Pending".into());
+        p.status.conditions = vec![Condition {
             type_: "PodScheduled".into(),
             status: "False".into(),
             reason: Some("Unschedulable".into()),
             message: Some(
                 "0/3 nodes are available: 3 Insufficient tke.cloud.tencent.com/eni-ip.".into(),
             ),
+            ..Default::default()
         }];
-        f.pods = vec![p, pod("web", "web-abc-2")];
-        f.pods[1].eni_requests = 1;
+        let mut running = pod("web", "web-abc-2");
+        let mut c = Container::default();
+        c.resources
+            .limits
+            .insert(consts::RESOURCE_ENI_IP.into(), "1".into());
+        running.spec.containers.push(c);
+        f.pods = vec![p, running];
         let out = check(&CHECK, &f, NetworkMode::VpcCni);
         assert_eq!(out.len(), 1);
         assert!(

@@ -1,9 +1,10 @@
 //! `pod-readiness-gate-missing`: pods behind a direct backend without TKE's readiness gate.
 
-use super::ctx::{Ctx, by_owner, count, name_pods, restart_hint, verb};
-use super::{Check, Finding, Severity, Stage, finding};
+use super::ctx::{Ctx, restart_hint, verb};
+use super::{Check, Finding, Severity, Stage};
+use crate::model::NetworkMode;
 use crate::model::consts;
-use crate::model::network::NetworkMode;
+use crate::rules::readiness::has_gate;
 
 pub const CHECK: Check = Check {
     id: "pod-readiness-gate-missing",
@@ -22,38 +23,25 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     if gr_off || ctx.network.mode == NetworkMode::CiliumOverlay {
         return vec![];
     }
-    let mut out = Vec::new();
-    for b in &ctx.backends {
-        let missing = b.pods.iter().copied().filter(|p| {
-            !p.terminating
-                && !p
-                    .readiness_gates
-                    .iter()
-                    .any(|g| g == consts::READINESS_GATE)
-        });
-        for (owner, pods) in by_owner(missing) {
-            let mut f = finding(
+    ctx.pod_groups(|_, p| !p.metadata.terminating() && !has_gate(p))
+        .iter()
+        .map(|g| {
+            g.finding(
                 &CHECK,
-                Some(owner.clone()),
                 format!(
-                    "{} of {} behind {} {} the readiness gate {} ({}): created before direct access was enabled?",
-                    count(pods.len(), "pod"),
-                    owner.short(),
-                    b.describe(),
-                    verb(pods.len(), "lacks", "lack"),
+                    "{} {} the readiness gate {} ({}): created before direct access was enabled?",
+                    g.describe(),
+                    verb(g.pods.len(), "lacks", "lack"),
                     consts::READINESS_GATE,
-                    name_pods(&pods)
+                    g.names()
                 ),
                 format!(
                     "{} so TKE's webhook adds the gate to the new pods",
-                    restart_hint(&owner)
+                    restart_hint(&g.owner)
                 ),
-            );
-            f.related = Some(b.subject());
-            out.push(f);
-        }
-    }
-    out
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -66,9 +54,9 @@ mod tests {
         let mut f = facts();
         f.services = vec![direct_svc("web"), svc("other", "LoadBalancer", &[])];
         let mut old = pod("web", "web-abc-1");
-        old.readiness_gates.clear();
+        old.spec.readiness_gates.clear();
         let mut other = pod("other", "other-abc-1");
-        other.readiness_gates.clear();
+        other.spec.readiness_gates.clear();
         f.pods = vec![old, pod("web", "web-abc-2"), other];
         let out = check(&CHECK, &f, NetworkMode::VpcCni);
         assert_eq!(out.len(), 1);

@@ -2,9 +2,7 @@
 
 use super::ctx::Ctx;
 use super::{Check, Finding, Severity, Stage, finding};
-
-/// Written by TKE's service controller once the CLB exists (read-only).
-pub use crate::model::consts::SERVICE_LOADBALANCE_ID as LOADBALANCE_ID;
+use crate::model::consts::SERVICE_LOADBALANCE_ID;
 
 pub const CHECK: Check = Check {
     id: "service-clb-id-missing",
@@ -18,16 +16,21 @@ pub const CHECK: Check = Check {
 fn run(ctx: &Ctx) -> Vec<Finding> {
     ctx.backends
         .iter()
-        .filter(|b| b.direct_service && !b.service.annotations.contains_key(LOADBALANCE_ID))
+        .filter(|b| b.direct_service && b.service.metadata.annotation(SERVICE_LOADBALANCE_ID).is_none())
         .map(|b| {
+            let m = &b.service.metadata;
             finding(
                 &CHECK,
                 Some(b.subject()),
-                format!("svc/{} has direct access on but no {LOADBALANCE_ID}: no CLB was bound to it yet", b.service.name),
+                format!(
+                    "svc/{} has direct access on but no {SERVICE_LOADBALANCE_ID}: no CLB was bound to it yet",
+                    m.name
+                ),
                 format!(
                     "kubectl -n {} describe svc/{} (look at Events), and check the service controller in kube-system \
                      (ConfigMap tke-service-controller-config, its VERSION) and the CLB quota",
-                    b.service.namespace, b.service.name
+                    m.ns(),
+                    m.name
                 ),
             )
         })
@@ -38,7 +41,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::model::network::NetworkMode;
+    use crate::model::NetworkMode;
 
     #[test]
     fn missing_id_on_direct_services() {

@@ -3,10 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use super::ctx::{Ctx, selects};
-use super::{Check, Finding, Severity, Stage, Subject, finding};
+use super::ctx::{Ctx, subject_of};
+use super::{Check, Finding, Severity, Stage, finding};
+use crate::model::NetworkMode;
 use crate::model::consts;
-use crate::model::network::NetworkMode;
+use crate::rules::network::{template_on_super_nodes, template_opt_in};
+use crate::rules::selector::selects;
 
 pub const CHECK: Check = Check {
     id: "workload-eni-opt-in-missing",
@@ -24,27 +26,31 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for b in &ctx.backends {
-        for w in ctx.facts.workloads.iter().filter(|w| {
-            w.namespace == b.service.namespace
-                && !w.host_network
-                && !w.super_node
-                && selects(&b.service.selector, &w.template_labels)
-        }) {
-            if !seen.insert((&w.kind, &w.namespace, &w.name)) {
+        let svc = &b.service.metadata;
+        for w in ctx
+            .facts
+            .workloads
+            .iter()
+            .filter(|w| w.metadata.ns() == svc.ns())
+        {
+            let Some(t) = w.template() else { continue };
+            if t.spec.host_network
+                || template_on_super_nodes(t)
+                || !selects(&b.service.spec.selector, &t.metadata.labels)
+                || !seen.insert((&w.kind, w.metadata.ns(), w.name()))
+            {
                 continue;
             }
-            let network_ok = w.template_networks.as_deref().is_some_and(|n| {
-                n.contains(consts::NETWORK_SHARED_ENI) || n.contains(consts::NETWORK_EXCLUSIVE_ENI)
-            });
+            let opt_in = template_opt_in(t);
             let mut missing = Vec::new();
-            if !network_ok {
+            if opt_in.flavor.is_none() {
                 missing.push(format!(
                     "the pod-template annotation {}: {}",
                     consts::POD_NETWORKS,
                     consts::NETWORK_SHARED_ENI
                 ));
             }
-            if w.template_eni_resource.is_none() {
+            if opt_in.resources.is_empty() {
                 missing.push(format!(
                     "the resource {}: \"1\" on one container",
                     consts::RESOURCE_ENI_IP
@@ -53,7 +59,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
             if missing.is_empty() {
                 continue;
             }
-            let subject = Subject::namespaced(&w.kind, &w.namespace, &w.name);
+            let subject = subject_of(&w.kind, &w.metadata);
             let mut f = finding(
                 &CHECK,
                 Some(subject.clone()),
@@ -79,20 +85,29 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::WorkloadFacts;
+    use crate::model::Workload;
+    use serde_json::json;
 
     #[test]
     fn mixed_clusters_need_both() {
         let mut f = facts();
         f.services = vec![direct_svc("web")];
-        let w = |name: &str, net: Option<&str>, res: Option<&str>| WorkloadFacts {
-            kind: "Deployment".into(),
-            namespace: "web".into(),
-            name: name.into(),
-            template_labels: map(&[("app", "web")]),
-            template_networks: net.map(str::to_string),
-            template_eni_resource: res.map(str::to_string),
-            ..Default::default()
+        let w = |name: &str, net: Option<&str>, res: Option<&str>| -> Workload {
+            let mut ann = serde_json::Map::new();
+            if let Some(n) = net {
+                ann.insert(consts::POD_NETWORKS.into(), json!(n));
+            }
+            let resources = match res {
+                Some(r) => json!({"requests": {r: "1"}, "limits": {r: "1"}}),
+                None => json!({}),
+            };
+            serde_json::from_value(json!({
+                "kind": "Deployment",
+                "metadata": {"namespace": "web", "name": name},
+                "spec": {"template": {"metadata": {"labels": {"app": "web"}, "annotations": ann},
+                                      "spec": {"containers": [{"name": "c", "resources": resources}]}}}
+            }))
+            .unwrap()
         };
         f.workloads = vec![
             w("none", None, None),

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::ValueEnum;
-
 use super::KubeArgs;
+use super::output_formats;
+use crate::model::NetworkMode;
+use crate::report::{FailOn, Format};
 
 /// Which objects `doctor` audits: kubectl's -n / -A / -l.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -31,51 +32,12 @@ pub struct ScopeArgs {
 #[command(next_help_heading = "Output")]
 pub struct ReportArgs {
     /// Output format. The exit code does not depend on it.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Table, value_name = "FORMAT")]
-    pub output: OutputFormat,
+    #[arg(short = 'o', long = "output", default_value = "table", value_name = "FORMAT",
+          value_parser = output_formats(&[Format::Table, Format::Json, Format::Sarif, Format::Github]))]
+    pub output: Format,
     /// Exit 1 when a finding at or above this severity remains (suppressed findings never count).
-    #[arg(long, value_enum, default_value_t = FailOnArg::Error, value_name = "SEVERITY")]
-    pub fail_on: FailOnArg,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Cluster summary and findings grouped by object (colors on a terminal, unless NO_COLOR).
-    Table,
-    /// The versioned JSON schema of docs/output-formats.md (`{"version": 1, ...}`).
-    Json,
-    /// SARIF 2.1.0, ruleId `tkedirect/<check>`.
-    Sarif,
-    /// GitHub Actions workflow annotations.
-    Github,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOnArg {
-    Info,
-    Warning,
-    Error,
-    /// Findings never fail the run (exit 0 unless tkedirect itself fails).
-    Never,
-}
-
-/// A network mode given on the command line for an offline `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum NetworkModeFlag {
-    /// GlobalRouter only (add --global-route-direct-access when that switch is on).
-    #[value(name = "global-router")]
-    GlobalRouter,
-    /// VPC-CNI.
-    #[value(name = "vpc-cni")]
-    VpcCni,
-    /// GlobalRouter + VPC-CNI.
-    Mixed,
-    /// Super nodes only (serverless).
-    #[value(name = "super-node")]
-    SuperNode,
-    /// Cilium-Overlay (unsupported for direct access).
-    #[value(name = "cilium-overlay")]
-    CiliumOverlay,
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
 }
 
 /// `tkedirect check`.
@@ -101,7 +63,7 @@ pub struct CheckArgs {
         requires = "kube_version",
         help_heading = "Offline"
     )]
-    pub network_mode: Option<NetworkModeFlag>,
+    pub network_mode: Option<NetworkMode>,
     /// Offline, GlobalRouter or mixed: `GlobalRouteDirectAccess` is "true" in tke-service-controller-config.
     #[arg(long, requires = "network_mode", help_heading = "Offline")]
     pub global_route_direct_access: bool,

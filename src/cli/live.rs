@@ -2,7 +2,8 @@
 
 use clap::ValueEnum;
 
-use super::KubeArgs;
+use super::{KubeArgs, output_formats};
+use crate::report::Format;
 
 /// Live-object flags of `enable` and `disable`. Each one conflicts with `-f`: it means nothing for files.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -31,9 +32,11 @@ pub struct LiveArgs {
     /// Go on when a prerequisite check fails (the failures are printed as warnings).
     #[arg(long, conflicts_with = "files")]
     pub force: bool,
-    /// Output format: the diff and a conversation (text), or the versioned plan and results (json).
-    #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT", default_value_t = LiveOutput::Text, conflicts_with = "files")]
-    pub output: LiveOutput,
+    /// Output format: the diff and a conversation (table; `text` is accepted too), or the versioned plan
+    /// and results (json).
+    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "table", conflicts_with = "files",
+          value_parser = output_formats(&[Format::Table, Format::Json]))]
+    pub output: Format,
     // Last, so that its own help heading does not swallow the flags above.
     #[command(flatten)]
     pub kube: KubeArgs,
@@ -47,13 +50,4 @@ pub enum DryRunArg {
     Client,
     /// Send every patch with dryRun=All: the server validates, nothing is stored.
     Server,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum LiveOutput {
-    /// Diffs on stdout, the conversation on stderr.
-    #[default]
-    Text,
-    /// `{"version": 1, ...}`: the plan and the result per object (docs/usage.md).
-    Json,
 }

@@ -2,10 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::ValueEnum;
-
 use super::live::LiveArgs;
-use crate::model::Target;
+use crate::model::{EniFlavor, NetworkMode, Target};
 
 /// Where manifests come from.
 #[derive(Debug, Clone, clap::Args)]
@@ -37,11 +35,11 @@ pub struct PatchArgs {
     /// the other modes change only Services and Ingresses. Default: vpc-cni for files; for live
     /// objects, the mode the prerequisite checks detect.
     #[arg(long, value_enum, env = "TKEDIRECT_NETWORK_MODE")]
-    pub network_mode: Option<NetworkModeArg>,
+    pub network_mode: Option<NetworkMode>,
     /// ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip) or exclusive
     /// (tke-direct-eni, direct-eni).
-    #[arg(long, value_enum, env = "TKEDIRECT_ENI", default_value_t = EniArg::Shared)]
-    pub eni: EniArg,
+    #[arg(long, value_enum, env = "TKEDIRECT_ENI", default_value_t = EniFlavor::Shared)]
+    pub eni: EniFlavor,
     /// The container that carries the ENI resource (default: the first container).
     #[arg(long, value_name = "NAME", env = "TKEDIRECT_CONTAINER")]
     pub container: Option<String>,
@@ -76,22 +74,4 @@ pub struct DiffArgs {
     /// Show what `disable` would change instead of `enable`.
     #[arg(long)]
     pub disable: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum NetworkModeArg {
-    /// VPC-CNI: pods get ENI IPs by default; only Services and Ingresses change.
-    #[value(name = "vpc-cni")]
-    VpcCni,
-    /// GlobalRouter + VPC-CNI: pod templates must opt into an ENI too.
-    Mixed,
-    /// GlobalRouter only (direct access needs GlobalRouteDirectAccess; see `tkedirect check`).
-    #[value(name = "global-router")]
-    GlobalRouter,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EniArg {
-    Shared,
-    Exclusive,
 }

@@ -1,9 +1,9 @@
 //! Flags of `tkedirect sync`.
 
-use clap::ValueEnum;
-
 use super::kube::KubeArgs;
+use super::output_formats;
 use crate::model::Target;
+use crate::report::Format;
 
 /// `sync`.
 #[derive(Debug, Clone, clap::Args)]
@@ -48,14 +48,7 @@ pub struct SyncArgs {
     #[arg(long, help_heading = "What to change")]
     pub prune_non_eni: bool,
     /// Output format of the plan and the result.
-    #[arg(short = 'o', long, value_enum, default_value_t = SyncOutput::Table, help_heading = "Output")]
-    pub output: SyncOutput,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SyncOutput {
-    /// Tables for people.
-    Table,
-    /// One JSON document, schema version 1 (docs/sync.md).
-    Json,
+    #[arg(short = 'o', long, default_value = "table", value_name = "FORMAT", help_heading = "Output",
+          value_parser = output_formats(&[Format::Table, Format::Json]))]
+    pub output: Format,
 }

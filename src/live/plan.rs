@@ -4,14 +4,14 @@
 
 use serde_json::Value;
 
-use super::cluster::{Patch, PatchType};
-use super::link::{self, Linked};
 use super::patch::{self, PatchError};
-use super::resource::Resource;
-use crate::model::{Kind, ObjectRef, Target};
+use crate::cluster::{Patch, PatchType, Resource};
+use crate::model::{Kind, ObjectRef, Pod, Target, Workload};
 use crate::patch::decide::{decide, identify, ingress_backends};
 use crate::patch::view::View;
 use crate::patch::{Intent, NetworkMode, Options, Verdict};
+use crate::rules::backing::{self, Linked};
+use crate::rules::readiness::has_gate;
 use crate::yaml::edit::{Edit, Seg};
 
 /// The annotation `kubectl rollout restart` sets on the pod template.
@@ -148,6 +148,11 @@ fn missing_message(targets: &[Target], ns: &str) -> String {
     format!("{} not found in namespace {ns}", names.join(", "))
 }
 
+/// A live object decoded into the model (fields of the wrong shape are read as absent).
+pub fn model<T: serde::de::DeserializeOwned + Default>(obj: &Value) -> T {
+    serde_json::from_value(obj.clone()).unwrap_or_default()
+}
+
 fn name_of(obj: &Value) -> &str {
     obj.path(&["metadata", "name"])
         .and_then(View::string)
@@ -195,10 +200,12 @@ pub fn decide_live(
 
 /// Live objects tkedirect must not patch even when the decision says so.
 fn live_guard(kind: Kind, obj: &Value) -> Option<String> {
+    let w: Workload = model(obj);
     if kind.is_workload()
-        && let Some((owner_kind, owner)) = link::controller(obj)
+        && let Some(o) = w.metadata.controller()
     {
-        let owner_ref = Kind::from_kind_field(&owner_kind)
+        let (owner_kind, owner) = (&o.kind, &o.name);
+        let owner_ref = Kind::from_kind_field(owner_kind)
             .map(|k| format!("{}/{owner}", k.short()))
             .unwrap_or_else(|| format!("{owner_kind}/{owner}"));
         return Some(format!(
@@ -218,7 +225,7 @@ fn resource_of(oref: &ObjectRef, obj: &Value) -> Resource {
     Resource::of(oref.kind, obj.get_string("apiVersion"))
 }
 
-fn selector_of(svc: &Value) -> Vec<(String, String)> {
+fn selector_of(svc: &Value) -> std::collections::BTreeMap<String, String> {
     svc.path(&["spec", "selector"])
         .map(View::string_map)
         .unwrap_or_default()
@@ -244,6 +251,8 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
             d.verb, d.resource, d.namespace
         ));
     }
+    let workloads: Vec<Workload> = snap.workloads.iter().map(model).collect();
+    let pods: Vec<Pod> = snap.pods.iter().map(model).collect();
     let mut items: Vec<Item> = Vec::new();
     let find_object = |kind: Kind, name: &str| {
         snap.objects
@@ -313,7 +322,7 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
             ));
             continue;
         }
-        let linked = link::backing(&selector, &snap.workloads, &snap.pods);
+        let linked = backing::backing(&selector, &workloads, &pods);
         for n in &linked.notes {
             let n = format!("{}: {n}", short(&svc_ref));
             if !out.notes.contains(&n) {
@@ -349,8 +358,14 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
             let w = &snap.workloads[b.workload];
             let Some(wref) = oref_of(w, ns) else { continue };
             let rolls = items.iter().any(|i| i.oref == wref && i.change.is_some());
-            let without: Vec<String> = b.without_gate().iter().map(|s| s.to_string()).collect();
-            let rolling_out = link::rolling_out(wref.kind, w);
+            let without: Vec<String> = b
+                .pods
+                .iter()
+                .map(|&p| &pods[p])
+                .filter(|p| !has_gate(p))
+                .map(|p| p.name().to_string())
+                .collect();
+            let rolling_out = backing::rolling_out(&workloads[b.workload]);
             let mut restart = false;
             if opts.restart
                 && opts.patch.intent == Intent::Enable
@@ -445,7 +460,7 @@ pub fn restart_of(
 mod tests {
     use super::*;
     use crate::model::consts::{READINESS_GATE, SERVICE_DIRECT_ACCESS};
-    use crate::patch::Eni;
+    use crate::patch::EniFlavor;
     use serde_json::json;
 
     fn opts(intent: Intent, mode: NetworkMode, restart: bool) -> LiveOptions {
@@ -453,7 +468,7 @@ mod tests {
             patch: Options {
                 intent,
                 mode,
-                eni: Eni::Shared,
+                eni: EniFlavor::Shared,
                 container: None,
             },
             restart,

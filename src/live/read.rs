@@ -1,14 +1,14 @@
-//! Reading what a live plan needs, through [`LiveCluster`]: each TARGET (Ingress in the group version the
+//! Reading what a live plan needs, through the cluster port: each TARGET (Ingress in the group version the
 //! server prefers), the Services behind Ingress targets, and — when some Service has a selector — the
 //! namespace's workloads (one LIST per kind) and the pods each selector picks. Concurrent where it can be.
 
 use futures::future::join_all;
 use serde_json::Value;
 
-use super::cluster::LiveCluster;
 use super::plan::{Denied, Snapshot};
-use super::resource::{CRONJOB_VERSIONS, Resource};
-use crate::cluster::transport::ApiFailure;
+use crate::cluster::port::CRONJOB_VERSIONS;
+use crate::cluster::read::{Listed, Progress, list_all};
+use crate::cluster::{ApiError, Cluster, ListQuery, Resource};
 use crate::model::{Kind, Target};
 use crate::patch::decide::ingress_backends;
 use crate::patch::view::View;
@@ -22,7 +22,7 @@ pub enum ReadError {
         resource: String,
         namespace: String,
         #[source]
-        failure: ApiFailure,
+        failure: ApiError,
     },
     #[error(
         "{0} is an Ingress, but this cluster serves no Ingress API (networking.k8s.io/v1, networking.k8s.io/v1beta1 or extensions/v1beta1)"
@@ -41,7 +41,7 @@ pub const WORKLOAD_KINDS: [Kind; 7] = [
     Kind::CronJob,
 ];
 
-fn fail(verb: &'static str, r: &Resource, ns: &str, failure: ApiFailure) -> ReadError {
+fn fail(verb: &'static str, r: &Resource, ns: &str, failure: ApiError) -> ReadError {
     ReadError::Api {
         verb,
         resource: r.rbac_name(),
@@ -65,7 +65,7 @@ fn versions(kind: Kind, ingress_api: Option<&str>) -> Vec<Resource> {
 }
 
 /// GET one object, trying the kind's group versions in order.
-pub async fn get_object<C: LiveCluster>(
+pub async fn get_object<C: Cluster>(
     c: &C,
     kind: Kind,
     ingress_api: Option<&str>,
@@ -73,8 +73,8 @@ pub async fn get_object<C: LiveCluster>(
     name: &str,
 ) -> Result<Option<Value>, ReadError> {
     for r in versions(kind, ingress_api) {
-        match c.get(&r, ns, name).await {
-            Ok(Some(v)) => return Ok(Some(v)),
+        match crate::cluster::read::get_object::<C, Value>(c, &r, Some(ns), name).await {
+            Ok(Some(v)) => return Ok(Some(typed(v, &r))),
             Ok(None) => continue,
             Err(f) => return Err(fail("get", &r, ns, f)),
         }
@@ -82,9 +82,18 @@ pub async fn get_object<C: LiveCluster>(
     Ok(None)
 }
 
+/// Set `apiVersion` and `kind` on an object (LIST items come without them).
+pub fn typed(mut item: Value, r: &Resource) -> Value {
+    if let Some(m) = item.as_object_mut() {
+        m.insert("apiVersion".into(), Value::String(r.api_version.clone()));
+        m.insert("kind".into(), Value::String(r.kind.to_string()));
+    }
+    item
+}
+
 /// LIST a kind in the namespace (trying its group versions); `Ok(None)` when not served, `Err(Ok(d))`
 /// when forbidden.
-async fn list_kind<C: LiveCluster>(
+async fn list_kind<C: Cluster>(
     c: &C,
     kind: Kind,
     ns: &str,
@@ -100,37 +109,35 @@ async fn list_kind<C: LiveCluster>(
     Ok(Ok(Vec::new()))
 }
 
-async fn list_one<C: LiveCluster>(
+async fn list_one<C: Cluster>(
     c: &C,
     r: &Resource,
     ns: &str,
     selector: Option<&str>,
 ) -> Result<Result<Option<Vec<Value>>, Denied>, ReadError> {
-    match c.list(r, ns, selector).await {
-        Ok(v) => Ok(Ok(v)),
-        Err(ApiFailure::Status {
-            code: 403, message, ..
-        }) => Ok(Err(Denied {
-            verb: "list".into(),
-            resource: r.rbac_name(),
+    let query = ListQuery {
+        label_selector: selector.map(str::to_string),
+        ..Default::default()
+    };
+    match list_all(c, r, Some(ns), &query, &Progress::default(), |v: Value| {
+        Some(typed(v, r))
+    })
+    .await
+    {
+        Ok(Listed::Items(v)) => Ok(Ok(Some(v))),
+        Ok(Listed::NotServed) => Ok(Ok(None)),
+        Ok(Listed::Denied(d)) => Ok(Err(Denied {
+            verb: d.verb,
+            resource: d.resource,
             namespace: ns.to_string(),
-            message,
+            message: d.message,
         })),
-        Err(f) => Err(fail("list", r, ns, f)),
+        Err(f) => Err(fail("list", r, ns, f.error)),
     }
 }
 
-/// `k=v,k2=v2` for a map selector.
-pub fn selector_string(selector: &[(String, String)]) -> String {
-    selector
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 /// Read the targets and what backs them.
-pub async fn snapshot<C: LiveCluster>(
+pub async fn snapshot<C: Cluster>(
     c: &C,
     ns: &str,
     targets: &[Target],
@@ -198,7 +205,7 @@ pub async fn snapshot<C: LiveCluster>(
                 .path(&["spec", "selector"])
                 .map(View::string_map)
                 .unwrap_or_default();
-            let s = selector_string(&sel);
+            let s = crate::rules::selector::to_query(&sel);
             if !s.is_empty() && !selectors.contains(&s) {
                 selectors.push(s);
             }

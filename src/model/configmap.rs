@@ -11,6 +11,9 @@ use super::meta::ObjectMeta;
 #[serde(rename_all = "camelCase", default)]
 pub struct ConfigMap {
     pub metadata: ObjectMeta,
-    #[serde(deserialize_with = "de::string_map", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        deserialize_with = "de::string_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub data: BTreeMap<String, String>,
 }

@@ -135,7 +135,8 @@ mod tests {
         assert_eq!(m.m["b"], "true");
         assert_eq!(m.t, None);
         assert_eq!(m.l, [1, 2]);
-        let m: M = serde_json::from_str(r#"{"m": null, "t": "2024-03-01T08:00:00Z", "l": {}}"#).unwrap();
+        let m: M =
+            serde_json::from_str(r#"{"m": null, "t": "2024-03-01T08:00:00Z", "l": {}}"#).unwrap();
         assert!(m.m.is_empty() && m.l.is_empty());
         assert!(m.t.is_some());
     }

@@ -55,7 +55,11 @@ pub struct EndpointPort {
 
 impl EndpointPort {
     pub fn protocol(&self) -> &str {
-        if self.protocol.is_empty() { "TCP" } else { &self.protocol }
+        if self.protocol.is_empty() {
+            "TCP"
+        } else {
+            &self.protocol
+        }
     }
 }
 
@@ -224,9 +228,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v6.flatten()[0].ip, "fd00::1");
-        let fqdn: EndpointSlice =
-            serde_json::from_str(r#"{"addressType":"FQDN","endpoints":[{"addresses":["x.example"]}]}"#)
-                .unwrap();
+        let fqdn: EndpointSlice = serde_json::from_str(
+            r#"{"addressType":"FQDN","endpoints":[{"addresses":["x.example"]}]}"#,
+        )
+        .unwrap();
         assert!(fqdn.flatten().is_empty());
     }
 

@@ -115,11 +115,17 @@ impl ClusterFacts {
     }
 
     pub fn daemonset(&self, name: &str) -> Option<&Workload> {
-        self.kube_system.daemonsets.iter().find(|c| c.name() == name)
+        self.kube_system
+            .daemonsets
+            .iter()
+            .find(|c| c.name() == name)
     }
 
     pub fn deployment(&self, name: &str) -> Option<&Workload> {
-        self.kube_system.deployments.iter().find(|c| c.name() == name)
+        self.kube_system
+            .deployments
+            .iter()
+            .find(|c| c.name() == name)
     }
 
     /// Whether a read of `resource` (any namespace) was refused.

@@ -13,7 +13,10 @@ use super::service::{PortRef, port_ref};
 #[serde(rename_all = "camelCase", default)]
 pub struct Ingress {
     /// The group version it was read (or written) as.
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub api_version: String,
     pub metadata: ObjectMeta,
     pub spec: IngressSpec,
@@ -22,7 +25,10 @@ pub struct Ingress {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct IngressSpec {
-    #[serde(deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ingress_class_name: Option<String>,
     /// networking.k8s.io/v1.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,7 +43,10 @@ pub struct IngressSpec {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct IngressRule {
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub host: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http: Option<HttpRule>,
@@ -53,9 +62,15 @@ pub struct HttpRule {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct HttpPath {
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub path: String,
-    #[serde(deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub path_type: Option<String>,
     pub backend: IngressBackend,
 }
@@ -68,7 +83,10 @@ pub struct IngressBackend {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<ServiceBackend>,
     /// v1beta1.
-    #[serde(deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_name: Option<String>,
     #[serde(deserialize_with = "port_ref", skip_serializing_if = "Option::is_none")]
     pub service_port: Option<PortRef>,
@@ -89,8 +107,14 @@ pub struct ServiceBackend {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServiceBackendPort {
-    #[serde(deserialize_with = "de::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub number: Option<i64>,
-    #[serde(deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }

@@ -10,29 +10,59 @@ use super::de;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ObjectMeta {
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub name: String,
     /// Set instead of `name` on objects the API server names (`generateName: web-`).
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub generate_name: String,
     /// None when not set (a manifest without a namespace, a cluster-scoped object).
-    #[serde(deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub namespace: Option<String>,
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub uid: String,
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub resource_version: String,
-    #[serde(deserialize_with = "de::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub generation: Option<i64>,
-    #[serde(deserialize_with = "de::string_map", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        deserialize_with = "de::string_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub labels: BTreeMap<String, String>,
-    #[serde(deserialize_with = "de::string_map", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        deserialize_with = "de::string_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub annotations: BTreeMap<String, String>,
     #[serde(deserialize_with = "de::list", skip_serializing_if = "Vec::is_empty")]
     pub owner_references: Vec<OwnerReference>,
-    #[serde(deserialize_with = "de::timestamp", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub creation_timestamp: Option<jiff::Timestamp>,
-    #[serde(deserialize_with = "de::timestamp", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deletion_timestamp: Option<jiff::Timestamp>,
 }
 
@@ -77,6 +107,9 @@ pub struct OwnerReference {
     pub kind: String,
     #[serde(deserialize_with = "de::string")]
     pub name: String,
-    #[serde(deserialize_with = "de::boolean", skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        deserialize_with = "de::boolean",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub controller: bool,
 }

@@ -75,7 +75,19 @@ impl fmt::Display for NetworkMode {
 }
 
 /// An ENI flavour: what VPC-CNI gives pods by default, and what `--eni` opts pod templates into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum EniFlavor {
     /// `tke-route-eni`: secondary IPs of shared ENIs (resource `tke.cloud.tencent.com/eni-ip`).

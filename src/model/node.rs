@@ -18,9 +18,17 @@ pub struct Node {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeSpec {
-    #[serde(rename = "podCIDR", deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "podCIDR",
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pod_cidr: Option<String>,
-    #[serde(rename = "podCIDRs", deserialize_with = "de::strings", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "podCIDRs",
+        deserialize_with = "de::strings",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub pod_cidrs: Vec<String>,
     #[serde(deserialize_with = "de::list", skip_serializing_if = "Vec::is_empty")]
     pub taints: Vec<Taint>,
@@ -31,18 +39,30 @@ pub struct NodeSpec {
 pub struct Taint {
     #[serde(deserialize_with = "de::string")]
     pub key: String,
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub effect: String,
-    #[serde(deserialize_with = "de::timestamp", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_added: Option<jiff::Timestamp>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeStatus {
-    #[serde(deserialize_with = "de::quantities", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        deserialize_with = "de::quantities",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub capacity: BTreeMap<String, String>,
-    #[serde(deserialize_with = "de::quantities", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        deserialize_with = "de::quantities",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub allocatable: BTreeMap<String, String>,
 }
 

@@ -26,15 +26,24 @@ pub struct PodTemplate {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PodSpec {
-    #[serde(deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_name: Option<String>,
-    #[serde(deserialize_with = "de::boolean", skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        deserialize_with = "de::boolean",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub host_network: bool,
     #[serde(deserialize_with = "de::list", skip_serializing_if = "Vec::is_empty")]
     pub readiness_gates: Vec<ReadinessGate>,
     #[serde(deserialize_with = "de::list", skip_serializing_if = "Vec::is_empty")]
     pub containers: Vec<Container>,
-    #[serde(deserialize_with = "de::string_map", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        deserialize_with = "de::string_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub node_selector: BTreeMap<String, String>,
 }
 
@@ -50,7 +59,10 @@ pub struct ReadinessGate {
 pub struct Container {
     #[serde(deserialize_with = "de::string")]
     pub name: String,
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub image: String,
     #[serde(deserialize_with = "de::list", skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ContainerPort>,
@@ -61,27 +73,46 @@ pub struct Container {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ContainerPort {
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub name: String,
-    #[serde(deserialize_with = "de::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub container_port: Option<i64>,
     /// "" means TCP.
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub protocol: String,
 }
 
 impl ContainerPort {
     pub fn protocol(&self) -> &str {
-        if self.protocol.is_empty() { "TCP" } else { &self.protocol }
+        if self.protocol.is_empty() {
+            "TCP"
+        } else {
+            &self.protocol
+        }
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Resources {
-    #[serde(deserialize_with = "de::quantities", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        deserialize_with = "de::quantities",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub requests: BTreeMap<String, String>,
-    #[serde(deserialize_with = "de::quantities", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        deserialize_with = "de::quantities",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub limits: BTreeMap<String, String>,
 }
 
@@ -103,13 +134,28 @@ impl Resources {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PodStatus {
-    #[serde(deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phase: Option<String>,
-    #[serde(rename = "podIP", deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "podIP",
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pod_ip: Option<String>,
-    #[serde(rename = "podIPs", deserialize_with = "de::list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "podIPs",
+        deserialize_with = "de::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub pod_ips: Vec<PodIp>,
-    #[serde(rename = "hostIP", deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "hostIP",
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host_ip: Option<String>,
     #[serde(deserialize_with = "de::list", skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
@@ -131,11 +177,20 @@ pub struct Condition {
     /// `True`, `False`, `Unknown`.
     #[serde(deserialize_with = "de::string")]
     pub status: String,
-    #[serde(deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reason: Option<String>,
-    #[serde(deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
-    #[serde(deserialize_with = "de::timestamp", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_transition_time: Option<jiff::Timestamp>,
 }
 

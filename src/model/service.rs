@@ -19,43 +19,78 @@ pub struct Service {
 #[serde(rename_all = "camelCase", default)]
 pub struct ServiceSpec {
     /// None means ClusterIP.
-    #[serde(rename = "type", deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
-    #[serde(deserialize_with = "de::string_map", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        deserialize_with = "de::string_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub selector: BTreeMap<String, String>,
     #[serde(deserialize_with = "de::list", skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ServicePort>,
-    #[serde(deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_traffic_policy: Option<String>,
-    #[serde(deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub session_affinity: Option<String>,
     /// `allocateLoadBalancerNodePorts: false`: a LoadBalancer Service without NodePorts.
-    #[serde(deserialize_with = "de::opt_bool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub allocate_load_balancer_node_ports: Option<bool>,
-    #[serde(deserialize_with = "de::strings", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "de::strings",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub ip_families: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServicePort {
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub name: String,
-    #[serde(deserialize_with = "de::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// "" means TCP.
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub protocol: String,
     /// None means the same as `port`.
     #[serde(deserialize_with = "port_ref", skip_serializing_if = "Option::is_none")]
     pub target_port: Option<PortRef>,
-    #[serde(deserialize_with = "de::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_port: Option<i64>,
 }
 
 impl ServicePort {
     pub fn protocol(&self) -> &str {
-        if self.protocol.is_empty() { "TCP" } else { &self.protocol }
+        if self.protocol.is_empty() {
+            "TCP"
+        } else {
+            &self.protocol
+        }
     }
 
     /// The target port, defaulted to the port as the API server does.

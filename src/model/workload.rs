@@ -14,7 +14,10 @@ pub struct Workload {
     /// The `kind:` field (LIST items carry none; the reader sets it).
     #[serde(deserialize_with = "de::string")]
     pub kind: String,
-    #[serde(deserialize_with = "de::string", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        deserialize_with = "de::string",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub api_version: String,
     pub metadata: ObjectMeta,
     pub spec: WorkloadSpec,
@@ -25,7 +28,10 @@ pub struct Workload {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct WorkloadSpec {
-    #[serde(deserialize_with = "de::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replicas: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<PodTemplate>,
@@ -51,13 +57,25 @@ pub struct JobSpec {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct WorkloadStatus {
-    #[serde(deserialize_with = "de::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub observed_generation: Option<i64>,
-    #[serde(deserialize_with = "de::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_replicas: Option<i64>,
-    #[serde(deserialize_with = "de::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub desired_number_scheduled: Option<i64>,
-    #[serde(deserialize_with = "de::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_number_scheduled: Option<i64>,
 }
 

@@ -1,12 +1,15 @@
 //! What one object needs: the pure decision, per kind, for enable and disable.
 //! Works on manifests and live objects alike through [`View`].
 
+use std::collections::BTreeMap;
+
 use crate::model::consts::*;
-use crate::model::{Kind, ObjectRef};
+use crate::model::{Ingress, Kind, NetworkMode, ObjectRef};
+use crate::rules::direct::{Switch, is_clb_class};
 use crate::yaml::edit::{Edit, Seg};
 
 use super::view::View;
-use super::{Eni, Intent, NetworkMode, Options};
+use super::{Intent, Options};
 
 /// The outcome for one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,12 +27,12 @@ pub enum Verdict {
 
 /// What linking needs to know about an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
+pub struct Linkable {
     pub oref: ObjectRef,
     /// Service `spec.selector`.
-    pub selector: Vec<(String, String)>,
+    pub selector: BTreeMap<String, String>,
     /// Pod-template labels of a workload.
-    pub template_labels: Vec<(String, String)>,
+    pub template_labels: BTreeMap<String, String>,
     /// Service names an Ingress routes to.
     pub backends: Vec<String>,
 }
@@ -50,25 +53,20 @@ pub fn identify<V: View>(obj: &V) -> Option<ObjectRef> {
     Some(ObjectRef::new(kind, meta.get_string("namespace"), name))
 }
 
-impl Summary {
-    /// A summary with nothing to link by.
-    pub fn bare(oref: ObjectRef) -> Summary {
-        Summary {
+impl Linkable {
+    /// An object with nothing to link by.
+    pub fn bare(oref: ObjectRef) -> Linkable {
+        Linkable {
             oref,
-            selector: vec![],
-            template_labels: vec![],
+            selector: BTreeMap::new(),
+            template_labels: BTreeMap::new(),
             backends: vec![],
         }
     }
 }
 
-pub fn summarize<V: View>(oref: ObjectRef, obj: &V) -> Summary {
-    let mut s = Summary {
-        oref,
-        selector: vec![],
-        template_labels: vec![],
-        backends: vec![],
-    };
+pub fn summarize<V: View>(oref: ObjectRef, obj: &V) -> Linkable {
+    let mut s = Linkable::bare(oref);
     match s.oref.kind {
         Kind::Service => {
             s.selector = obj
@@ -86,39 +84,11 @@ pub fn summarize<V: View>(oref: ObjectRef, obj: &V) -> Summary {
     s
 }
 
-/// Backend Service names of an Ingress, in either API shape (v1 `service.name`, v1beta1 `serviceName`).
+/// Backend Service names of an Ingress, in every API shape (the rule is `rules::ingress`).
 pub fn ingress_backends<V: View>(obj: &V) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut add = |backend: Option<&V>| {
-        if let Some(b) = backend {
-            let name = b
-                .path(&["service", "name"])
-                .and_then(View::string)
-                .or_else(|| b.get_string("serviceName"));
-            if let Some(n) = name
-                && !out.iter().any(|o| o == n)
-            {
-                out.push(n.to_string());
-            }
-        }
-    };
-    let spec = obj.get("spec");
-    add(spec.and_then(|s| s.get("defaultBackend")));
-    add(spec.and_then(|s| s.get("backend")));
-    for rule in spec
-        .and_then(|s| s.get("rules"))
-        .map(View::items)
+    serde_json::from_value::<Ingress>(obj.to_value())
+        .map(|i| crate::rules::ingress::services(&i))
         .unwrap_or_default()
-    {
-        for path in rule
-            .path(&["http", "paths"])
-            .map(View::items)
-            .unwrap_or_default()
-        {
-            add(path.get("backend"));
-        }
-    }
-    out
 }
 
 /// The ingress class an Ingress asks for: the annotation, else `spec.ingressClassName`.
@@ -130,12 +100,6 @@ pub fn ingress_class<V: View>(obj: &V) -> Option<String> {
                 .and_then(View::scalar_text)
         })
 }
-
-pub const INGRESS_API_VERSIONS: [&str; 3] = [
-    "networking.k8s.io/v1",
-    "networking.k8s.io/v1beta1",
-    "extensions/v1beta1",
-];
 
 /// Decide what `opts.intent` means for this object.
 pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
@@ -172,7 +136,7 @@ pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                 ));
             }
             if let Some(class) = ingress_class(obj)
-                && class != QCLOUD_INGRESS_CLASS
+                && !is_clb_class(Some(&class))
             {
                 return Verdict::Skip(format!(
                     "ingress class `{class}` is not TKE's CLB ingress controller (`{QCLOUD_INGRESS_CLASS}` or none)"
@@ -184,13 +148,15 @@ pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
     }
 }
 
-/// The direct-access annotation on a Service or Ingress.
+/// The direct-access annotation on a Service or Ingress. A value is read as TKE reads it (a Go bool:
+/// `"True"` is already enabled).
 fn switch<V: View>(obj: &V, annotation: &str, intent: Intent) -> Verdict {
     let current = obj.path(&["metadata", "annotations", annotation]);
     let path = keys(&["metadata", "annotations", annotation]);
+    let on = current.is_some_and(|v| v.string().is_some() && Switch::of(v.string()).is_on());
     match intent {
         Intent::Enable => match current {
-            Some(v) if v.string() == Some("true") => Verdict::Done("already enabled".into()),
+            Some(_) if on => Verdict::Done("already enabled".into()),
             Some(v) => {
                 let was = v
                     .scalar_text()
@@ -212,7 +178,7 @@ fn switch<V: View>(obj: &V, annotation: &str, intent: Intent) -> Verdict {
             },
         },
         Intent::Disable => match current {
-            Some(v) if v.string() == Some("true") => Verdict::Change {
+            Some(_) if on => Verdict::Change {
                 edits: vec![Edit::Remove { path, prune: 1 }],
                 notes: vec![],
             },
@@ -222,20 +188,6 @@ fn switch<V: View>(obj: &V, annotation: &str, intent: Intent) -> Verdict {
             )),
             None => Verdict::Done("not enabled".into()),
         },
-    }
-}
-
-fn network_name(eni: Eni) -> &'static str {
-    match eni {
-        Eni::Shared => NETWORK_SHARED_ENI,
-        Eni::Exclusive => NETWORK_EXCLUSIVE_ENI,
-    }
-}
-
-fn resource_name(eni: Eni) -> &'static str {
-    match eni {
-        Eni::Shared => RESOURCE_ENI_IP,
-        Eni::Exclusive => RESOURCE_DIRECT_ENI,
     }
 }
 
@@ -284,8 +236,8 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
     if containers.is_empty() {
         return Verdict::Skip("the pod template has no containers".into());
     }
-    let net = network_name(opts.eni);
-    let res = resource_name(opts.eni);
+    let net = opts.eni.network_name();
+    let res = opts.eni.resource();
     let at = |rest: &[&str]| -> Vec<Seg> {
         let mut p = keys(tpath);
         p.extend(rest.iter().map(|k| key(k)));
@@ -399,7 +351,7 @@ mod tests {
         Options {
             intent: Intent::Enable,
             mode: NetworkMode::Mixed,
-            eni: Eni::Shared,
+            eni: crate::model::EniFlavor::Shared,
             container: None,
         }
     }

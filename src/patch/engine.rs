@@ -12,7 +12,7 @@ use crate::model::{Kind, Target};
 use crate::yaml::edit::{self, Edit, Seg};
 use crate::yaml::{self, Node, split, style, verify};
 
-use super::decide::{self, Summary, Verdict};
+use super::decide::{self, Linkable, Verdict};
 use super::select::{self, Selection};
 use super::{NetworkMode, Options};
 
@@ -42,7 +42,7 @@ pub struct Record {
     pub line: usize,
     /// Path from the document root to the object (`items[3]` in a List).
     pub root: Vec<Seg>,
-    pub summary: Summary,
+    pub summary: Linkable,
     pub verdict: Verdict,
 }
 
@@ -273,7 +273,7 @@ pub fn run(
         return Err(diags);
     }
 
-    let summaries: Vec<Summary> = out.records.iter().map(|r| r.summary.clone()).collect();
+    let summaries: Vec<Linkable> = out.records.iter().map(|r| r.summary.clone()).collect();
     out.selection = select::select(
         &summaries,
         targets,
@@ -554,7 +554,7 @@ fn collect_objects(
         let verdict = decide::decide(kind, obj, opts);
         // Selectors, labels and backends matter only for linking, which needs TARGETs.
         let summary = if immediate {
-            Summary::bare(oref)
+            Linkable::bare(oref)
         } else {
             decide::summarize(oref, obj)
         };
@@ -728,13 +728,13 @@ fn yaml_position(doc: &str, at: usize) -> (usize, usize) {
 #[cfg(test)]
 mod ship_tests {
     use super::*;
-    use crate::patch::{Eni, Intent, NetworkMode};
+    use crate::patch::{EniFlavor, Intent, NetworkMode};
 
     fn enable(text: &str) -> Result<Outcome, Vec<Diagnostic>> {
         let opts = Options {
             intent: Intent::Enable,
             mode: NetworkMode::VpcCni,
-            eni: Eni::Shared,
+            eni: EniFlavor::Shared,
             container: None,
         };
         let sources = [Source {

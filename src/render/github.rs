@@ -1,8 +1,9 @@
 //! `-o github`: GitHub Actions workflow commands, one annotation per finding
 //! (`::error title=tkedirect/<id>::<object>: <message> Fix: <fix>`).
 
-use crate::checks::Severity;
-use crate::report::Report;
+use std::io::Write;
+
+use crate::report::{Audit, Severity};
 
 /// Escape workflow-command data (`%`, CR, LF).
 fn data(s: &str) -> String {
@@ -16,8 +17,7 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+pub fn audit<W: Write>(w: &mut W, report: &Audit) -> std::io::Result<()> {
     for f in &report.findings {
         let level = match f.severity {
             Severity::Error => "error",
@@ -28,13 +28,23 @@ pub fn render(report: &Report) -> String {
             .subject
             .as_ref()
             .map_or_else(|| "cluster".to_string(), |s| s.to_string());
-        out.push_str(&format!(
-            "::{level} title={}::{}\n",
+        let mut props = String::new();
+        if let Some(l) = &f.location {
+            props.push_str(&format!(
+                "file={},line={},col={},",
+                property(&l.path),
+                l.line,
+                l.column
+            ));
+        }
+        writeln!(
+            w,
+            "::{level} {props}title={}::{}",
             property(&format!("tkedirect/{}", f.check)),
             data(&format!("{object}: {} Fix: {}", f.message, f.fix))
-        ));
+        )?;
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

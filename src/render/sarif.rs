@@ -1,10 +1,12 @@
 //! `-o sarif`: SARIF 2.1.0 with one rule per registered check (`ruleId` = `tkedirect/<id>`) and logical
 //! locations naming the Kubernetes object (`<namespace>/<Kind>/<name>`).
 
+use std::io::Write;
+
 use serde_json::{Value, json};
 
-use crate::checks::{self, Severity};
-use crate::report::Report;
+use crate::checks;
+use crate::report::{Audit, Severity};
 
 const DOCS_BASE: &str = "https://github.com/tkedirect/tkedirect/blob/main/docs/checks";
 
@@ -16,7 +18,7 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-pub fn render(report: &Report) -> String {
+pub fn audit<W: Write>(w: &mut W, report: &Audit) -> std::io::Result<()> {
     let rules: Vec<Value> = checks::ALL
         .iter()
         .map(|c| {
@@ -73,7 +75,6 @@ pub fn render(report: &Report) -> String {
             "results": results,
         }],
     });
-    let mut s = serde_json::to_string_pretty(&sarif).expect("SARIF serializes");
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &sarif)?;
+    w.write_all(b"\n")
 }

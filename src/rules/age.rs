@@ -9,7 +9,11 @@ pub const DEFAULT_GRACE: Duration = Duration::from_secs(120);
 
 /// Whether a state that began at `since` is still within `grace` of `now`. Unknown start or unknown now:
 /// not young (a state of unknown age is judged as it is).
-pub fn young(since: Option<jiff::Timestamp>, now: Option<jiff::Timestamp>, grace: Duration) -> bool {
+pub fn young(
+    since: Option<jiff::Timestamp>,
+    now: Option<jiff::Timestamp>,
+    grace: Duration,
+) -> bool {
     let (Some(since), Some(now)) = (since, now) else {
         return false;
     };

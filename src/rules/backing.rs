@@ -39,14 +39,7 @@ fn top(workloads: &[Workload], mut i: usize) -> Owner {
         match find(workloads, &o.kind, &o.name) {
             Some(j) => i = j,
             None => match Kind::from_kind_field(&o.kind) {
-                // An owner of a known kind that was not read: name it anyway.
-                Some(kind) if kind != Kind::ReplicaSet => {
-                    return Owner::Workload {
-                        kind,
-                        name: o.name.clone(),
-                        index: None,
-                    };
-                }
+                // An owner of a kind tkedirect knows that was not read: stay with what was.
                 Some(_) => break,
                 None => {
                     return Owner::Foreign {
@@ -82,10 +75,7 @@ pub fn owner(pod: &Pod, workloads: &[Workload]) -> Owner {
     }
     if o.kind == "ReplicaSet"
         && let Some(hash) = pod.metadata.label("pod-template-hash")
-        && let Some(deployment) = o
-            .name
-            .strip_suffix(hash)
-            .and_then(|d| d.strip_suffix('-'))
+        && let Some(deployment) = o.name.strip_suffix(hash).and_then(|d| d.strip_suffix('-'))
     {
         return match find(workloads, "Deployment", deployment) {
             Some(i) => top(workloads, i),
@@ -132,7 +122,11 @@ fn foreign(kind: &str, name: &str) -> String {
 
 /// The workloads behind a Service `selector`: `workloads` are the namespace's workloads, `pods` its
 /// pods (any; those the selector does not pick, and finished or deleted ones, are ignored).
-pub fn backing(selector: &BTreeMap<String, String>, workloads: &[Workload], pods: &[Pod]) -> Linked {
+pub fn backing(
+    selector: &BTreeMap<String, String>,
+    workloads: &[Workload],
+    pods: &[Pod],
+) -> Linked {
     let mut out = Linked::default();
     if selector.is_empty() {
         return out;
@@ -176,7 +170,11 @@ pub fn backing(selector: &BTreeMap<String, String>, workloads: &[Workload], pods
                 let b = add(&mut out, t);
                 out.backing[b].pods.push(p);
             }
-            Owner::Workload { kind, name, index: None } => note(
+            Owner::Workload {
+                kind,
+                name,
+                index: None,
+            } => note(
                 &mut out,
                 format!(
                     "pods of {kind}/{name} back this Service, but {kind}/{name} is not a workload tkedirect found or changes"
@@ -203,7 +201,9 @@ pub fn rolling_out(w: &Workload) -> Option<String> {
     if let Some(g) = w.metadata.generation
         && g > observed
     {
-        return Some(format!("its controller has not yet acted on generation {g}"));
+        return Some(format!(
+            "its controller has not yet acted on generation {g}"
+        ));
     }
     let (wanted, updated) = match w.kind()? {
         Kind::Deployment | Kind::StatefulSet => {
@@ -232,8 +232,10 @@ mod tests {
     }
 
     fn deploy(name: &str, app: &str) -> Workload {
-        w(json!({"kind": "Deployment", "metadata": {"name": name, "namespace": "shop"},
-                 "spec": {"template": {"metadata": {"labels": {"app": app}}, "spec": {"containers": [{"name": "c"}]}}}}))
+        w(
+            json!({"kind": "Deployment", "metadata": {"name": name, "namespace": "shop"},
+                 "spec": {"template": {"metadata": {"labels": {"app": app}}, "spec": {"containers": [{"name": "c"}]}}}}),
+        )
     }
 
     fn rs(name: &str, app: &str, owner: Option<(&str, &str)>) -> Workload {
@@ -265,28 +267,56 @@ mod tests {
             pod("api-1", "api", Some(("ReplicaSet", "api-x"))),
         ];
         let l = backing(&sel("web"), &workloads, &pods);
-        assert_eq!(l.backing, [Backing { workload: 0, pods: vec![0] }]);
+        assert_eq!(
+            l.backing,
+            [Backing {
+                workload: 0,
+                pods: vec![0]
+            }]
+        );
         assert!(l.notes.is_empty(), "{:?}", l.notes);
     }
 
     #[test]
     fn pods_find_workloads_whose_template_no_longer_matches() {
-        let workloads = vec![deploy("web", "old"), rs("web-abc", "old", Some(("Deployment", "web")))];
+        let workloads = vec![
+            deploy("web", "old"),
+            rs("web-abc", "old", Some(("Deployment", "web"))),
+        ];
         let pods = vec![pod("web-abc-1", "web", Some(("ReplicaSet", "web-abc")))];
         let l = backing(&sel("web"), &workloads, &pods);
-        assert_eq!(l.backing.iter().map(|b| b.workload).collect::<Vec<_>>(), [0]);
+        assert_eq!(
+            l.backing.iter().map(|b| b.workload).collect::<Vec<_>>(),
+            [0]
+        );
     }
 
     #[test]
     fn a_replica_set_not_read_still_leads_to_its_deployment() {
         let workloads = vec![deploy("web", "web")];
-        let mut p = pod("web-7d9f8c6b5-k2x8q", "web", Some(("ReplicaSet", "web-7d9f8c6b5")));
-        p.metadata.labels.insert("pod-template-hash".into(), "7d9f8c6b5".into());
+        let mut p = pod(
+            "web-7d9f8c6b5-k2x8q",
+            "web",
+            Some(("ReplicaSet", "web-7d9f8c6b5")),
+        );
+        p.metadata
+            .labels
+            .insert("pod-template-hash".into(), "7d9f8c6b5".into());
         let l = backing(&sel("web"), &workloads, std::slice::from_ref(&p));
-        assert_eq!(l.backing, [Backing { workload: 0, pods: vec![0] }]);
+        assert_eq!(
+            l.backing,
+            [Backing {
+                workload: 0,
+                pods: vec![0]
+            }]
+        );
         assert_eq!(
             owner(&p, &[]),
-            Owner::Workload { kind: Kind::Deployment, name: "web".into(), index: None }
+            Owner::Workload {
+                kind: Kind::Deployment,
+                name: "web".into(),
+                index: None
+            }
         );
     }
 
@@ -311,9 +341,19 @@ mod tests {
         let workloads = vec![deploy("web", "web")];
         let mut done = pod("old", "web", Some(("ReplicaSet", "x")));
         done.status.phase = Some("Succeeded".into());
-        assert!(backing(&BTreeMap::new(), &workloads, &[]).backing.is_empty());
+        assert!(
+            backing(&BTreeMap::new(), &workloads, &[])
+                .backing
+                .is_empty()
+        );
         let l = backing(&sel("web"), &workloads, &[done]);
-        assert_eq!(l.backing, [Backing { workload: 0, pods: vec![] }]);
+        assert_eq!(
+            l.backing,
+            [Backing {
+                workload: 0,
+                pods: vec![]
+            }]
+        );
         assert!(l.notes.is_empty());
     }
 
@@ -325,7 +365,10 @@ mod tests {
         d.spec.replicas = Some(3);
         d.status.observed_generation = Some(1);
         d.status.updated_replicas = Some(3);
-        assert_eq!(rolling_out(&d).as_deref(), Some("its controller has not yet acted on generation 2"));
+        assert_eq!(
+            rolling_out(&d).as_deref(),
+            Some("its controller has not yet acted on generation 2")
+        );
         d.status.observed_generation = Some(2);
         d.status.updated_replicas = Some(1);
         assert_eq!(rolling_out(&d).as_deref(), Some("1 of 3 pods updated"));

@@ -94,7 +94,6 @@ pub fn global_route_direct_access(service_controller_config: Option<&str>) -> Op
     service_controller_config.map(|v| parse_bool(v.trim()) == Some(true))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

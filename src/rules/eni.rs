@@ -61,7 +61,9 @@ pub fn pod_requests(pod: &Pod) -> Vec<(EniFlavor, i64)> {
 
 /// ENI IPs in use per (node, flavour), from the pods scheduled there. Complete only when the pods of
 /// every namespace were read.
-pub fn used_by_node<'a>(pods: impl IntoIterator<Item = &'a Pod>) -> BTreeMap<(String, EniFlavor), i64> {
+pub fn used_by_node<'a>(
+    pods: impl IntoIterator<Item = &'a Pod>,
+) -> BTreeMap<(String, EniFlavor), i64> {
     let mut used = BTreeMap::new();
     for p in pods {
         let Some(node) = p.spec.node_name.as_deref() else {
@@ -98,16 +100,29 @@ mod tests {
             "allocatable": {"tke.cloud.tencent.com/eni-ip": "5"}}}))
         .unwrap();
         let e = node_eni(&node);
-        assert_eq!(e, [NodeEni { flavor: EniFlavor::Shared, capacity: 27, allocatable: 5 }]);
+        assert_eq!(
+            e,
+            [NodeEni {
+                flavor: EniFlavor::Shared,
+                capacity: 27,
+                allocatable: 5
+            }]
+        );
         assert_eq!(full(&e[0], 4), None);
         assert_eq!(full(&e[0], 5), Some(Limit::Subnet));
-        let at_max = NodeEni { allocatable: 27, ..e[0] };
+        let at_max = NodeEni {
+            allocatable: 27,
+            ..e[0]
+        };
         assert_eq!(full(&at_max, 27), Some(Limit::Instance));
         let pod: Pod = serde_json::from_value(json!({"spec": {"nodeName": "n", "containers": [
             {"name": "a", "resources": {"limits": {"tke.cloud.tencent.com/eni-ip": 1}}},
             {"name": "b", "resources": {"requests": {"tke.cloud.tencent.com/direct-eni": "1"}}}]}}))
         .unwrap();
-        assert_eq!(pod_requests(&pod), [(EniFlavor::Shared, 1), (EniFlavor::Exclusive, 1)]);
+        assert_eq!(
+            pod_requests(&pod),
+            [(EniFlavor::Shared, 1), (EniFlavor::Exclusive, 1)]
+        );
         let used = used_by_node([&pod, &pod]);
         assert_eq!(used[&("n".to_string(), EniFlavor::Shared)], 2);
     }

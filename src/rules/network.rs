@@ -43,6 +43,15 @@ pub fn is_super_node(node: &Node) -> bool {
     node.metadata.label(INSTANCE_TYPE_LABEL) == Some(SUPER_NODE_TYPE)
 }
 
+/// Whether a pod template pins its pods to super nodes (`nodeSelector` instance-type eklet).
+pub fn template_on_super_nodes(t: &PodTemplate) -> bool {
+    t.spec
+        .node_selector
+        .get(INSTANCE_TYPE_LABEL)
+        .map(String::as_str)
+        == Some(SUPER_NODE_TYPE)
+}
+
 /// Why a pod is on GlobalRouter, if the evidence says so: TKE's multus fork names `tke-bridge` in
 /// `tke.cloud.tencent.com/networks-status`, or the pod's IP lies in its node's podCIDR (TG
 /// `gr-native-not-recommended.md`; podCIDRs are set on GlobalRouter nodes only).
@@ -99,8 +108,11 @@ pub fn in_cidr(ip: &str, cidr: &str) -> bool {
     let Some((net, bits)) = cidr.split_once('/') else {
         return false;
     };
-    let (Ok(ip), Ok(net), Ok(bits)) = (ip.parse::<IpAddr>(), net.parse::<IpAddr>(), bits.parse::<u32>())
-    else {
+    let (Ok(ip), Ok(net), Ok(bits)) = (
+        ip.parse::<IpAddr>(),
+        net.parse::<IpAddr>(),
+        bits.parse::<u32>(),
+    ) else {
         return false;
     };
     match (ip, net) {
@@ -178,7 +190,8 @@ mod tests {
     }
 
     fn node(cidr: &str) -> Node {
-        serde_json::from_value(json!({"metadata": {"name": "n1"}, "spec": {"podCIDR": cidr}})).unwrap()
+        serde_json::from_value(json!({"metadata": {"name": "n1"}, "spec": {"podCIDR": cidr}}))
+            .unwrap()
     }
 
     #[test]
@@ -196,17 +209,38 @@ mod tests {
     fn where_addresses_come_from() {
         let n = node("172.16.0.0/26");
         let gr = pod(json!({"metadata": {"name": "a"}, "status": {"podIP": "172.16.0.9"}}));
-        assert!(matches!(pod_network(&gr, Some(&n), NetworkMode::Mixed), PodNetwork::GlobalRouter(e) if e.contains("podCIDR")));
+        assert!(
+            matches!(pod_network(&gr, Some(&n), NetworkMode::Mixed), PodNetwork::GlobalRouter(e) if e.contains("podCIDR"))
+        );
         let eni = pod(json!({"metadata": {"name": "b"}, "status": {"podIP": "10.0.64.2"}}));
-        assert_eq!(pod_network(&eni, Some(&n), NetworkMode::Mixed), PodNetwork::Eni);
-        let bridged = pod(json!({"metadata": {"name": "c", "annotations": {POD_NETWORKS_STATUS: "[{\"name\":\"tke-bridge\"}]"}}}));
-        assert!(matches!(pod_network(&bridged, None, NetworkMode::Mixed), PodNetwork::GlobalRouter(_)));
+        assert_eq!(
+            pod_network(&eni, Some(&n), NetworkMode::Mixed),
+            PodNetwork::Eni
+        );
+        let bridged = pod(
+            json!({"metadata": {"name": "c", "annotations": {POD_NETWORKS_STATUS: "[{\"name\":\"tke-bridge\"}]"}}}),
+        );
+        assert!(matches!(
+            pod_network(&bridged, None, NetworkMode::Mixed),
+            PodNetwork::GlobalRouter(_)
+        ));
         let host = pod(json!({"metadata": {"name": "d"}, "spec": {"hostNetwork": true}}));
-        assert_eq!(pod_network(&host, None, NetworkMode::VpcCni), PodNetwork::HostNetwork);
-        let eklet = pod(json!({"metadata": {"name": "e", "annotations": {POD_TYPE: "eklet"}}, "status": {"podIP": "172.16.0.11"}}));
-        assert_eq!(pod_network(&eklet, Some(&n), NetworkMode::Mixed), PodNetwork::SuperNode);
+        assert_eq!(
+            pod_network(&host, None, NetworkMode::VpcCni),
+            PodNetwork::HostNetwork
+        );
+        let eklet = pod(
+            json!({"metadata": {"name": "e", "annotations": {POD_TYPE: "eklet"}}, "status": {"podIP": "172.16.0.11"}}),
+        );
+        assert_eq!(
+            pod_network(&eklet, Some(&n), NetworkMode::Mixed),
+            PodNetwork::SuperNode
+        );
         assert!(PodNetwork::SuperNode.is_eni() && !PodNetwork::HostNetwork.is_eni());
-        assert_eq!(pod_network(&eni, None, NetworkMode::CiliumOverlay), PodNetwork::Overlay);
+        assert_eq!(
+            pod_network(&eni, None, NetworkMode::CiliumOverlay),
+            PodNetwork::Overlay
+        );
     }
 
     #[test]
@@ -220,7 +254,10 @@ mod tests {
         assert_eq!(o.flavor, Some(EniFlavor::Shared));
         assert_eq!(o.resources, [(1, RESOURCE_ENI_IP)]);
         assert!(o.complete(false));
-        let bare = OptIn { flavor: Some(EniFlavor::Shared), ..Default::default() };
+        let bare = OptIn {
+            flavor: Some(EniFlavor::Shared),
+            ..Default::default()
+        };
         assert!(bare.complete(true) && !bare.complete(false));
         assert_eq!(flavor_of("tke-direct-eni"), Some(EniFlavor::Exclusive));
         assert_eq!(flavor_of("tke-bridge"), None);

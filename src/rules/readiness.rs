@@ -38,9 +38,7 @@ pub fn gate(pod: &Pod) -> Gate {
     match pod.condition(READINESS_GATE) {
         Some(c) if c.is_true() => Gate::True,
         Some(c) => Gate::False {
-            since: c
-                .last_transition_time
-                .or(pod.metadata.creation_timestamp),
+            since: c.last_transition_time.or(pod.metadata.creation_timestamp),
             reason: c.reason.clone(),
             message: c.message.clone(),
         },
@@ -107,7 +105,10 @@ mod tests {
                 conditions.push(json!({"type": g, "status": b(*s), "lastTransitionTime": "2024-03-01T08:00:00Z"}));
             }
         }
-        let gates: Vec<_> = gates.iter().map(|(g, _)| json!({"conditionType": g})).collect();
+        let gates: Vec<_> = gates
+            .iter()
+            .map(|(g, _)| json!({"conditionType": g}))
+            .collect();
         serde_json::from_value(json!({
             "metadata": {"name": "p", "creationTimestamp": "2024-03-01T07:00:00Z"},
             "spec": {"readinessGates": gates},
@@ -118,7 +119,10 @@ mod tests {
 
     #[test]
     fn waiting_only_on_tke_gate() {
-        assert_eq!(readiness(&pod(true, true, &[(READINESS_GATE, Some(true))])), Readiness::Ready);
+        assert_eq!(
+            readiness(&pod(true, true, &[(READINESS_GATE, Some(true))])),
+            Readiness::Ready
+        );
         assert_eq!(
             readiness(&pod(false, true, &[(READINESS_GATE, Some(false))])),
             Readiness::WaitingOnGate
@@ -133,7 +137,11 @@ mod tests {
             Readiness::NotReady
         );
         assert_eq!(
-            readiness(&pod(false, true, &[(READINESS_GATE, Some(false)), ("other/gate", Some(false))])),
+            readiness(&pod(
+                false,
+                true,
+                &[(READINESS_GATE, Some(false)), ("other/gate", Some(false))]
+            )),
             Readiness::NotReady,
             "another unmet gate is not TKE's to lift"
         );
@@ -146,14 +154,23 @@ mod tests {
     #[test]
     fn gate_states_with_their_age() {
         assert_eq!(gate(&pod(true, true, &[])), Gate::Absent);
-        assert_eq!(gate(&pod(true, true, &[(READINESS_GATE, Some(true))])), Gate::True);
+        assert_eq!(
+            gate(&pod(true, true, &[(READINESS_GATE, Some(true))])),
+            Gate::True
+        );
         match gate(&pod(false, true, &[(READINESS_GATE, Some(false))])) {
-            Gate::False { since, .. } => assert_eq!(since.unwrap().to_string(), "2024-03-01T08:00:00Z"),
+            Gate::False { since, .. } => {
+                assert_eq!(since.unwrap().to_string(), "2024-03-01T08:00:00Z")
+            }
             other => panic!("{other:?}"),
         }
         match gate(&pod(false, true, &[(READINESS_GATE, None)])) {
             Gate::False { since, .. } => {
-                assert_eq!(since.unwrap().to_string(), "2024-03-01T07:00:00Z", "the pod's age")
+                assert_eq!(
+                    since.unwrap().to_string(),
+                    "2024-03-01T07:00:00Z",
+                    "the pod's age"
+                )
             }
             other => panic!("{other:?}"),
         }

@@ -21,7 +21,10 @@ mod tests {
     use super::*;
 
     fn m(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -30,6 +33,9 @@ mod tests {
         assert!(selects(&m(&[("app", "web")]), &labels));
         assert!(!selects(&m(&[("app", "web"), ("tier", "be")]), &labels));
         assert!(!selects(&m(&[]), &labels));
-        assert_eq!(to_query(&m(&[("app", "web"), ("tier", "fe")])), "app=web,tier=fe");
+        assert_eq!(
+            to_query(&m(&[("app", "web"), ("tier", "fe")])),
+            "app=web,tier=fe"
+        );
     }
 }

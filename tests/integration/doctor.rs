@@ -475,7 +475,7 @@ fn persistent_server_errors_exit_2_with_a_clear_message() {
     let err = stderr(&o);
     assert!(err.contains("could not read the cluster"), "{err}");
     assert!(
-        err.contains("could not list nodes in all namespaces: 500 InternalError"),
+        err.contains("could not list nodes: 500 InternalError"),
         "{err}"
     );
     assert!(err.contains("gave up after 5 attempts"), "{err}");

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use tkedirect::patch::engine::{self, Source};
-use tkedirect::patch::{Eni, Intent, NetworkMode, Options};
+use tkedirect::patch::{EniFlavor, Intent, NetworkMode, Options};
 use tkedirect::yaml::{self, split};
 
 /// Text to insert: YAML syntax, and the keys and values tkedirect reads and writes.
@@ -297,9 +297,9 @@ fn options(intent: Intent, mixed: bool, exclusive: bool) -> Options {
             NetworkMode::VpcCni
         },
         eni: if exclusive {
-            Eni::Exclusive
+            EniFlavor::Exclusive
         } else {
-            Eni::Shared
+            EniFlavor::Shared
         },
         container: None,
     }

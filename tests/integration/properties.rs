@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use tkedirect::model::Target;
 use tkedirect::patch::engine::{self, Source};
-use tkedirect::patch::{Eni, Intent, NetworkMode, Options};
+use tkedirect::patch::{EniFlavor, Intent, NetworkMode, Options};
 
 #[derive(Debug, Clone)]
 struct Style {
@@ -318,7 +318,7 @@ fn opts(intent: Intent, mixed: bool) -> Options {
         } else {
             NetworkMode::VpcCni
         },
-        eni: Eni::Shared,
+        eni: EniFlavor::Shared,
         container: None,
     }
 }

@@ -1,4 +1,5 @@
-//! What a check reports: a finding about one object (or the cluster), with a severity and a fix.
+//! The one finding type: what a check reports (and what live enable shows of its prerequisites) — a
+//! problem or a piece of advice about one object (or the cluster), with a severity and a fix.
 
 use std::fmt;
 
@@ -85,6 +86,38 @@ impl fmt::Display for Subject {
     }
 }
 
+/// Where in a manifest a finding points: the path as given, 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path, self.line, self.column)
+    }
+}
+
+/// One step of a path into an object: a mapping key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    Key(String),
+    Index(usize),
+}
+
+/// `metadata.annotations["service.cloud.tencent.com/direct-access"]`-style paths, as steps.
+pub fn field_path(steps: &[&str]) -> Vec<Field> {
+    steps
+        .iter()
+        .map(|s| match s.parse::<usize>() {
+            Ok(i) => Field::Index(i),
+            Err(_) => Field::Key(s.to_string()),
+        })
+        .collect()
+}
+
 /// One problem (or piece of advice) found by a check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -99,4 +132,33 @@ pub struct Finding {
     pub message: String,
     /// What to do about it.
     pub fix: String,
+    /// Every pod concerned, by name (messages name the first few; JSON lists them all).
+    pub pods: Vec<String>,
+    /// The most precise node of the subject the finding is about (the annotation value, the container,
+    /// the `hostNetwork` key), for locating it in a manifest; empty = the object's `metadata`.
+    pub field: Vec<Field>,
+    /// Where in a manifest (`doctor -f`); None for live objects.
+    pub location: Option<Location>,
+}
+
+impl Finding {
+    pub fn new(
+        check: &'static str,
+        severity: Severity,
+        subject: Option<Subject>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Finding {
+            check,
+            severity,
+            subject,
+            related: None,
+            message: message.into(),
+            fix: fix.into(),
+            pods: Vec::new(),
+            field: Vec::new(),
+            location: None,
+        }
+    }
 }
