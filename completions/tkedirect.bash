@@ -98,7 +98,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__check)
-            opts="-o -v -q -h -V --kubeconfig --context --request-timeout --output --fail-on --kube-version --network-mode --global-route-direct-access --facts --color --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --kubeconfig --context --request-timeout --output --fail-on --grace --kube-version --network-mode --global-route-direct-access --facts --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -126,6 +126,10 @@ _tkedirect() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "info warning error never" -- "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --kube-version)
@@ -286,7 +290,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__doctor)
-            opts="-n -A -l -o -v -q -h -V --kubeconfig --context --request-timeout --namespace --all-namespaces --selector --output --fail-on --dump-facts --facts --color --verbose --quiet --help --version"
+            opts="-n -A -l -o -v -q -h -V --kubeconfig --context --request-timeout --namespace --all-namespaces --selector --output --fail-on --grace --dump-facts --facts --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -330,6 +334,10 @@ _tkedirect() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "info warning error never" -- "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dump-facts)

@@ -164,6 +164,7 @@ complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l fail-on -d
 warning\t''
 error\t''
 never\t'Findings never fail the run (exit 0 unless tkedirect itself fails)'"
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l grace -d 'States younger than this are reported as "in progress" (info), not as problems: a readiness gate False during a rollout, a Service still waiting for its CLB, a node joining. 0 judges every state as it is' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l kube-version -d 'Evaluate offline, without a cluster: the Kubernetes version (`v1.20.6-tke.12`). Needs --network-mode' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l network-mode -d 'Evaluate offline: the cluster\'s network mode. Needs --kube-version' -r -f -a "global-router\t'GlobalRouter only: pods get IPs from per-node podCIDRs; direct access needs GlobalRouteDirectAccess'
 vpc-cni\t'VPC-CNI: pods get ENI IPs by default; only Services and Ingresses change'
@@ -192,6 +193,7 @@ complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l fail-on -
 warning\t''
 error\t''
 never\t'Findings never fail the run (exit 0 unless tkedirect itself fails)'"
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l grace -d 'States younger than this are reported as "in progress" (info), not as problems: a readiness gate False during a rollout, a Service still waiting for its CLB, a node joining. 0 judges every state as it is' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l dump-facts -d 'Also write everything that was read, as JSON, to FILE (for bug reports; replay with --facts)' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l facts -d 'Replay facts saved with --dump-facts instead of reading a cluster (-n/-A/-l are then ignored)' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l color -d 'When to use colors: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''

@@ -36,6 +36,10 @@ pub fn run(args: CheckArgs, ui: &Ui) -> anyhow::Result<Exit> {
         source,
         &facts,
         &network,
+        checks::Timing {
+            now: facts.observed_at,
+            grace: args.report.grace.0.unwrap_or_default(),
+        },
         args.report.fail_on,
     );
     emit(&audit, &args.report, ui)?;

@@ -12,17 +12,36 @@ pub const CHECK: Check = Check {
     run,
 };
 
+const FIX: &str = "upgrade the cluster to 1.14 or later (1.12 at the very least) in the TKE console, then enable direct access";
+
 fn run(ctx: &Ctx) -> Vec<Finding> {
     match (ctx.version, &ctx.facts.version) {
-        (Some(v), Some(raw)) if !v.at_least(1, 12) => vec![finding(
-            &CHECK,
-            None,
-            format!(
-                "Kubernetes {} is older than 1.12: pod readiness gates are not available",
-                raw.git_version
-            ),
-            "upgrade the cluster to 1.14 or later (1.12 at the very least) in the TKE console, then enable direct access",
-        )],
+        (Some(v), Some(raw)) if !v.at_least(1, 12) => {
+            let (mut out, names) = super::blocked(
+                &CHECK,
+                ctx,
+                &format!(
+                    "Kubernetes {} has no pod readiness gates (TKE needs 1.12 or later)",
+                    raw.git_version
+                ),
+                FIX,
+                |_| true,
+            );
+            out.insert(
+                0,
+                finding(
+                    &CHECK,
+                    None,
+                    format!(
+                        "Kubernetes {} is older than 1.12: pod readiness gates are not available{}",
+                        raw.git_version,
+                        super::asked_by(&names)
+                    ),
+                    FIX,
+                ),
+            );
+            out
+        }
         _ => vec![],
     }
 }

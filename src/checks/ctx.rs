@@ -3,10 +3,12 @@
 //! themselves are in `crate::rules`; this module only indexes and groups.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
 use super::Check;
+use crate::model::consts::{INGRESS_DIRECT_ACCESS, SERVICE_DIRECT_ACCESS};
 use crate::model::{ClusterFacts, Ingress, KubeVersion, NetworkDetection, Node, Pod, Service};
-use crate::report::{Finding, Subject};
+use crate::report::{Field, Finding, Subject, field_path};
 use crate::rules::backing::{Owner, owner};
 use crate::rules::direct::{ingress_requests_direct, service_requests_direct};
 use crate::rules::{ingress, network, selector};
@@ -50,10 +52,41 @@ pub fn subject_of(kind: &str, meta: &crate::model::ObjectMeta) -> Subject {
     Subject::new(kind, meta.namespace.as_deref(), &meta.name)
 }
 
+/// A Service or Ingress that asks for direct access, with what the CLB would reach through it.
+#[derive(Debug)]
+pub struct DirectRequest<'a> {
+    pub subject: Subject,
+    /// The direct-access annotation's path in the object.
+    pub field: Vec<Field>,
+    /// The Services whose pods the CLB would reach (the Service itself, or the Ingress's backends).
+    pub services: Vec<Subject>,
+    /// Their pods, as read.
+    pub pods: Vec<&'a Pod>,
+}
+
+/// How a run judges time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// When the cluster was read (None: unknown, nothing is judged young).
+    pub now: Option<jiff::Timestamp>,
+    /// States younger than this are "in progress" (`--grace`).
+    pub grace: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            now: None,
+            grace: crate::rules::age::DEFAULT_GRACE,
+        }
+    }
+}
+
 pub struct Ctx<'a> {
     pub facts: &'a ClusterFacts,
     pub network: &'a NetworkDetection,
     pub version: Option<KubeVersion>,
+    pub timing: Timing,
     pub backends: Vec<Backend<'a>>,
     nodes: HashMap<&'a str, &'a Node>,
     /// (kind, namespace, name) → annotations that may carry `ignore-check.tkedirect.io/<id>`.
@@ -110,7 +143,20 @@ impl PodGroup<'_, '_> {
 }
 
 impl<'a> Ctx<'a> {
+    /// A context judging ages against the time the facts were read, with the default grace period.
     pub fn new(facts: &'a ClusterFacts, network: &'a NetworkDetection) -> Self {
+        let timing = Timing {
+            now: facts.observed_at,
+            ..Timing::default()
+        };
+        Ctx::with_timing(facts, network, timing)
+    }
+
+    pub fn with_timing(
+        facts: &'a ClusterFacts,
+        network: &'a NetworkDetection,
+        timing: Timing,
+    ) -> Self {
         let version = facts.version.as_ref().and_then(KubeVersion::from_server);
         let nodes = facts.nodes.iter().map(|n| (n.name(), n)).collect();
         let mut annotations: HashMap<(&str, &str, &str), &BTreeMap<String, String>> =
@@ -139,12 +185,123 @@ impl<'a> Ctx<'a> {
             facts,
             network,
             version,
+            timing,
             backends: Vec::new(),
             nodes,
             annotations,
         };
         ctx.backends = ctx.find_backends();
         ctx
+    }
+
+    /// Whether a state that began at `since` is still young enough to be a transient one.
+    pub fn young(&self, since: Option<jiff::Timestamp>) -> bool {
+        crate::rules::age::young(since, self.timing.now, self.timing.grace)
+    }
+
+    /// `for 12s` when the age is known.
+    pub fn age(&self, since: Option<jiff::Timestamp>) -> String {
+        match (since, self.timing.now) {
+            (Some(s), Some(n)) => format!(" for {}", crate::rules::age::describe(s, n)),
+            _ => String::new(),
+        }
+    }
+
+    /// Every Service and Ingress in scope that asks for direct access (whether or not it can have it).
+    pub fn direct_requests(&self) -> Vec<DirectRequest<'a>> {
+        let mut out = Vec::new();
+        for b in self.backends.iter().filter(|b| b.direct_service) {
+            out.push(DirectRequest {
+                subject: b.subject(),
+                field: field_path(&["metadata", "annotations", SERVICE_DIRECT_ACCESS]),
+                services: vec![b.subject()],
+                pods: b.pods.clone(),
+            });
+        }
+        for ing in self
+            .facts
+            .ingresses
+            .iter()
+            .filter(|i| crate::rules::direct::ingress_requests_direct(i))
+        {
+            let backends: Vec<&Backend> = self
+                .backends
+                .iter()
+                .filter(|b| b.via.iter().any(|v| std::ptr::eq(*v, ing)))
+                .collect();
+            out.push(DirectRequest {
+                subject: subject_of("Ingress", &ing.metadata),
+                field: field_path(&["metadata", "annotations", INGRESS_DIRECT_ACCESS]),
+                services: backends.iter().map(|b| b.subject()).collect(),
+                pods: backends
+                    .iter()
+                    .flat_map(|b| b.pods.iter().copied())
+                    .collect(),
+            });
+        }
+        out
+    }
+
+    /// Whether every pod behind a request runs on a super node (direct without GlobalRouteDirectAccess);
+    /// with no pods read, whether the workloads its Services select are pinned to super nodes.
+    pub fn all_on_super_nodes(&self, req: &DirectRequest) -> bool {
+        if !req.pods.is_empty() {
+            return req.pods.iter().all(|p| self.on_super_node(p));
+        }
+        let workloads: Vec<_> = self
+            .backends
+            .iter()
+            .filter(|b| req.services.contains(&b.subject()))
+            .flat_map(|b| {
+                self.facts.workloads.iter().filter(move |w| {
+                    w.metadata.ns() == b.service.metadata.ns()
+                        && w.template().is_some_and(|t| {
+                            selector::selects(&b.service.spec.selector, &t.metadata.labels)
+                        })
+                })
+            })
+            .collect();
+        !workloads.is_empty()
+            && workloads
+                .iter()
+                .all(|w| w.template().is_some_and(network::template_on_super_nodes))
+    }
+
+    /// What a workload's pod template lacks to be on an ENI in a mixed cluster, or None when it is opted
+    /// in (the annotation is enough where TKE's ENI webhook may run: it adds the resource to
+    /// containers[0] of new pods), pinned to super nodes, or on the host network.
+    pub fn missing_opt_in(&self, w: &crate::model::Workload) -> Option<Vec<String>> {
+        use crate::model::consts::{NETWORK_SHARED_ENI, POD_NETWORKS, RESOURCE_ENI_IP};
+        let t = w.template()?;
+        if t.spec.host_network || network::template_on_super_nodes(t) {
+            return None;
+        }
+        let opt_in = network::template_opt_in(t);
+        if opt_in.complete(self.network.eni_webhook_may_run()) {
+            return None;
+        }
+        let mut missing = Vec::new();
+        if opt_in.flavor.is_none() {
+            missing.push(format!(
+                "the pod-template annotation {POD_NETWORKS}: {NETWORK_SHARED_ENI}"
+            ));
+        }
+        if opt_in.resources.is_empty() && !self.network.eni_webhook_may_run() {
+            missing.push(format!(
+                "the resource {RESOURCE_ENI_IP}: \"1\" on one container"
+            ));
+        }
+        Some(missing)
+    }
+
+    /// The workload (of `facts.workloads`) that owns a pod, if it was read.
+    pub fn workload_of(&self, p: &Pod) -> Option<&'a crate::model::Workload> {
+        let owner = owner_subject(p);
+        self.facts.workloads.iter().find(|w| {
+            w.kind == owner.kind
+                && w.name() == owner.name
+                && w.metadata.namespace == owner.namespace
+        })
     }
 
     pub fn node(&self, name: &str) -> Option<&'a Node> {

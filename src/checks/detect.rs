@@ -1,11 +1,16 @@
-//! Network-mode detection from the facts (domain notes §3.2 and the decision order below it):
-//! a `cilium` DaemonSet from TKE's images with `tke-bridge-agent` ⇒ Cilium-Overlay; `tke-eni-agent` and
-//! `tke-bridge-agent` ⇒ mixed; only `tke-eni-agent` ⇒ VPC-CNI (default ENI from `tke-cni-agent-conf`);
-//! only `tke-bridge-agent` ⇒ GlobalRouter; neither, and every node a super node ⇒ super nodes only.
+//! Network-mode detection from the facts (domain notes §3.2 and §6.3 "Cilium overlay, every flavour"):
+//! a `cilium` DaemonSet whose `kube-system/cilium-config` says `routing-mode: tunnel` (or the legacy
+//! `tunnel: vxlan|geneve`), or — when the routing mode cannot be read — TKE's or a self-installed Cilium
+//! without `tke-eni-agent`, ⇒ Cilium-Overlay, with or without `tke-bridge-agent`; `tke-eni-agent` and
+//! `tke-bridge-agent` ⇒ mixed; only `tke-eni-agent` ⇒ VPC-CNI (default ENI from `tke-cni-agent-conf`;
+//! Cilium beside it is DataPlaneV2); only `tke-bridge-agent` ⇒ GlobalRouter; neither, and every node a
+//! super node ⇒ super nodes only. The ENI webhook counts as evidence when seen; not seeing it proves
+//! nothing in a managed cluster, where the platform runs it out of sight.
 
 use crate::model::consts::{
-    BRIDGE_AGENT, CNI_AGENT_CONF, ENI_AGENT, ENI_IPAMD, ENI_WEBHOOK, GLOBAL_ROUTE_DIRECT_ACCESS,
-    NETWORK_BRIDGE, NETWORK_EXCLUSIVE_ENI, NETWORK_SHARED_ENI, SERVICE_CONTROLLER_CONFIG,
+    BRIDGE_AGENT, CILIUM_CONFIG, CNI_AGENT_CONF, ENI_AGENT, ENI_IPAMD, ENI_WEBHOOK,
+    GLOBAL_ROUTE_DIRECT_ACCESS, NETWORK_BRIDGE, NETWORK_EXCLUSIVE_ENI, NETWORK_SHARED_ENI,
+    RESOURCE_DIRECT_ENI, RESOURCE_ENI_IP, SERVICE_CONTROLLER_CONFIG,
 };
 use crate::model::{ClusterFacts, EniFlavor, NetworkDetection, NetworkMode, Workload};
 use crate::rules::direct;
@@ -40,6 +45,33 @@ pub fn default_delegates(facts: &ClusterFacts) -> Option<String> {
     }
 }
 
+/// How Cilium routes pods, from `kube-system/cilium-config`: `routing-mode` (Cilium ≥ 1.14) or the legacy
+/// `tunnel` key (`vxlan`, `geneve` = tunnel; `disabled` = native). None when not readable.
+pub fn cilium_routing(facts: &ClusterFacts) -> Option<(bool, String)> {
+    let cm = facts.configmap(CILIUM_CONFIG)?;
+    if let Some(mode) = cm.get("routing-mode") {
+        let protocol = cm
+            .get("tunnel-protocol")
+            .map(|p| format!(", tunnel-protocol {p}"))
+            .unwrap_or_default();
+        return Some((mode == "tunnel", format!("routing-mode: {mode}{protocol}")));
+    }
+    let tunnel = cm.get("tunnel")?;
+    Some((tunnel != "disabled", format!("tunnel: {tunnel}")))
+}
+
+/// Who built a Cilium image: TKE (`tkeimages`), Tencent's mirror of upstream (`quay.tencentcloudcr.com`),
+/// or someone else.
+fn cilium_origin(image: &str) -> &'static str {
+    if image.contains("tkeimages") {
+        "TKE-built"
+    } else if image.starts_with("quay.tencentcloudcr.com/cilium") {
+        "self-installed, from Tencent's quay mirror"
+    } else {
+        "self-installed"
+    }
+}
+
 pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
     let mut evidence = Vec::new();
     let ds_unreadable = facts.unreadable("daemonsets.apps");
@@ -57,8 +89,8 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         .kube_system
         .daemonsets
         .iter()
-        .find(|d| d.name() == "cilium" || d.name().starts_with("cilium-agent"))
-        .filter(|d| d.images().iter().any(|i| i.contains("tkeimages")));
+        .find(|d| d.name() == "cilium" || d.name().starts_with("cilium-agent"));
+    let routing = cilium.and(cilium_routing(facts));
     if let Some(err) = ds_unreadable {
         evidence.push(format!(
             "could not read DaemonSets in kube-system ({}): the network agents are unknown",
@@ -68,10 +100,22 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         evidence.push(describe("DaemonSet", BRIDGE_AGENT, bridge));
         evidence.push(describe("DaemonSet", ENI_AGENT, eni));
         if let Some(c) = cilium {
+            let image = c
+                .images()
+                .first()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
             evidence.push(format!(
-                "DaemonSet kube-system/{}: present, image from tkeimages",
-                c.name()
+                "DaemonSet kube-system/{}: present (image {image}: {})",
+                c.name(),
+                cilium_origin(&image)
             ));
+            match &routing {
+                Some((_, how)) => evidence.push(format!("ConfigMap kube-system/{CILIUM_CONFIG} {how}")),
+                None => evidence.push(format!(
+                    "ConfigMap kube-system/{CILIUM_CONFIG}: not read; Cilium without {ENI_AGENT} routes pods through an overlay"
+                )),
+            }
         }
     }
     if let Some(d) = facts.deployment(ENI_IPAMD) {
@@ -83,36 +127,52 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
             "ConfigMap kube-system/{CNI_AGENT_CONF} defaultDelegates: {d}"
         ));
     }
-    if facts.webhooks.iter().any(|w| w == ENI_WEBHOOK) {
+    let webhook_seen = facts.webhooks.iter().any(|w| w == ENI_WEBHOOK);
+    if webhook_seen {
         evidence.push(format!(
             "MutatingWebhookConfiguration {ENI_WEBHOOK}: present"
+        ));
+    } else if eni.is_some() {
+        evidence.push(format!(
+            "MutatingWebhookConfiguration {ENI_WEBHOOK}: not seen (managed clusters run it out of sight, so it may still add the ENI resource to new pods)"
         ));
     }
     let nodes = facts.nodes.len();
     let super_nodes = facts.nodes.iter().filter(|n| is_super_node(n)).count();
     if nodes > 0 {
-        let eni_nodes = facts
-            .nodes
-            .iter()
-            .filter(|n| {
-                n.resource(crate::model::consts::RESOURCE_ENI_IP, false)
-                    .is_some_and(|c| c > 0)
-            })
-            .count();
+        let count = |resource: &str| {
+            facts
+                .nodes
+                .iter()
+                .filter(|n| n.resource(resource, false).is_some_and(|c| c > 0))
+                .count()
+        };
         let cidr_nodes = facts
             .nodes
             .iter()
             .filter(|n| !n.pod_cidrs().is_empty())
             .count();
         evidence.push(format!(
-            "nodes with tke.cloud.tencent.com/eni-ip capacity: {eni_nodes} of {nodes}"
+            "nodes with {RESOURCE_ENI_IP} capacity: {} of {nodes}",
+            count(RESOURCE_ENI_IP)
         ));
+        let direct = count(RESOURCE_DIRECT_ENI);
+        if direct > 0 {
+            evidence.push(format!(
+                "nodes with {RESOURCE_DIRECT_ENI} capacity (exclusive ENI): {direct} of {nodes}"
+            ));
+        }
         evidence.push(format!(
             "nodes with a podCIDR (GlobalRouter): {cidr_nodes} of {nodes}"
         ));
         if super_nodes > 0 {
+            let note = if bridge.is_some() && super_nodes < nodes {
+                ": their pods are direct backends without GlobalRouteDirectAccess"
+            } else {
+                ""
+            };
             evidence.push(format!(
-                "super nodes (instance-type eklet): {super_nodes} of {nodes}"
+                "super nodes (instance-type eklet): {super_nodes} of {nodes}{note}"
             ));
         }
     } else if facts.unreadable("nodes").is_some() {
@@ -123,9 +183,9 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         Some(v) => evidence.push(format!(
             "ConfigMap kube-system/{SERVICE_CONTROLLER_CONFIG} {GLOBAL_ROUTE_DIRECT_ACCESS}: \"{v}\""
         )),
-        None if bridge.is_some() => {
-            evidence.push(format!("ConfigMap kube-system/{SERVICE_CONTROLLER_CONFIG} {GLOBAL_ROUTE_DIRECT_ACCESS}: not set"))
-        }
+        None if bridge.is_some() => evidence.push(format!(
+            "ConfigMap kube-system/{SERVICE_CONTROLLER_CONFIG} {GLOBAL_ROUTE_DIRECT_ACCESS}: not set"
+        )),
         None => {}
     }
 
@@ -134,9 +194,14 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         Some(d) if d.contains(NETWORK_SHARED_ENI) => Some(EniFlavor::Shared),
         _ => None,
     };
+    let overlay = match (&cilium, &routing) {
+        (None, _) => false,
+        (Some(_), Some((tunnel, _))) => *tunnel,
+        (Some(_), None) => eni.is_none(),
+    };
     let mode = if ds_unreadable.is_some() {
         NetworkMode::Unknown
-    } else if cilium.is_some() && bridge.is_some() {
+    } else if overlay {
         NetworkMode::CiliumOverlay
     } else if eni.is_some() && bridge.is_some() {
         NetworkMode::Mixed
@@ -166,6 +231,7 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         default_eni,
         super_nodes,
         global_route_direct_access: gr_direct,
+        eni_webhook: webhook_seen.then_some(true),
         evidence,
     }
 }
@@ -209,6 +275,49 @@ mod tests {
             detect_network(&facts(&[("cilium", img), (BRIDGE_AGENT, img)])).mode,
             NetworkMode::CiliumOverlay
         );
+        assert_eq!(
+            detect_network(&facts(&[("cilium", img)])).mode,
+            NetworkMode::CiliumOverlay,
+            "TKE's Cilium without the ENI agent, with or without tke-bridge-agent"
+        );
+        assert_eq!(
+            detect_network(&facts(&[("cilium", img), (ENI_AGENT, img)])).mode,
+            NetworkMode::VpcCni,
+            "Cilium beside VPC-CNI is DataPlaneV2"
+        );
+        let quay = "quay.tencentcloudcr.com/cilium/cilium:v1.15.6";
+        let mut own = facts(&[("cilium", quay), (ENI_AGENT, img), (BRIDGE_AGENT, img)]);
+        own.kube_system.configmaps.insert(
+            CILIUM_CONFIG.into(),
+            [
+                ("routing-mode".to_string(), "tunnel".to_string()),
+                ("tunnel-protocol".to_string(), "vxlan".to_string()),
+            ]
+            .into(),
+        );
+        let d = detect_network(&own);
+        assert_eq!(
+            d.mode,
+            NetworkMode::CiliumOverlay,
+            "a self-installed overlay is not mixed"
+        );
+        assert!(
+            d.evidence
+                .iter()
+                .any(|e| e.contains("self-installed") && e.contains(quay)),
+            "{:?}",
+            d.evidence
+        );
+        assert!(
+            d.evidence
+                .iter()
+                .any(|e| e.contains("routing-mode: tunnel, tunnel-protocol vxlan"))
+        );
+        own.kube_system.configmaps.insert(
+            CILIUM_CONFIG.into(),
+            [("routing-mode".to_string(), "native".to_string())].into(),
+        );
+        assert_eq!(detect_network(&own).mode, NetworkMode::Mixed);
         let unknown = detect_network(&facts(&[("calico-node", "calico/node:v3")]));
         assert_eq!(unknown.mode, NetworkMode::Unknown);
         assert!(unknown.evidence.last().unwrap().contains("neither"));

@@ -27,16 +27,32 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
             None => format!("{GLOBAL_ROUTE_DIRECT_ACCESS} is not set"),
         },
     };
-    vec![finding(
+    let fix = format!(
+        "kubectl -n kube-system patch configmap {SERVICE_CONTROLLER_CONFIG} --type merge -p \
+         '{{\"data\":{{\"{GLOBAL_ROUTE_DIRECT_ACCESS}\":\"true\"}}}}' (the account must be bandwidth-up-shifted and \
+         the container CIDR registered to CCN), or enable VPC-CNI on the cluster"
+    );
+    // Pods on super nodes are direct backends without the switch (domain notes §6.3).
+    let (mut out, names) = super::blocked(
         &CHECK,
-        None,
-        format!("GlobalRouter cluster without direct access for GlobalRouter pods: {state}"),
-        format!(
-            "kubectl -n kube-system patch configmap {SERVICE_CONTROLLER_CONFIG} --type merge -p \
-             '{{\"data\":{{\"{GLOBAL_ROUTE_DIRECT_ACCESS}\":\"true\"}}}}' (the account must be bandwidth-up-shifted and \
-             the container CIDR registered to CCN), or enable VPC-CNI on the cluster"
+        ctx,
+        &format!("its pods get GlobalRouter IPs and {state}"),
+        &fix,
+        |r| !ctx.all_on_super_nodes(r),
+    );
+    out.insert(
+        0,
+        finding(
+            &CHECK,
+            None,
+            format!(
+                "GlobalRouter cluster without direct access for GlobalRouter pods: {state}{}",
+                super::asked_by(&names)
+            ),
+            fix,
         ),
-    )]
+    );
+    out
 }
 
 #[cfg(test)]

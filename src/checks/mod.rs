@@ -36,7 +36,7 @@ use crate::model::consts;
 use crate::model::{ClusterFacts, NetworkDetection};
 use crate::report::{Audit, AuditCommand, ClusterSummary, FactsSource, FailOn, Suppressed};
 pub use crate::report::{Finding, Severity, Subject};
-pub use ctx::Ctx;
+pub use ctx::{Ctx, Timing};
 pub use detect::detect_network;
 
 /// When a check runs.
@@ -94,11 +94,13 @@ pub fn find(id: &str) -> Option<&'static Check> {
     ALL.iter().copied().find(|c| c.id == id)
 }
 
-/// All findings of a run, sorted (cluster first, then by object), and the silenced ones.
+/// All findings of a run, sorted (cluster first, then by object), the silenced ones, and why some were
+/// withheld.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckResults {
     pub findings: Vec<Finding>,
     pub suppressed: Vec<Suppressed>,
+    pub withheld: Vec<String>,
 }
 
 /// Run the checks and build the audit a `check` or `doctor` run reports.
@@ -107,12 +109,14 @@ pub fn audit(
     source: FactsSource,
     facts: &ClusterFacts,
     network: &NetworkDetection,
+    timing: Timing,
     fail_on: FailOn,
 ) -> Audit {
     let CheckResults {
         findings,
         suppressed,
-    } = run(facts, network);
+        withheld,
+    } = run(facts, network, timing);
     Audit {
         command,
         source,
@@ -120,32 +124,175 @@ pub fn audit(
         cluster: ClusterSummary::new(facts, network),
         findings,
         suppressed,
-        withheld: Vec::new(),
+        withheld,
         fail_on,
     }
 }
 
-/// Run the checks the facts allow (object checks only when objects were read), apply ignore annotations.
-pub fn run(facts: &ClusterFacts, network: &NetworkDetection) -> CheckResults {
-    let ctx = Ctx::new(facts, network);
+/// A cluster-level blocker and the advice that cannot help while it stands (causes before consequences:
+/// the blocker is the cause; advice about the objects it blocks is noise).
+struct Moot {
+    blocker: &'static str,
+    why: &'static str,
+    /// Checks whose findings about a blocked object (or its Services) are withheld.
+    advice: &'static [&'static str],
+}
+
+const MOOT: &[Moot] = &[
+    Moot {
+        blocker: "cluster-version-unsupported",
+        why: "readiness gates do not exist before Kubernetes 1.12",
+        advice: &["pod-readiness-gate-missing", "pod-readiness-gate-false"],
+    },
+    Moot {
+        blocker: "network-mode-unsupported",
+        why: "Cilium-Overlay pod IPs are not routable from the CLB",
+        advice: &[
+            "pod-readiness-gate-missing",
+            "pod-readiness-gate-false",
+            "pod-not-on-eni",
+            "workload-eni-opt-in-missing",
+            "pod-host-network",
+        ],
+    },
+    Moot {
+        blocker: "global-router-direct-access-off",
+        why: "GlobalRouter pods are not direct backends until GlobalRouteDirectAccess is on",
+        advice: &["pod-readiness-gate-missing", "pod-readiness-gate-false"],
+    },
+];
+
+/// Suggestions to turn direct access on: withheld under any blocker.
+const CANDIDATES: [&str; 2] = ["service-direct-access-off", "ingress-direct-access-off"];
+
+/// Drop the advice a blocker makes moot; say what was withheld and why.
+fn withhold(findings: Vec<Finding>, ctx: &Ctx) -> (Vec<Finding>, Vec<String>) {
+    // One blocker per object: the first (most fundamental) one in registry order names it.
+    let mut named: Vec<Subject> = Vec::new();
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| {
+            let per_object = MOOT.iter().any(|m| m.blocker == f.check) && f.subject.is_some();
+            match (&f.subject, per_object) {
+                (Some(s), true) if named.contains(s) => false,
+                (Some(s), true) => {
+                    named.push(s.clone());
+                    true
+                }
+                _ => true,
+            }
+        })
+        .collect();
+    let active: Vec<&Moot> = MOOT
+        .iter()
+        .filter(|m| {
+            findings
+                .iter()
+                .any(|f| f.check == m.blocker && f.subject.is_none())
+        })
+        .collect();
+    if active.is_empty() {
+        return (findings, Vec::new());
+    }
+    // What each blocker blocks: the objects it named, and the Services behind them.
+    let requests = ctx.direct_requests();
+    let scope: Vec<(&str, Vec<Subject>)> = active
+        .iter()
+        .map(|m| {
+            let named = findings
+                .iter()
+                .filter(|f| f.check == m.blocker)
+                .filter_map(|f| f.subject.clone());
+            let mut subjects: Vec<Subject> = Vec::new();
+            for s in named {
+                if let Some(r) = requests.iter().find(|r| r.subject == s) {
+                    subjects.extend(r.services.iter().cloned());
+                }
+                subjects.push(s);
+            }
+            (m.blocker, subjects)
+        })
+        .collect();
+    let blocked = |m: &Moot, s: &Subject| {
+        scope
+            .iter()
+            .any(|(b, subjects)| *b == m.blocker && subjects.contains(s))
+    };
+    let mut kept = Vec::new();
+    let mut counts: Vec<(&Moot, &'static str, usize)> = Vec::new();
+    for f in findings {
+        let by = active.iter().copied().find(|m| {
+            CANDIDATES.contains(&f.check)
+                || (m.advice.contains(&f.check)
+                    && [f.subject.as_ref(), f.related.as_ref()]
+                        .into_iter()
+                        .flatten()
+                        .any(|s| blocked(m, s)))
+        });
+        match by {
+            Some(m) => match counts
+                .iter_mut()
+                .find(|(c, id, _)| c.blocker == m.blocker && *id == f.check)
+            {
+                Some(c) => c.2 += 1,
+                None => counts.push((m, f.check, 1)),
+            },
+            None => kept.push(f),
+        }
+    }
+    let lines = active
+        .iter()
+        .filter_map(|m| {
+            let of: Vec<String> = counts
+                .iter()
+                .filter(|(c, _, _)| c.blocker == m.blocker)
+                .map(|(_, id, n)| format!("{id} ×{n}"))
+                .collect();
+            (!of.is_empty()).then(|| {
+                format!(
+                    "{} withheld ({}) because {}: see {}",
+                    ctx::count(
+                        counts
+                            .iter()
+                            .filter(|(c, _, _)| c.blocker == m.blocker)
+                            .map(|c| c.2)
+                            .sum(),
+                        "finding"
+                    ),
+                    of.join(", "),
+                    m.why,
+                    m.blocker
+                )
+            })
+        })
+        .collect();
+    (kept, lines)
+}
+
+/// Run the checks the facts allow (object checks only when objects were read), withhold what a blocker
+/// makes moot, apply ignore annotations.
+pub fn run(facts: &ClusterFacts, network: &NetworkDetection, timing: Timing) -> CheckResults {
+    let ctx = Ctx::with_timing(facts, network, timing);
     let mut out = CheckResults::default();
-    for check in ALL
+    let raw: Vec<Finding> = ALL
         .iter()
         .filter(|c| c.stage == Stage::Cluster || facts.scope.objects)
-    {
-        for f in (check.run)(&ctx) {
-            let key = format!("{}{}", consts::IGNORE_CHECK_PREFIX, f.check);
-            let reason = [f.subject.as_ref(), f.related.as_ref()]
-                .into_iter()
-                .flatten()
-                .find_map(|s| ctx.ignore_annotations(s).and_then(|a| a.get(&key)));
-            match reason {
-                Some(r) => out.suppressed.push(Suppressed {
-                    reason: r.clone(),
-                    finding: f,
-                }),
-                None => out.findings.push(f),
-            }
+        .flat_map(|check| (check.run)(&ctx))
+        .collect();
+    let (raw, withheld) = withhold(raw, &ctx);
+    out.withheld = withheld;
+    for f in raw {
+        let key = format!("{}{}", consts::IGNORE_CHECK_PREFIX, f.check);
+        let reason = [f.subject.as_ref(), f.related.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|s| ctx.ignore_annotations(s).and_then(|a| a.get(&key)));
+        match reason {
+            Some(r) => out.suppressed.push(Suppressed {
+                reason: r.clone(),
+                finding: f,
+            }),
+            None => out.findings.push(f),
         }
     }
     let order = |f: &Finding| {
@@ -170,6 +317,48 @@ pub fn prerequisites(facts: &ClusterFacts) -> Vec<Finding> {
         .filter(|c| c.stage == Stage::Cluster)
         .flat_map(|c| (c.run)(&ctx))
         .collect()
+}
+
+/// A cluster-level blocker, per object: one finding for each Service and Ingress that asks for direct
+/// access `keep` says it cannot have, located at its direct-access annotation. Returns them with the
+/// names to add to the cluster finding.
+pub(crate) fn blocked(
+    check: &Check,
+    ctx: &Ctx,
+    reason: &str,
+    fix: &str,
+    keep: impl Fn(&ctx::DirectRequest) -> bool,
+) -> (Vec<Finding>, Vec<String>) {
+    let mut names = Vec::new();
+    let findings = ctx
+        .direct_requests()
+        .into_iter()
+        .filter(|r| keep(r))
+        .map(|r| {
+            names.push(r.subject.to_string());
+            let mut f = finding(
+                check,
+                Some(r.subject.clone()),
+                format!(
+                    "{} asks for direct access, which cannot work in this cluster: {reason}",
+                    r.subject.short()
+                ),
+                fix,
+            );
+            f.field = r.field;
+            f
+        })
+        .collect();
+    (findings, names)
+}
+
+/// ` (asked for by svc/web -n shop, ing/x -n y and 3 more)` for a cluster finding.
+pub(crate) fn asked_by(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("; asked for by {}", crate::render::first_few(names, 3))
+    }
 }
 
 /// Shorthand used by the check files.

@@ -13,16 +13,32 @@ pub const CHECK: Check = Check {
     run,
 };
 
+const FIX: &str = "keep these Services in NodePort mode (remove the direct-access annotation), or move the workloads to a VPC-CNI cluster (or super nodes)";
+
 fn run(ctx: &Ctx) -> Vec<Finding> {
     if ctx.network.mode != NetworkMode::CiliumOverlay {
         return vec![];
     }
-    vec![finding(
+    let (mut out, names) = super::blocked(
         &CHECK,
-        None,
-        "the cluster uses Cilium-Overlay networking, which TKE does not support for CLB direct pod access",
-        "keep these Services in NodePort mode, or move the workloads to a VPC-CNI cluster (or super nodes)",
-    )]
+        ctx,
+        "Cilium-Overlay pod IPs are not routable from the CLB",
+        FIX,
+        |_| true,
+    );
+    out.insert(
+        0,
+        finding(
+            &CHECK,
+            None,
+            format!(
+                "the cluster uses Cilium-Overlay networking, which TKE does not support for CLB direct pod access{}",
+                super::asked_by(&names)
+            ),
+            FIX,
+        ),
+    );
+    out
 }
 
 #[cfg(test)]

@@ -18,18 +18,42 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     ctx.facts
         .nodes
         .iter()
-        .filter_map(|n| ENI_UNAVAILABLE_TAINTS.iter().find(|t| n.taint(t).is_some()).map(|t| (n, t)))
+        .filter_map(|n| ENI_UNAVAILABLE_TAINTS.iter().find_map(|t| n.taint(t)).map(|t| (n, t)))
         .map(|(n, taint)| {
-            finding(
-                &CHECK,
-                Some(Subject::new("Node", None, n.name())),
-                format!("node/{} is tainted {taint}: its VPC-CNI components are not ready, ENI pods cannot land there", n.name()),
-                format!(
-                    "kubectl -n kube-system get pods -o wide --field-selector spec.nodeName={} | grep eni; check \
-                     tke-eni-agent/tke-eni-ipamd logs and that the node's zone has a container subnet with free IPs",
-                    n.name()
-                ),
-            )
+            let since = taint.time_added.or(n.metadata.creation_timestamp);
+            let fix = format!(
+                "kubectl -n kube-system get pods -o wide --field-selector spec.nodeName={} | grep eni; check \
+                 tke-eni-agent/tke-eni-ipamd logs and that the node's zone has a container subnet with free IPs",
+                n.name()
+            );
+            let mut f = if ctx.young(since) {
+                let mut f = finding(
+                    &CHECK,
+                    Some(Subject::new("Node", None, n.name())),
+                    format!(
+                        "in progress: node/{} is tainted {}{}: a joining node's VPC-CNI components are starting",
+                        n.name(),
+                        taint.key,
+                        ctx.age(since)
+                    ),
+                    format!("nothing yet: the taint goes away when they are ready; if it persists, {fix}"),
+                );
+                f.severity = Severity::Info;
+                f
+            } else {
+                finding(
+                    &CHECK,
+                    Some(Subject::new("Node", None, n.name())),
+                    format!(
+                        "node/{} is tainted {}: its VPC-CNI components are not ready, ENI pods cannot land there",
+                        n.name(),
+                        taint.key
+                    ),
+                    fix,
+                )
+            };
+            f.field = crate::report::field_path(&["spec", "taints"]);
+            f
         })
         .collect()
 }
@@ -48,10 +72,16 @@ mod tests {
         assert!(check(&CHECK, &f, NetworkMode::VpcCni).is_empty());
         f.nodes[1].spec.taints.push(Taint {
             key: ENI_UNAVAILABLE_TAINTS[0].into(),
+            time_added: Some("2024-03-01T08:00:00Z".parse().unwrap()),
             ..Default::default()
         });
         let out = check(&CHECK, &f, NetworkMode::VpcCni);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].subject.as_ref().unwrap().name, "b");
+        assert_eq!(out[0].severity, Severity::Warning);
+        f.observed_at = Some("2024-03-01T08:00:30Z".parse().unwrap());
+        let out = check(&CHECK, &f, NetworkMode::VpcCni);
+        assert_eq!(out[0].severity, Severity::Info, "a joining node");
+        assert!(out[0].message.starts_with("in progress: node/b"));
     }
 }

@@ -1,9 +1,10 @@
 //! `pod-not-on-eni`: in a mixed cluster, pods behind a direct backend got a GlobalRouter IP.
 
-use super::ctx::Ctx;
+use super::ctx::{Ctx, verb};
 use super::{Check, Finding, Severity, Stage};
-use crate::model::NetworkMode;
+use crate::model::{NetworkMode, Pod};
 use crate::rules::network::{PodNetwork, pod_network};
+use crate::rules::readiness::{Gate, gate};
 
 pub const CHECK: Check = Check {
     id: "pod-not-on-eni",
@@ -19,32 +20,52 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
         return vec![];
     }
     let gr_direct = ctx.network.global_route_direct_access == Some(true);
-    let evidence = |p: &crate::model::Pod| match pod_network(p, ctx.node_of(p), ctx.network.mode) {
+    let evidence = |p: &Pod| match pod_network(p, ctx.node_of(p), ctx.network.mode) {
         PodNetwork::GlobalRouter(e) => Some(e),
         _ => None,
     };
-    ctx.pod_groups(|_, p| !p.metadata.terminating() && evidence(p).is_some())
+    // Pods of a workload that lacks the opt-in are that workload's finding (the cause), not this one.
+    let cause_elsewhere = |p: &Pod| {
+        ctx.workload_of(p)
+            .is_some_and(|w| ctx.missing_opt_in(w).is_some())
+    };
+    ctx.pod_groups(|_, p| !p.metadata.terminating() && evidence(p).is_some() && !cause_elsewhere(p))
         .iter()
         .map(|g| {
             let first = evidence(g.pods[0]).unwrap_or_default();
+            let gate_false = g
+                .pods
+                .iter()
+                .filter(|p| matches!(gate(p), Gate::False { .. }))
+                .count();
+            let consequence = if gate_false > 0 {
+                format!(
+                    ", and {} READINESS GATES 0/1 because of it",
+                    verb(gate_false, "one shows", "they show")
+                )
+            } else {
+                String::new()
+            };
             let mut f = g.finding(
                 &CHECK,
                 format!(
-                    "{} got GlobalRouter IPs ({}; {first}): the CLB cannot bind them directly",
+                    "{} got GlobalRouter IPs ({}; {first}): the CLB cannot bind them directly{consequence}",
                     g.describe(),
                     g.names()
                 ),
                 format!(
-                    "opt the workload into an ENI (`tkedirect enable {} --network-mode mixed`: annotation \
-                     tke.cloud.tencent.com/networks: tke-route-eni plus resource tke.cloud.tencent.com/eni-ip: \"1\"), \
-                     then roll it out",
+                    "the workload's template asks for an ENI, but these pods predate it or did not get one: roll it out \
+                     (`kubectl -n {} rollout restart {}`); if that does not help, check that the pod-template annotation \
+                     tke.cloud.tencent.com/networks is tke-route-eni and one container carries tke.cloud.tencent.com/eni-ip",
+                    g.owner.namespace.as_deref().unwrap_or("default"),
                     g.owner.short()
                 ),
             );
             if gr_direct {
                 f.severity = Severity::Warning;
-                f.message
-                    .push_str(" unless GlobalRouter direct access works for this account");
+                f.message.push_str(
+                    "; GlobalRouteDirectAccess is on, so they are served through GlobalRoute direct access (if the account is bandwidth-up-shifted and the container CIDR is on CCN)",
+                );
             }
             f
         })

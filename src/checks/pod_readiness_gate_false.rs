@@ -2,6 +2,8 @@
 
 use super::ctx::{Ctx, verb};
 use super::{Check, Finding, Severity, Stage};
+use crate::model::Pod;
+use crate::rules::network::{PodNetwork, pod_network};
 use crate::rules::readiness::{Gate, gate};
 
 pub const CHECK: Check = Check {
@@ -14,40 +16,82 @@ pub const CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx) -> Vec<Finding> {
-    let waiting = |_: &_, p: &crate::model::Pod| {
+    // Pods that cannot be bound at all (GlobalRouter IPs, host network) have their cause reported by
+    // pod-not-on-eni / workload-eni-opt-in-missing / pod-host-network, which name this consequence.
+    let bindable = |p: &Pod| {
+        !matches!(
+            pod_network(p, ctx.node_of(p), ctx.network.mode),
+            PodNetwork::GlobalRouter(_) | PodNetwork::HostNetwork
+        )
+    };
+    let since = |p: &Pod| match gate(p) {
+        Gate::False { since, .. } => Some(since),
+        _ => None,
+    };
+    let waiting = |p: &Pod| {
         !p.metadata.terminating()
             && p.condition_true("ContainersReady")
-            && matches!(gate(p), Gate::False { .. })
+            && since(p).is_some()
+            && bindable(p)
     };
-    ctx.pod_groups(waiting)
-        .iter()
-        .map(|g| {
-            let detail = match gate(g.pods[0]) {
-                Gate::False { reason, message, .. } => reason
+    let mut out = Vec::new();
+    // Old states are problems; young ones are a rollout binding its pods.
+    for young in [false, true] {
+        for g in ctx.pod_groups(|_, p| waiting(p) && ctx.young(since(p).flatten()) == young) {
+            let first = g.pods[0];
+            let detail = match gate(first) {
+                Gate::False {
+                    reason, message, ..
+                } => reason
                     .or(message)
                     .map(|r| format!("; gate reason: {r}"))
                     .unwrap_or_default(),
                 _ => String::new(),
             };
             let svc = &g.backend.service.metadata;
-            g.finding(
-                &CHECK,
-                format!(
-                    "{} {} ready containers but READINESS GATES 0/1 ({}{detail})",
-                    g.describe(),
-                    verb(g.pods.len(), "has", "have"),
-                    g.names()
-                ),
-                format!(
-                    "likely causes: the CLB has not bound the pod yet, the CLB health check fails (check the listener's \
-                     health-check port and path), a security group blocks the CLB's probes, the pod is not on an ENI, \
-                     or the CLB backend quota is reached; `kubectl -n {} describe svc/{}` shows the controller's events",
-                    svc.ns(),
-                    svc.name
-                ),
-            )
-        })
-        .collect()
+            let f = if young {
+                let mut f = g.finding(
+                    &CHECK,
+                    format!(
+                        "in progress: {} {} waiting{} for the CLB to bind and health-check {} ({})",
+                        g.describe(),
+                        verb(g.pods.len(), "has been", "have been"),
+                        ctx.age(since(first).flatten()),
+                        verb(g.pods.len(), "it", "them"),
+                        g.names()
+                    ),
+                    format!(
+                        "nothing yet: a healthy rollout takes about 15 s per batch; run again in a minute if it persists \
+                         (`kubectl -n {} describe svc/{}`)",
+                        svc.ns(),
+                        svc.name
+                    ),
+                );
+                f.severity = Severity::Info;
+                f
+            } else {
+                g.finding(
+                    &CHECK,
+                    format!(
+                        "{} {} ready containers but READINESS GATES 0/1{} ({}{detail})",
+                        g.describe(),
+                        verb(g.pods.len(), "has", "have"),
+                        ctx.age(since(first).flatten()),
+                        g.names()
+                    ),
+                    format!(
+                        "likely causes: the CLB has not bound the pod yet, the CLB health check fails (check the listener's \
+                         health-check port and path), a security group blocks the CLB's probes, \
+                         or the CLB backend quota is reached; `kubectl -n {} describe svc/{}` shows the controller's events",
+                        svc.ns(),
+                        svc.name
+                    ),
+                )
+            };
+            out.push(f);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

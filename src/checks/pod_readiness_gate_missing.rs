@@ -2,7 +2,6 @@
 
 use super::ctx::{Ctx, restart_hint, verb};
 use super::{Check, Finding, Severity, Stage};
-use crate::model::NetworkMode;
 use crate::model::consts;
 use crate::rules::readiness::has_gate;
 
@@ -16,13 +15,7 @@ pub const CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx) -> Vec<Finding> {
-    // In a GlobalRouter cluster without the switch, or a Cilium-Overlay one, nothing is direct: that is
-    // reported once, as a cluster finding.
-    let gr_off = ctx.network.mode == NetworkMode::GlobalRouter
-        && ctx.network.global_route_direct_access != Some(true);
-    if gr_off || ctx.network.mode == NetworkMode::CiliumOverlay {
-        return vec![];
-    }
+    // Where gates cannot exist or direct access cannot work, this advice is withheld (checks::withhold).
     ctx.pod_groups(|_, p| !p.metadata.terminating() && !has_gate(p))
         .iter()
         .map(|g| {
@@ -48,6 +41,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
+    use crate::model::NetworkMode;
 
     #[test]
     fn pods_without_the_gate() {

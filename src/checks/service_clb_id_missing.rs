@@ -19,6 +19,26 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
         .filter(|b| b.direct_service && b.service.metadata.annotation(SERVICE_LOADBALANCE_ID).is_none())
         .map(|b| {
             let m = &b.service.metadata;
+            let fix = format!(
+                "kubectl -n {} describe svc/{} (look at Events), and check the service controller in kube-system \
+                 (ConfigMap tke-service-controller-config, its VERSION) and the CLB quota",
+                m.ns(),
+                m.name
+            );
+            if ctx.young(m.creation_timestamp) {
+                let mut f = finding(
+                    &CHECK,
+                    Some(b.subject()),
+                    format!(
+                        "in progress: svc/{} was created{} ago; TKE has not written {SERVICE_LOADBALANCE_ID} yet",
+                        m.name,
+                        ctx.age(m.creation_timestamp).trim_start_matches(" for")
+                    ),
+                    format!("nothing yet: creating a CLB takes a while; if it persists, {fix}"),
+                );
+                f.severity = Severity::Info;
+                return f;
+            }
             finding(
                 &CHECK,
                 Some(b.subject()),
@@ -26,12 +46,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                     "svc/{} has direct access on but no {SERVICE_LOADBALANCE_ID}: no CLB was bound to it yet",
                     m.name
                 ),
-                format!(
-                    "kubectl -n {} describe svc/{} (look at Events), and check the service controller in kube-system \
-                     (ConfigMap tke-service-controller-config, its VERSION) and the CLB quota",
-                    m.ns(),
-                    m.name
-                ),
+                fix,
             )
         })
         .collect()
@@ -57,5 +72,17 @@ mod tests {
         let out = check(&CHECK, &f, NetworkMode::VpcCni);
         assert_eq!(out.len(), 1);
         assert!(out[0].message.starts_with("svc/new"));
+        // Created a minute before the cluster was read: in progress.
+        f.observed_at = Some("2024-03-01T08:01:00Z".parse().unwrap());
+        f.services[1].metadata.creation_timestamp = Some("2024-03-01T08:00:00Z".parse().unwrap());
+        let out = check(&CHECK, &f, NetworkMode::VpcCni);
+        assert_eq!(out[0].severity, Severity::Info);
+        assert!(
+            out[0]
+                .message
+                .starts_with("in progress: svc/new was created 60s ago"),
+            "{}",
+            out[0].message
+        );
     }
 }

@@ -3,11 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use super::ctx::{Ctx, subject_of};
+use super::ctx::{Ctx, count, name_pods, subject_of};
 use super::{Check, Finding, Severity, Stage, finding};
 use crate::model::NetworkMode;
-use crate::model::consts;
-use crate::rules::network::{template_on_super_nodes, template_opt_in};
 use crate::rules::selector::selects;
 
 pub const CHECK: Check = Check {
@@ -23,6 +21,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     if ctx.network.mode != NetworkMode::Mixed {
         return vec![];
     }
+    let gr_direct = ctx.network.global_route_direct_access == Some(true);
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for b in &ctx.backends {
@@ -34,47 +33,66 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
             .filter(|w| w.metadata.ns() == svc.ns())
         {
             let Some(t) = w.template() else { continue };
-            if t.spec.host_network
-                || template_on_super_nodes(t)
-                || !selects(&b.service.spec.selector, &t.metadata.labels)
+            if !selects(&b.service.spec.selector, &t.metadata.labels)
                 || !seen.insert((&w.kind, w.metadata.ns(), w.name()))
             {
                 continue;
             }
-            let opt_in = template_opt_in(t);
-            let mut missing = Vec::new();
-            if opt_in.flavor.is_none() {
-                missing.push(format!(
-                    "the pod-template annotation {}: {}",
-                    consts::POD_NETWORKS,
-                    consts::NETWORK_SHARED_ENI
-                ));
-            }
-            if opt_in.resources.is_empty() {
-                missing.push(format!(
-                    "the resource {}: \"1\" on one container",
-                    consts::RESOURCE_ENI_IP
-                ));
-            }
-            if missing.is_empty() {
+            let Some(missing) = ctx.missing_opt_in(w) else {
                 continue;
-            }
+            };
             let subject = subject_of(&w.kind, &w.metadata);
+            // The consequence, folded in: its pods got GlobalRouter IPs, so their gate stays False.
+            let pods: Vec<&crate::model::Pod> = b
+                .pods
+                .iter()
+                .copied()
+                .filter(|p| ctx.workload_of(p).is_some_and(|o| std::ptr::eq(o, w)))
+                .collect();
+            let pods_get = if pods.is_empty() {
+                "its pods get GlobalRouter IPs".to_string()
+            } else {
+                format!(
+                    "its {} got GlobalRouter IPs ({})",
+                    count(pods.len(), "pod"),
+                    name_pods(&pods)
+                )
+            };
+            let consequence = match (gr_direct, pods.is_empty()) {
+                (true, _) => format!(
+                    "{pods_get}; GlobalRouteDirectAccess is on, so they are served through GlobalRoute direct access \
+                     (if the account is bandwidth-up-shifted and the container CIDR is on CCN)"
+                ),
+                (false, true) => pods_get,
+                (false, false) => format!(
+                    "{pods_get}, so the CLB cannot bind them and their readiness gate stays False"
+                ),
+            };
             let mut f = finding(
                 &CHECK,
                 Some(subject.clone()),
                 format!(
-                    "{} behind {} lacks {}: its pods get GlobalRouter IPs",
+                    "{} behind {} lacks {}: {consequence}",
                     subject.short(),
                     b.describe(),
                     missing.join(" and ")
                 ),
                 format!(
-                    "tkedirect enable {} --network-mode mixed -f <manifest> (adds both), then apply and roll out",
+                    "tkedirect enable {} --network-mode mixed -f <manifest> (or on the live object), then roll it out",
                     subject.short()
                 ),
             );
+            if gr_direct {
+                f.severity = Severity::Warning;
+            }
             f.related = Some(b.subject());
+            f.pods = pods.iter().map(|p| p.name().to_string()).collect();
+            f.field = crate::report::field_path(match w.kind() {
+                Some(crate::model::Kind::CronJob) => {
+                    &["spec", "jobTemplate", "spec", "template", "metadata"]
+                }
+                _ => &["spec", "template", "metadata"],
+            });
             out.push(f);
         }
     }
@@ -85,7 +103,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::model::Workload;
+    use crate::model::{Workload, consts};
     use serde_json::json;
 
     #[test]
@@ -114,10 +132,23 @@ mod tests {
             w("annotated", Some("tke-route-eni"), None),
             w("done", Some("tke-route-eni"), Some(consts::RESOURCE_ENI_IP)),
         ];
+        // The ENI webhook may run (managed clusters hide it): the annotation is enough.
         let out = check(&CHECK, &f, NetworkMode::Mixed);
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert!(out[0].message.starts_with("deploy/none") && out[0].message.contains("annotation"));
+        assert!(!out[0].message.contains("resource"));
+        // Known to be absent: both are needed.
+        let mut no_webhook = crate::model::NetworkDetection::given(NetworkMode::Mixed, None);
+        no_webhook.eni_webhook = Some(false);
+        let out = check_with(&CHECK, &f, &no_webhook);
         assert_eq!(out.len(), 2);
         assert!(out[0].message.contains("annotation") && out[0].message.contains("resource"));
         assert!(!out[1].message.contains("annotation"));
+        // GlobalRouteDirectAccess on: a warning that says how the pods are served.
+        let gr = crate::model::NetworkDetection::given(NetworkMode::Mixed, Some(true));
+        let out = check_with(&CHECK, &f, &gr);
+        assert_eq!(out[0].severity, Severity::Warning);
+        assert!(out[0].message.contains("GlobalRoute direct access"));
         assert!(check(&CHECK, &f, NetworkMode::VpcCni).is_empty());
     }
 }

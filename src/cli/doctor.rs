@@ -38,6 +38,11 @@ pub struct ReportArgs {
     /// Exit 1 when a finding at or above this severity remains (suppressed findings never count).
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    /// States younger than this are reported as "in progress" (info), not as problems: a readiness gate
+    /// False during a rollout, a Service still waiting for its CLB, a node joining. 0 judges every state as
+    /// it is.
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = super::kube::timeout)]
+    pub grace: super::kube::Timeout,
 }
 
 /// `tkedirect check`.

@@ -24,7 +24,7 @@ pub struct KubeArgs {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Timeout(pub Option<Duration>);
 
-fn timeout(s: &str) -> Result<Timeout, String> {
+pub(crate) fn timeout(s: &str) -> Result<Timeout, String> {
     parse_duration(s)
         .map(Timeout)
         .ok_or_else(|| format!("`{s}` is not a duration like 30s, 1m, 500ms or 0"))

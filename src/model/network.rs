@@ -135,8 +135,20 @@ pub struct NetworkDetection {
     pub super_nodes: usize,
     /// `GlobalRouteDirectAccess` from kube-system/tke-service-controller-config (None: not set or unreadable).
     pub global_route_direct_access: Option<bool>,
+    /// TKE's ENI webhook (add-pod-eni-ip-limit-webhook): `Some(true)` seen, `Some(false)` known absent (given
+    /// on the command line), None not seen — which in a managed cluster does not prove it absent.
+    #[serde(default)]
+    pub eni_webhook: Option<bool>,
     /// One line per signal that was read (or missing), in the order they were weighed.
     pub evidence: Vec<String>,
+}
+
+impl NetworkDetection {
+    /// Whether TKE's ENI webhook may give new pods the ENI resource (VPC-CNI present and not known absent).
+    pub fn eni_webhook_may_run(&self) -> bool {
+        matches!(self.mode, NetworkMode::VpcCni | NetworkMode::Mixed)
+            && self.eni_webhook != Some(false)
+    }
 }
 
 impl NetworkDetection {
@@ -147,6 +159,7 @@ impl NetworkDetection {
             default_eni: (mode == NetworkMode::VpcCni).then_some(EniFlavor::Shared),
             super_nodes: usize::from(mode == NetworkMode::SuperNode),
             global_route_direct_access,
+            eni_webhook: None,
             evidence: vec![format!("given on the command line: --network-mode {mode}")],
         }
     }
