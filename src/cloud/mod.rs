@@ -9,6 +9,7 @@
 
 pub mod credentials;
 pub mod endpoint;
+pub mod proxy;
 pub mod retry;
 pub mod sign;
 pub mod tencent;
