@@ -118,7 +118,8 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
         LogLevel::Detail => log_ui.detail(line),
         LogLevel::Debug => log_ui.debug(line),
     });
-    let clb = TencentClb::new(endpoint, region.clone(), creds, logger);
+    let net = crate::cloud::net::Net::from_env(&|name| std::env::var(name).ok())?;
+    let clb = TencentClb::new(endpoint, region.clone(), creds, &net, logger)?;
 
     let clb_view = engine::resolve_clb(&clb, &view, args.lb.as_deref(), &region).await?;
     let mut warnings = view.warnings.clone();

@@ -9,6 +9,7 @@
 
 pub mod credentials;
 pub mod endpoint;
+pub mod net;
 pub mod proxy;
 pub mod retry;
 pub mod sign;
