@@ -17,5 +17,6 @@ mod interrupt;
 mod live;
 mod plugin;
 mod properties;
+mod proxy;
 mod sync;
 mod yaml_fast;
