@@ -72,12 +72,10 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
         Some(e) => Endpoint::parse(e)?,
         None => Endpoint::default(),
     };
-    let creds = credentials::resolve(&|name| std::env::var(name).ok())?;
-    ui.detail(format!(
-        "credentials: {} (SecretId {})",
-        creds.source,
-        creds.masked_id()
-    ));
+    let env = |name: &str| std::env::var(name).ok();
+    let net = crate::cloud::net::Net::from_env(&env)?;
+    let creds = credentials::provider(credentials::SourceChoice::Auto, &env, &net).await?;
+    ui.detail(format!("credentials: {}", creds.describe()));
 
     let client = crate::cluster::client::client(&args.kube)
         .await
@@ -118,7 +116,6 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
         LogLevel::Detail => log_ui.detail(line),
         LogLevel::Debug => log_ui.debug(line),
     });
-    let net = crate::cloud::net::Net::from_env(&|name| std::env::var(name).ok())?;
     let clb = TencentClb::new(endpoint, region.clone(), creds, &net, logger)?;
 
     let clb_view = engine::resolve_clb(&clb, &view, args.lb.as_deref(), &region).await?;

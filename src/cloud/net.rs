@@ -174,6 +174,67 @@ impl Net {
     }
 }
 
+/// Why an exchange failed.
+#[derive(Debug)]
+pub enum ExchangeError {
+    /// No connection could be made (refused, unresolvable, connect timeout).
+    Connect(String),
+    /// No complete answer within the time limit.
+    Timeout(Duration),
+    /// The connection broke, or the answer was too large.
+    Other(String),
+}
+
+impl std::fmt::Display for ExchangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExchangeError::Connect(m) | ExchangeError::Other(m) => f.write_str(m),
+            ExchangeError::Timeout(t) => write!(f, "no answer within {} s", t.as_secs_f64()),
+        }
+    }
+}
+
+/// Send `request` and read the whole answer (at most `limit` bytes) within `timeout`.
+pub async fn exchange(
+    client: &HttpClient,
+    request: http::Request<Full<Bytes>>,
+    timeout: Duration,
+    limit: usize,
+) -> Result<(u16, Bytes), ExchangeError> {
+    use http_body_util::BodyExt;
+    let work = async {
+        let response = client.request(request).await.map_err(|e| {
+            if e.is_connect() {
+                ExchangeError::Connect(error_chain(&e))
+            } else {
+                ExchangeError::Other(error_chain(&e))
+            }
+        })?;
+        let status = response.status().as_u16();
+        let body = http_body_util::Limited::new(response.into_body(), limit)
+            .collect()
+            .await
+            .map_err(|e| ExchangeError::Other(format!("reading the answer: {e}")))?
+            .to_bytes();
+        Ok((status, body))
+    };
+    tokio::time::timeout(timeout, work)
+        .await
+        .map_err(|_| ExchangeError::Timeout(timeout))?
+}
+
+/// An error with its causes, `outer: inner: innermost`.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
 fn basic_auth(p: &Proxy) -> Option<http::HeaderValue> {
     use base64::Engine;
     let (user, pass) = p.auth.as_ref()?;

@@ -10,9 +10,9 @@ use http_body_util::{BodyExt, Full};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::credentials::Credentials;
+use super::credentials::Provider;
 use super::endpoint::Endpoint;
-use super::net::{HttpClient, Net, NetError};
+use super::net::{HttpClient, Net, NetError, error_chain};
 use super::retry::{Backoff, RateLimiter, Retryable, classify};
 use super::sign::{SignInput, authorization};
 use super::types::*;
@@ -35,7 +35,7 @@ const MAX_RESPONSE_BYTES: usize = 64 << 20;
 pub struct TencentClb {
     endpoint: Endpoint,
     region: String,
-    credentials: Credentials,
+    credentials: Provider,
     http: HttpClient,
     limiter: RefCell<RateLimiter>,
     backoff: Backoff,
@@ -51,7 +51,7 @@ impl TencentClb {
     pub fn new(
         endpoint: Endpoint,
         region: String,
-        credentials: Credentials,
+        credentials: Provider,
         net: &Net,
         log: Logger,
     ) -> Result<Self, NetError> {
@@ -157,6 +157,15 @@ impl TencentClb {
             .entry(action.to_string())
             .or_default() += 1;
 
+        let detail = |line: &str| (self.log)(LogLevel::Detail, line);
+        let credentials =
+            self.credentials
+                .current(&detail)
+                .await
+                .map_err(|e| CloudError::Credentials {
+                    action: action.to_string(),
+                    message: e.to_string(),
+                })?;
         let host = self.endpoint.host_header();
         let timestamp = jiff::Timestamp::now().as_second();
         let signed = [
@@ -172,8 +181,8 @@ impl TencentClb {
             payload: body,
         };
         let auth = authorization(
-            &self.credentials.secret_id,
-            self.credentials.secret_key.expose(),
+            &credentials.secret_id,
+            credentials.secret_key.expose(),
             &input,
         );
 
@@ -192,7 +201,7 @@ impl TencentClb {
                 concat!("tkedirect/", env!("CARGO_PKG_VERSION")),
             )
             .header(http::header::AUTHORIZATION, auth);
-        if let Some(token) = &self.credentials.token {
+        if let Some(token) = &credentials.token {
             request = request.header("X-TC-Token", token.expose());
         }
         let request = request
@@ -267,17 +276,6 @@ fn describe(kind: Retryable) -> &'static str {
         Retryable::RateLimited => "rate limited",
         Retryable::Busy => "the CLB is busy",
     }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 /// Read an API answer whatever its content type: `{"Response": {..., "RequestId"}}`, the error envelope
