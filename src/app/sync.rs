@@ -74,7 +74,7 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
     };
     let env = |name: &str| std::env::var(name).ok();
     let net = crate::cloud::net::Net::from_env(&env)?;
-    let creds = credentials::provider(credentials::SourceChoice::Auto, &env, &net).await?;
+    let creds = credentials::provider(args.credentials_source.parse()?, &env, &net).await?;
     ui.detail(format!("credentials: {}", creds.describe()));
 
     let client = crate::cluster::client::client(&args.kube)
