@@ -7,6 +7,7 @@ mod bad_input;
 mod check;
 mod cli;
 mod conventions;
+mod credentials;
 mod doctor;
 mod edit;
 mod fake_kube;

@@ -48,5 +48,6 @@ pub fn tkedirect() -> Command {
 /// A loopback address nothing listens on (the discard port).
 pub const CLOSED_PORT: &str = "http://127.0.0.1:9";
 pub mod fake_clb;
+pub mod fake_identity;
 pub mod fake_kube;
 pub mod proxy;
