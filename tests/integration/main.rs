@@ -14,6 +14,7 @@ mod fake_kube;
 mod fuzz;
 mod generated;
 mod helm;
+mod helm_plugin;
 mod interrupt;
 mod live;
 mod plugin;
