@@ -213,12 +213,16 @@ fn run_as_helm(extra: &[&str], stdin: &str, env: &[(&str, &str)]) -> std::proces
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("the plugin command is found on PATH");
-    {
+    // Like Helm, feed stdin from another thread and ignore a closed pipe (a command that fails early).
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_string();
+    let writer = std::thread::spawn(move || {
         use std::io::Write;
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.as_bytes()).unwrap();
-    }
-    child.wait_with_output().unwrap()
+        let _ = input.write_all(data.as_bytes());
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
 }
 
 fn rendered() -> String {
