@@ -588,7 +588,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__sync)
-            opts="-n -y -o -v -q -h -V --namespace --kubeconfig --context --request-timeout --region --endpoint --lb --weight --apply --yes --force --prune-non-eni --output --color --verbose --quiet --help --version"
+            opts="-n -y -o -v -q -h -V --namespace --kubeconfig --context --request-timeout --region --endpoint --credentials-source --lb --weight --apply --yes --force --prune-non-eni --output --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -620,6 +620,10 @@ _tkedirect() {
                     ;;
                 --endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credentials-source)
+                    COMPREPLY=($(compgen -W "auto env profile tccli oidc cvm-role" -- "${cur}"))
                     return 0
                     ;;
                 --lb)

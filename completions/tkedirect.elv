@@ -225,6 +225,7 @@ set edit:completion:arg-completer[tkedirect] = {|@words|
             cand --request-timeout 'How long to wait for one API request, like kubectl''s: 30s, 1m, 500ms; 0 means no limit'
             cand --region 'Tencent Cloud region of the CLB (default: $TENCENTCLOUD_REGION, then TKE_REGION in the cluster''s kube-system/tke-config)'
             cand --endpoint 'CLB API endpoint (default https://clb.tencentcloudapi.com): a regional, international or VPC-internal host. Plain http:// only for loopback addresses; TLS certificates are always verified'
+            cand --credentials-source 'Where Tencent Cloud credentials come from: `auto` tries env, profile, tccli, oidc (TKE pod identity), then cvm-role (instance metadata); the others use that source only (docs/credentials.md)'
             cand --lb 'CLB id (lb-xxxxxxxx) when the object carries none in its annotations; must agree with them if it does'
             cand --weight 'Weight of newly registered targets, 0–100 (targets already bound keep theirs)'
             cand -o 'Output format of the plan and the result'

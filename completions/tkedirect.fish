@@ -217,6 +217,12 @@ complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l context -d 
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l request-timeout -d 'How long to wait for one API request, like kubectl\'s: 30s, 1m, 500ms; 0 means no limit' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l region -d 'Tencent Cloud region of the CLB (default: $TENCENTCLOUD_REGION, then TKE_REGION in the cluster\'s kube-system/tke-config)' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l endpoint -d 'CLB API endpoint (default https://clb.tencentcloudapi.com): a regional, international or VPC-internal host. Plain http:// only for loopback addresses; TLS certificates are always verified' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l credentials-source -d 'Where Tencent Cloud credentials come from: `auto` tries env, profile, tccli, oidc (TKE pod identity), then cvm-role (instance metadata); the others use that source only (docs/credentials.md)' -r -f -a "auto\t''
+env\t''
+profile\t''
+tccli\t''
+oidc\t''
+cvm-role\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l lb -d 'CLB id (lb-xxxxxxxx) when the object carries none in its annotations; must agree with them if it does' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l weight -d 'Weight of newly registered targets, 0–100 (targets already bound keep theirs)' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -s o -l output -d 'Output format of the plan and the result' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'

@@ -73,12 +73,10 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
         Some(e) => Endpoint::parse(e)?,
         None => Endpoint::default(),
     };
-    let creds = credentials::resolve(&|name| std::env::var(name).ok())?;
-    ui.detail(format!(
-        "credentials: {} (SecretId {})",
-        creds.source,
-        creds.masked_id()
-    ));
+    let env = |name: &str| std::env::var(name).ok();
+    let net = crate::cloud::net::Net::from_env(&env)?;
+    let creds = credentials::provider(args.credentials_source.parse()?, &env, &net).await?;
+    ui.detail(format!("credentials: {}", creds.describe()));
 
     let config = crate::cluster::kube::config(&args.kube.options())
         .await
@@ -120,7 +118,7 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
         LogLevel::Detail => log_ui.detail(line),
         LogLevel::Debug => log_ui.debug(line),
     });
-    let clb = TencentClb::new(endpoint, region.clone(), creds, logger);
+    let clb = TencentClb::new(endpoint, region.clone(), creds, &net, logger)?;
 
     let clb_view = engine::resolve_clb(&clb, &view, args.lb.as_deref(), &region).await?;
     let mut warnings = view.warnings.clone();

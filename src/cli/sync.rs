@@ -29,6 +29,17 @@ pub struct SyncArgs {
         help_heading = "Tencent Cloud"
     )]
     pub endpoint: Option<String>,
+    /// Where Tencent Cloud credentials come from: `auto` tries env, profile, tccli, oidc (TKE pod
+    /// identity), then cvm-role (instance metadata); the others use that source only (docs/credentials.md).
+    #[arg(
+        long,
+        value_name = "SOURCE",
+        env = "TKEDIRECT_CREDENTIALS_SOURCE",
+        default_value = "auto",
+        value_parser = clap::builder::PossibleValuesParser::new(crate::cloud::credentials::SourceChoice::NAMES),
+        help_heading = "Tencent Cloud"
+    )]
+    pub credentials_source: String,
     /// CLB id (lb-xxxxxxxx) when the object carries none in its annotations; must agree with them if it does.
     #[arg(long, value_name = "LB_ID", help_heading = "Tencent Cloud")]
     pub lb: Option<String>,

@@ -2,13 +2,16 @@
 //! signs and sends requests; tests use in-memory fakes or a loopback fake server.
 //!
 //! - [`sign`]: TC3-HMAC-SHA256, pure.
-//! - [`credentials`]: where keys come from; the [`credentials::Secret`] type.
+//! - [`credentials`]: where keys come from, renewal of temporary ones; the [`credentials::Secret`] type.
+//! - [`net`] and [`proxy`]: HTTP clients, proxies, trusted certificates.
 //! - [`endpoint`]: which host to talk to, and when plain http is allowed.
 //! - [`retry`]: backoff policy and the per-action rate limiter.
 //! - [`types`]: wire shapes of the actions used.
 
 pub mod credentials;
 pub mod endpoint;
+pub mod net;
+pub mod proxy;
 pub mod retry;
 pub mod sign;
 pub mod tencent;
@@ -94,6 +97,9 @@ pub enum CloudError {
     /// An API envelope tkedirect cannot read.
     #[error("{action}: unreadable response: {message}")]
     Decode { action: String, message: String },
+    /// No valid credentials to sign with (temporary ones expired and could not be renewed).
+    #[error("{action}: {message}")]
+    Credentials { action: String, message: String },
 }
 
 impl CloudError {

@@ -1,7 +1,8 @@
 //! The real adapter: kube's client (kubeconfig, exec plugins, TLS, proxies, timeouts) behind [`Cluster`],
 //! with the one retry policy. Connecting resolves the configuration the way kubectl does: `--kubeconfig`,
 //! then `$KUBECONFIG` (several files merged), then `~/.kube/config`, then the in-cluster configuration;
-//! `--context`; `--request-timeout`.
+//! `--context`; `--request-timeout`; the cluster's `proxy-url` (http, https, socks5), else
+//! `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` ([`crate::cloud::proxy::for_kube`]).
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -36,6 +37,8 @@ pub enum ClientError {
     Infer(#[source] kube::config::InferConfigError),
     #[error("could not create the Kubernetes client")]
     Client(#[source] kube::Error),
+    #[error(transparent)]
+    Proxy(#[from] crate::cloud::proxy::ProxyError),
 }
 
 /// kube's client behind [`Cluster`].
@@ -199,31 +202,90 @@ pub async fn config(opts: &ClientOptions) -> Result<Config, ClientError> {
         context: opts.context.clone(),
         ..Default::default()
     };
-    let mut config = if let Some(path) = &opts.kubeconfig {
+    let (mut config, kubeconfig) = if let Some(path) = &opts.kubeconfig {
         let kubeconfig = Kubeconfig::read_from(path).map_err(|source| ClientError::Kubeconfig {
             path: path.display().to_string(),
             source,
         })?;
-        Config::from_custom_kubeconfig(kubeconfig, &options)
+        let config = Config::from_custom_kubeconfig(kubeconfig.clone(), &options)
             .await
             .map_err(|source| ClientError::Kubeconfig {
                 path: path.display().to_string(),
                 source,
-            })?
+            })?;
+        (config, Some(kubeconfig))
     } else if opts.context.is_some() || std::env::var_os("KUBECONFIG").is_some() {
-        Config::from_kubeconfig(&options)
-            .await
-            .map_err(|source| ClientError::Kubeconfig {
-                path: std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".to_string()),
-                source,
-            })?
+        let config =
+            Config::from_kubeconfig(&options)
+                .await
+                .map_err(|source| ClientError::Kubeconfig {
+                    path: std::env::var("KUBECONFIG")
+                        .unwrap_or_else(|_| "~/.kube/config".to_string()),
+                    source,
+                })?;
+        (config, Kubeconfig::read().ok())
     } else {
-        Config::infer().await.map_err(ClientError::Infer)?
+        let config = Config::infer().await.map_err(ClientError::Infer)?;
+        (config, Kubeconfig::read().ok())
     };
+    // kube-client applies NO_PROXY to the proxy's own address and proxies loopback servers from the
+    // environment; kubectl does neither. Decide as kubectl does.
+    let proxy_url = kubeconfig
+        .as_ref()
+        .and_then(|k| cluster_proxy_url(k, opts.context.as_deref(), &config.cluster_url));
+    let env = crate::cloud::proxy::ProxyEnv::from_env(&|name| std::env::var(name).ok());
+    config.proxy_url =
+        crate::cloud::proxy::for_kube(proxy_url.as_deref(), &config.cluster_url, &env)?
+            .map(|p| kube_proxy_uri(&p));
     config.read_timeout = opts.request_timeout;
     config.write_timeout = opts.request_timeout;
     config.connect_timeout = opts.request_timeout.or(Some(Duration::from_secs(30)));
     Ok(config)
+}
+
+/// The `proxy-url` of the kubeconfig cluster the client talks to: that of `context` (default: the current
+/// context), provided its `server` is the URL in use (not so when kube fell back to the in-cluster config).
+fn cluster_proxy_url(
+    kubeconfig: &Kubeconfig,
+    context: Option<&str>,
+    server: &http::Uri,
+) -> Option<String> {
+    let context_name = context.or(kubeconfig.current_context.as_deref())?;
+    let cluster_name = &kubeconfig
+        .contexts
+        .iter()
+        .find(|c| c.name == context_name)?
+        .context
+        .as_ref()?
+        .cluster;
+    let cluster = kubeconfig
+        .clusters
+        .iter()
+        .find(|c| &c.name == cluster_name)?
+        .cluster
+        .as_ref()?;
+    let same_server = cluster
+        .server
+        .as_deref()
+        .and_then(|s| s.parse::<http::Uri>().ok())
+        .is_some_and(|s| s == *server);
+    if same_server {
+        cluster.proxy_url.clone()
+    } else {
+        None
+    }
+}
+
+/// The URL kube-client's connector expects: it knows `socks5://`, which resolves names on the proxy as
+/// `socks5h://` does.
+fn kube_proxy_uri(proxy: &crate::cloud::proxy::Proxy) -> http::Uri {
+    if proxy.url.scheme_str() == Some("socks5h") {
+        let mut parts = proxy.url.clone().into_parts();
+        parts.scheme = Some("socks5".parse().expect("a valid scheme"));
+        http::Uri::from_parts(parts).unwrap_or_else(|_| proxy.url.clone())
+    } else {
+        proxy.url.clone()
+    }
 }
 
 /// kube's errors, with their causes, in one line.

@@ -64,6 +64,8 @@ struct FakeListener {
 #[derive(Default)]
 struct State {
     keys: HashMap<String, (String, Option<String>)>,
+    /// SecretId → Unix second from which temporary credentials are refused.
+    expiries: HashMap<String, i64>,
     regions: BTreeSet<String>,
     lbs: Vec<Value>,
     listeners: Vec<FakeListener>,
@@ -160,6 +162,13 @@ impl FakeClb {
             .unwrap()
             .keys
             .insert(id.into(), (key.into(), token.map(str::to_string)));
+    }
+
+    /// Temporary credentials, refused (AuthFailure.TokenFailure) from `expires_at` (Unix seconds) on.
+    pub fn add_temporary_key(&self, id: &str, key: &str, token: &str, expires_at: i64) {
+        let mut st = self.state.lock().unwrap();
+        st.keys.insert(id.into(), (key.into(), Some(token.into())));
+        st.expiries.insert(id.into(), expires_at);
     }
 
     /// A CLB (Forward 1, running) in `vpc`, with VIP 203.0.113.10.
@@ -492,6 +501,12 @@ fn authenticate(st: &State, req: &http::request::Parts, body: &[u8]) -> Result<S
         return Err(err(
             "AuthFailure.TokenFailure",
             "Token verification failed.",
+        ));
+    }
+    if st.expiries.get(secret_id).is_some_and(|at| now >= *at) {
+        return Err(err(
+            "AuthFailure.TokenFailure",
+            "The temporary credentials have expired.",
         ));
     }
     if !st.regions.contains(&region) {

@@ -20,10 +20,34 @@ pub fn tkedirect() -> Command {
         "TENCENTCLOUD_SESSION_TOKEN",
         "TENCENTCLOUD_CREDENTIALS_FILE",
         "TKEDIRECT_CLB_ENDPOINT",
+        "TKEDIRECT_CREDENTIALS_SOURCE",
+        "TCCLI_PROFILE",
+        "TKE_REGION",
+        "TKE_PROVIDER_ID",
+        "TKE_WEB_IDENTITY_TOKEN_FILE",
+        "TKE_ROLE_ARN",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "NO_PROXY",
+        "no_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "SSL_CERT_FILE",
     ] {
         cmd.env_remove(var);
     }
+    // The credential chain ends with the CVM metadata service: keep it (and STS) on a closed loopback
+    // port unless a test starts fakes of them, so that no test ever asks the real ones.
+    cmd.env("TKEDIRECT_TEST_METADATA_ENDPOINT", CLOSED_PORT)
+        .env("TKEDIRECT_TEST_STS_ENDPOINT", CLOSED_PORT);
     cmd
 }
+
+/// A loopback address nothing listens on (the discard port).
+pub const CLOSED_PORT: &str = "http://127.0.0.1:9";
 pub mod fake_clb;
+pub mod fake_identity;
 pub mod fake_kube;
+pub mod proxy;
