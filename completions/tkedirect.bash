@@ -98,7 +98,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__check)
-            opts="-o -v -q -h -V --kubeconfig --context --request-timeout --output --fail-on --grace --kube-version --network-mode --global-route-direct-access --facts --color --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --kubeconfig --context --request-timeout --output --fail-on --grace --kube-version --network-mode --global-route-direct-access --eni-webhook --facts --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,6 +138,10 @@ _tkedirect() {
                     ;;
                 --network-mode)
                     COMPREPLY=($(compgen -W "global-router vpc-cni mixed super-node cilium-overlay" -- "${cur}"))
+                    return 0
+                    ;;
+                --eni-webhook)
+                    COMPREPLY=($(compgen -W "present absent" -- "${cur}"))
                     return 0
                     ;;
                 --facts)
@@ -290,12 +294,20 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__doctor)
-            opts="-n -A -l -o -v -q -h -V --kubeconfig --context --request-timeout --namespace --all-namespaces --selector --output --fail-on --grace --dump-facts --facts --color --verbose --quiet --help --version"
+            opts="-f -R -n -A -l -o -v -q -h -V --filename --recursive --kubeconfig --context --request-timeout --namespace --all-namespaces --selector --output --fail-on --grace --kube-version --network-mode --global-route-direct-access --eni-webhook --dump-facts --facts --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -338,6 +350,18 @@ _tkedirect() {
                     ;;
                 --grace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network-mode)
+                    COMPREPLY=($(compgen -W "global-router vpc-cni mixed super-node cilium-overlay" -- "${cur}"))
+                    return 0
+                    ;;
+                --eni-webhook)
+                    COMPREPLY=($(compgen -W "present absent" -- "${cur}"))
                     return 0
                     ;;
                 --dump-facts)

@@ -165,21 +165,24 @@ warning\t''
 error\t''
 never\t'Findings never fail the run (exit 0 unless tkedirect itself fails)'"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l grace -d 'States younger than this are reported as "in progress" (info), not as problems: a readiness gate False during a rollout, a Service still waiting for its CLB, a node joining. 0 judges every state as it is' -r
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l kube-version -d 'Evaluate offline, without a cluster: the Kubernetes version (`v1.20.6-tke.12`). Needs --network-mode' -r
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l network-mode -d 'Evaluate offline: the cluster\'s network mode. Needs --kube-version' -r -f -a "global-router\t'GlobalRouter only: pods get IPs from per-node podCIDRs; direct access needs GlobalRouteDirectAccess'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l kube-version -d 'Judge against this Kubernetes version (`v1.20.6-tke.12`) instead of reading a cluster. Needs --network-mode' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l network-mode -d 'Judge against this network mode instead of reading a cluster. Needs --kube-version' -r -f -a "global-router\t'GlobalRouter only: pods get IPs from per-node podCIDRs; direct access needs GlobalRouteDirectAccess'
 vpc-cni\t'VPC-CNI: pods get ENI IPs by default; only Services and Ingresses change'
 mixed\t'GlobalRouter + VPC-CNI: pods default to GlobalRouter and must opt into an ENI per workload'
 super-node\t'Only super nodes (serverless pods): direct by default'
 cilium-overlay\t'Cilium-Overlay: direct access is not supported'"
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l eni-webhook -d 'With --network-mode vpc-cni or mixed: whether TKE\'s ENI webhook runs (it gives containers[0] of new pods the ENI resource; managed clusters run it out of sight). Default: it may' -r -f -a "present\t''
+absent\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l facts -d 'Evaluate facts saved by `doctor --dump-facts` instead of reading the cluster' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l color -d 'When to use colors: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l global-route-direct-access -d 'Offline, GlobalRouter or mixed: `GlobalRouteDirectAccess` is "true" in tke-service-controller-config'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l global-route-direct-access -d 'With --network-mode global-router or mixed: `GlobalRouteDirectAccess` is "true" in tke-service-controller-config'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -s v -l verbose -d 'Say more on stderr (repeat for more detail)'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -s V -l version -d 'Print version'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s f -l filename -d 'Audit manifests instead of a live cluster: a file, a directory of them, or - for standard input. Repeatable. The cluster they are judged against comes from --facts, from --kube-version and --network-mode, or else from the live cluster\'s prerequisites' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, then ~/.kube/config)' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l context -d 'The kubeconfig context to use (default: the current context)' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l request-timeout -d 'How long to wait for one API request, like kubectl\'s: 30s, 1m, 500ms; 0 means no limit' -r
@@ -194,12 +197,22 @@ warning\t''
 error\t''
 never\t'Findings never fail the run (exit 0 unless tkedirect itself fails)'"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l grace -d 'States younger than this are reported as "in progress" (info), not as problems: a readiness gate False during a rollout, a Service still waiting for its CLB, a node joining. 0 judges every state as it is' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l kube-version -d 'Judge against this Kubernetes version (`v1.20.6-tke.12`) instead of reading a cluster. Needs --network-mode' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l network-mode -d 'Judge against this network mode instead of reading a cluster. Needs --kube-version' -r -f -a "global-router\t'GlobalRouter only: pods get IPs from per-node podCIDRs; direct access needs GlobalRouteDirectAccess'
+vpc-cni\t'VPC-CNI: pods get ENI IPs by default; only Services and Ingresses change'
+mixed\t'GlobalRouter + VPC-CNI: pods default to GlobalRouter and must opt into an ENI per workload'
+super-node\t'Only super nodes (serverless pods): direct by default'
+cilium-overlay\t'Cilium-Overlay: direct access is not supported'"
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l eni-webhook -d 'With --network-mode vpc-cni or mixed: whether TKE\'s ENI webhook runs (it gives containers[0] of new pods the ENI resource; managed clusters run it out of sight). Default: it may' -r -f -a "present\t''
+absent\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l dump-facts -d 'Also write everything that was read, as JSON, to FILE (for bug reports; replay with --facts)' -r -F
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l facts -d 'Replay facts saved with --dump-facts instead of reading a cluster (-n/-A/-l are then ignored)' -r -F
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l facts -d 'Replay facts saved with --dump-facts instead of reading a cluster (-n/-A/-l are then ignored); with -f, the cluster the manifests are judged against' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l color -d 'When to use colors: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s R -l recursive -d 'Walk directories given with -f recursively'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s A -l all-namespaces -d 'Audit every namespace'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l global-route-direct-access -d 'With --network-mode global-router or mixed: `GlobalRouteDirectAccess` is "true" in tke-service-controller-config'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s v -l verbose -d 'Say more on stderr (repeat for more detail)'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'

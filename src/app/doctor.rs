@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::app::output::Ui;
-use crate::checks::{self, detect_network};
+use crate::checks::{self, detect_network, profile};
 use crate::cli::doctor::ReportArgs;
 use crate::cli::{DoctorArgs, KubeArgs};
 use crate::cluster::{self, KubeCluster, Progress, ReadPlan};
@@ -18,8 +18,17 @@ use crate::model::ClusterFacts;
 use crate::model::facts::FACTS_FORMAT;
 use crate::render;
 use crate::report::{Audit, AuditCommand, FactsSource, Format};
+use crate::source::{files, objects};
 
 pub fn run(args: DoctorArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    if !args.files.is_empty() {
+        return run_manifests(args, ui);
+    }
+    if args.profile.given().is_some() {
+        anyhow::bail!(
+            "--kube-version and --network-mode describe the cluster that manifests given with -f are judged against; to audit a live cluster, drop them (or use `tkedirect check` for an offline prerequisite check)"
+        );
+    }
     let (facts, source) = match &args.facts {
         Some(path) => (load_facts(path)?, FactsSource::Facts),
         None => {
@@ -48,12 +57,113 @@ pub fn run(args: DoctorArgs, ui: &Ui) -> anyhow::Result<Exit> {
         source,
         &facts,
         &network,
-        checks::Timing {
-            now: facts.observed_at,
-            grace: args.report.grace.0.unwrap_or_default(),
+        checks::RunOptions {
+            timing: checks::Timing {
+                now: facts.observed_at,
+                grace: args.report.grace.0.unwrap_or_default(),
+            },
+            manifests: false,
         },
         args.report.fail_on,
     );
+    emit(&audit, &args.report, ui)?;
+    Ok(audit.exit())
+}
+
+/// `doctor -f`: the objects of the manifests, judged against a cluster profile.
+fn run_manifests(args: DoctorArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    if args.scope.selector.is_some() || args.dump_facts.is_some() {
+        anyhow::bail!(
+            "-l and --dump-facts work on live clusters; with -f, every object of the files is audited"
+        );
+    }
+    let (inputs, notes) = match files::discover(&args.files, args.recursive) {
+        Ok(found) => found,
+        Err(errors) => {
+            for e in errors {
+                ui.error(e.to_string());
+            }
+            return Ok(Exit::Error);
+        }
+    };
+    for n in notes {
+        ui.warn(n);
+    }
+    let mut texts = Vec::with_capacity(inputs.len());
+    for i in &inputs {
+        match files::read(i) {
+            Ok(t) => texts.push(t),
+            Err(e) => {
+                ui.error(e.to_string());
+                return Ok(Exit::Error);
+            }
+        }
+    }
+    let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let objects = match objects::read(&refs) {
+        Ok(o) => o,
+        Err(errors) => {
+            for e in errors {
+                ui.error(format!(
+                    "{}:{}:{}: {}",
+                    names[e.source], e.line, e.column, e.message
+                ));
+            }
+            return Ok(Exit::Error);
+        }
+    };
+    // The cluster profile: a facts file, flags, or the live cluster's prerequisites.
+    let (profile, network) = if let Some(path) = &args.facts {
+        let facts = load_facts(path)?;
+        let network = detect_network(&facts);
+        (facts, network)
+    } else if let Some(given) = args.profile.given() {
+        profile::given(&given)?
+    } else {
+        let facts = read_live(&args.kube, ui, |_| ReadPlan::default()).context(
+            "no cluster profile: pass --facts FILE (written by `tkedirect doctor --dump-facts`) or --kube-version and --network-mode, or a kubeconfig that reaches the cluster",
+        )?;
+        let network = detect_network(&facts);
+        (facts, network)
+    };
+    let namespace = args.scope.namespace.clone();
+    let audited = checks::manifests::facts(
+        &profile,
+        &objects,
+        namespace.as_deref().unwrap_or("default"),
+        namespace.is_some(),
+    );
+    let mut audit = checks::audit(
+        AuditCommand::Doctor,
+        FactsSource::Manifests,
+        &audited.facts,
+        &network,
+        checks::RunOptions {
+            timing: checks::Timing {
+                now: None,
+                grace: args.report.grace.0.unwrap_or_default(),
+            },
+            manifests: true,
+        },
+        args.report.fail_on,
+    );
+    checks::manifests::locate(&mut audit.findings, &audited, &objects, &names);
+    for s in &mut audit.suppressed {
+        checks::manifests::locate(
+            std::slice::from_mut(&mut s.finding),
+            &audited,
+            &objects,
+            &names,
+        );
+    }
+    ui.detail(format!(
+        "audited {} objects of {} in {} input{}",
+        audited.subjects.len(),
+        objects.len(),
+        inputs.len(),
+        if inputs.len() == 1 { "" } else { "s" }
+    ));
     emit(&audit, &args.report, ui)?;
     Ok(audit.exit())
 }

@@ -104,6 +104,16 @@ impl Ui {
         }
     }
 
+    /// An error line (`error: …`), never hidden: the run goes on to exit 2.
+    pub fn error(&self, msg: impl AsRef<str>) {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{}: {}",
+            self.paint_error("error"),
+            msg.as_ref()
+        );
+    }
+
     /// A warning, hidden only by -q.
     pub fn warn(&self, msg: impl AsRef<str>) {
         if !self.quiet {

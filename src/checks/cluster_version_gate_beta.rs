@@ -1,12 +1,13 @@
 //! `cluster-version-gate-beta`: Kubernetes 1.12–1.13, where pod readiness gates are still beta.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 
 pub const CHECK: Check = Check {
     id: "cluster-version-gate-beta",
     severity: Severity::Warning,
     stage: Stage::Cluster,
+    manifests: Manifests::Yes,
     summary: "Kubernetes 1.12–1.13: pod readiness gates are beta there (GA in 1.14)",
     docs: include_str!("../../docs/checks/cluster-version-gate-beta.md"),
     run,

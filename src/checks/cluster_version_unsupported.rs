@@ -1,12 +1,13 @@
 //! `cluster-version-unsupported`: Kubernetes below 1.12 has no usable pod readiness gates.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 
 pub const CHECK: Check = Check {
     id: "cluster-version-unsupported",
     severity: Severity::Error,
     stage: Stage::Cluster,
+    manifests: Manifests::Yes,
     summary: "Kubernetes is older than 1.12: no pod readiness gates, so direct access cannot work safely",
     docs: include_str!("../../docs/checks/cluster-version-unsupported.md"),
     run,

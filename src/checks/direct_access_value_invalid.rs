@@ -1,7 +1,7 @@
 //! `direct-access-value-invalid`: the direct-access annotation is not "true" or "false".
 
 use super::ctx::{Ctx, subject_of};
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 use crate::model::consts;
 use crate::rules::direct::{Switch, ingress_switch, is_clb_ingress, service_switch};
 
@@ -9,6 +9,7 @@ pub const CHECK: Check = Check {
     id: "direct-access-value-invalid",
     severity: Severity::Error,
     stage: Stage::Objects,
+    manifests: Manifests::Yes,
     summary: "a direct-access annotation is not the string \"true\" or \"false\" (ingress error E4037)",
     docs: include_str!("../../docs/checks/direct-access-value-invalid.md"),
     run,

@@ -1,7 +1,7 @@
 //! `global-router-direct-access-off`: a GlobalRouter-only cluster without `GlobalRouteDirectAccess: "true"`.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 use crate::model::NetworkMode;
 use crate::model::consts::{GLOBAL_ROUTE_DIRECT_ACCESS, SERVICE_CONTROLLER_CONFIG};
 
@@ -9,6 +9,7 @@ pub const CHECK: Check = Check {
     id: "global-router-direct-access-off",
     severity: Severity::Error,
     stage: Stage::Cluster,
+    manifests: Manifests::Yes,
     summary: "GlobalRouter cluster without GlobalRouteDirectAccess: direct access silently stays in NodePort mode",
     docs: include_str!("../../docs/checks/global-router-direct-access-off.md"),
     run,

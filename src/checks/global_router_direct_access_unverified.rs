@@ -2,12 +2,13 @@
 //! conditions cannot be seen from the cluster.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 
 pub const CHECK: Check = Check {
     id: "global-router-direct-access-unverified",
     severity: Severity::Warning,
     stage: Stage::Cluster,
+    manifests: Manifests::Yes,
     summary: "GlobalRouter direct access is switched on; its account and CCN conditions cannot be verified here",
     docs: include_str!("../../docs/checks/global-router-direct-access-unverified.md"),
     run,

@@ -1,13 +1,14 @@
 //! `ingress-direct-access-off`: a CLB Ingress (class qcloud) in NodePort mode — a candidate.
 
 use super::ctx::{Ctx, subject_of};
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 use crate::rules::direct::{Switch, ingress_switch, is_clb_ingress};
 
 pub const CHECK: Check = Check {
     id: "ingress-direct-access-off",
     severity: Severity::Info,
     stage: Stage::Objects,
+    manifests: Manifests::Yes,
     summary: "a CLB Ingress sends traffic through NodePorts; it could reach pods directly",
     docs: include_str!("../../docs/checks/ingress-direct-access-off.md"),
     run,

@@ -5,6 +5,8 @@
 
 pub mod ctx;
 pub mod detect;
+pub mod manifests;
+pub mod profile;
 
 mod cluster_read_forbidden;
 mod cluster_version_gate_beta;
@@ -13,6 +15,7 @@ mod direct_access_value_invalid;
 mod global_router_direct_access_off;
 mod global_router_direct_access_unverified;
 mod ingress_api_deprecated;
+mod ingress_backend_cluster_ip;
 mod ingress_direct_access_off;
 mod network_mode_unknown;
 mod network_mode_unsupported;
@@ -26,8 +29,11 @@ mod service_clb_id_missing;
 mod service_direct_access_ineffective;
 mod service_direct_access_off;
 mod service_external_traffic_policy_local;
+mod service_selects_no_workload;
 mod service_session_affinity_client_ip;
 mod workload_eni_opt_in_missing;
+mod workload_eni_resource_misplaced;
+mod workload_host_network;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -48,6 +54,27 @@ pub enum Stage {
     Objects,
 }
 
+/// Where an object check can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Manifests {
+    /// Needs what only a cluster has (pods, endpoints, what TKE wrote back): live or replayed facts only.
+    No,
+    /// On live clusters and on manifests.
+    Yes,
+    /// Only on manifests (`doctor -f`): live clusters have better evidence.
+    Only,
+}
+
+impl Manifests {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Manifests::No => "no",
+            Manifests::Yes => "yes",
+            Manifests::Only => "only",
+        }
+    }
+}
+
 /// A registered check.
 #[derive(Debug)]
 pub struct Check {
@@ -56,6 +83,9 @@ pub struct Check {
     /// The severity it reports (a few checks lower it in the situation their docs describe).
     pub severity: Severity,
     pub stage: Stage,
+    /// Whether it can run on manifests (`doctor -f`), with objects from files and the cluster from a
+    /// profile; docs/checks/<id>.md says so too.
+    pub manifests: Manifests,
     /// One line for rule lists (SARIF, `explain`).
     pub summary: &'static str,
     /// `docs/checks/<id>.md`, embedded.
@@ -79,8 +109,12 @@ pub const ALL: &[&Check] = &[
     &service_direct_access_ineffective::CHECK,
     &service_clb_id_missing::CHECK,
     &ingress_api_deprecated::CHECK,
+    &ingress_backend_cluster_ip::CHECK,
+    &service_selects_no_workload::CHECK,
     &pod_not_on_eni::CHECK,
     &workload_eni_opt_in_missing::CHECK,
+    &workload_eni_resource_misplaced::CHECK,
+    &workload_host_network::CHECK,
     &pod_eni_ip_insufficient::CHECK,
     &pod_readiness_gate_missing::CHECK,
     &pod_readiness_gate_false::CHECK,
@@ -109,14 +143,14 @@ pub fn audit(
     source: FactsSource,
     facts: &ClusterFacts,
     network: &NetworkDetection,
-    timing: Timing,
+    options: RunOptions,
     fail_on: FailOn,
 ) -> Audit {
     let CheckResults {
         findings,
         suppressed,
         withheld,
-    } = run(facts, network, timing);
+    } = run(facts, network, options);
     Audit {
         command,
         source,
@@ -269,14 +303,53 @@ fn withhold(findings: Vec<Finding>, ctx: &Ctx) -> (Vec<Finding>, Vec<String>) {
     (kept, lines)
 }
 
+/// How to run the checks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    pub timing: Timing,
+    /// The objects come from manifests (`doctor -f`): only the checks that can run on them.
+    pub manifests: bool,
+}
+
+impl Check {
+    /// The line under each docs page's title: severity and where the check runs.
+    pub fn header(&self) -> String {
+        let runs = match (self.stage, self.manifests) {
+            (Stage::Cluster, _) => {
+                "reported by `tkedirect check`, `tkedirect doctor`, and `tkedirect doctor -f` against the cluster profile"
+            }
+            (Stage::Objects, Manifests::Yes) => {
+                "reported by `tkedirect doctor`, on live clusters and on manifests (`doctor -f`)"
+            }
+            (Stage::Objects, Manifests::No) => {
+                "reported by `tkedirect doctor` on live clusters (or replayed facts); not on manifests, which lack what it reads"
+            }
+            (Stage::Objects, Manifests::Only) => {
+                "reported by `tkedirect doctor -f`, on manifests only"
+            }
+        };
+        format!("Severity: **{}** · {runs}", self.severity)
+    }
+
+    /// Whether the check runs on these facts.
+    pub fn applies(&self, facts: &ClusterFacts, manifests: bool) -> bool {
+        match (self.stage, manifests, self.manifests) {
+            (Stage::Cluster, _, _) => true,
+            (Stage::Objects, _, _) if !facts.scope.objects => false,
+            (Stage::Objects, true, m) => m != Manifests::No,
+            (Stage::Objects, false, m) => m != Manifests::Only,
+        }
+    }
+}
+
 /// Run the checks the facts allow (object checks only when objects were read), withhold what a blocker
 /// makes moot, apply ignore annotations.
-pub fn run(facts: &ClusterFacts, network: &NetworkDetection, timing: Timing) -> CheckResults {
-    let ctx = Ctx::with_timing(facts, network, timing);
+pub fn run(facts: &ClusterFacts, network: &NetworkDetection, options: RunOptions) -> CheckResults {
+    let ctx = Ctx::with_timing(facts, network, options.timing);
     let mut out = CheckResults::default();
     let raw: Vec<Finding> = ALL
         .iter()
-        .filter(|c| c.stage == Stage::Cluster || facts.scope.objects)
+        .filter(|c| c.applies(facts, options.manifests))
         .flat_map(|check| (check.run)(&ctx))
         .collect();
     let (raw, withheld) = withhold(raw, &ctx);
@@ -389,6 +462,12 @@ mod tests {
                 c.docs.starts_with(&format!("# {}\n", c.id)),
                 "docs/checks/{}.md must start with `# {}`",
                 c.id,
+                c.id
+            );
+            assert_eq!(
+                c.docs.lines().nth(2),
+                Some(c.header().as_str()),
+                "docs/checks/{}.md: the third line says where the check runs",
                 c.id
             );
             for section in ["## What", "## Why", "## Example", "## Fix"] {

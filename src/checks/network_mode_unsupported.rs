@@ -1,13 +1,14 @@
 //! `network-mode-unsupported`: Cilium-Overlay clusters cannot use CLB direct pod access.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 use crate::model::NetworkMode;
 
 pub const CHECK: Check = Check {
     id: "network-mode-unsupported",
     severity: Severity::Error,
     stage: Stage::Cluster,
+    manifests: Manifests::Yes,
     summary: "the cluster's network mode (Cilium-Overlay) does not support CLB direct pod access",
     docs: include_str!("../../docs/checks/network-mode-unsupported.md"),
     run,

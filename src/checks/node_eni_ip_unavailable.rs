@@ -1,7 +1,7 @@
 //! `node-eni-ip-unavailable`: a node carries the `eni-ip-unavailable` taint (VPC-CNI not ready on it).
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, Subject, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, Subject, finding};
 use crate::model::consts::ENI_UNAVAILABLE_TAINTS;
 
 /// Taints VPC-CNI puts on nodes whose ENI components are not ready (spellings differ across sources).
@@ -9,6 +9,7 @@ pub const CHECK: Check = Check {
     id: "node-eni-ip-unavailable",
     severity: Severity::Warning,
     stage: Stage::Cluster,
+    manifests: Manifests::Yes,
     summary: "a node is tainted ENI-IP unavailable: no ENI pods can be scheduled on it",
     docs: include_str!("../../docs/checks/node-eni-ip-unavailable.md"),
     run,

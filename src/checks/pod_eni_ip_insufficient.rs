@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::ctx::{Ctx, by_owner, count, name_pods};
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 use crate::model::{EniFlavor, Pod};
 use crate::rules::eni::{Limit, NodeEni, full, node_eni, used_by_node};
 
@@ -11,6 +11,7 @@ pub const CHECK: Check = Check {
     id: "pod-eni-ip-insufficient",
     severity: Severity::Error,
     stage: Stage::Objects,
+    manifests: Manifests::No,
     summary: "pods are Pending on Insufficient tke.cloud.tencent.com/eni-ip (ENI IP exhaustion)",
     docs: include_str!("../../docs/checks/pod-eni-ip-insufficient.md"),
     run,

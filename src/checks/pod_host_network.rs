@@ -1,12 +1,13 @@
 //! `pod-host-network`: hostNetwork pods behind a direct backend.
 
 use super::ctx::{Ctx, verb};
-use super::{Check, Finding, Severity, Stage};
+use super::{Check, Finding, Manifests, Severity, Stage};
 
 pub const CHECK: Check = Check {
     id: "pod-host-network",
     severity: Severity::Warning,
     stage: Stage::Objects,
+    manifests: Manifests::No,
     summary: "hostNetwork pods behind a direct Service: TKE does not support them as direct backends",
     docs: include_str!("../../docs/checks/pod-host-network.md"),
     run,

@@ -1,7 +1,7 @@
 //! `pod-not-on-eni`: in a mixed cluster, pods behind a direct backend got a GlobalRouter IP.
 
 use super::ctx::{Ctx, verb};
-use super::{Check, Finding, Severity, Stage};
+use super::{Check, Finding, Manifests, Severity, Stage};
 use crate::model::{NetworkMode, Pod};
 use crate::rules::network::{PodNetwork, pod_network};
 use crate::rules::readiness::{Gate, gate};
@@ -10,6 +10,7 @@ pub const CHECK: Check = Check {
     id: "pod-not-on-eni",
     severity: Severity::Error,
     stage: Stage::Objects,
+    manifests: Manifests::No,
     summary: "pods behind a direct Service in a mixed cluster are not on an ENI, so the CLB cannot bind them",
     docs: include_str!("../../docs/checks/pod-not-on-eni.md"),
     run,

@@ -1,7 +1,7 @@
 //! `pod-readiness-gate-false`: containers are ready but TKE's readiness gate is not True.
 
 use super::ctx::{Ctx, verb};
-use super::{Check, Finding, Severity, Stage};
+use super::{Check, Finding, Manifests, Severity, Stage};
 use crate::model::Pod;
 use crate::rules::network::{PodNetwork, pod_network};
 use crate::rules::readiness::{Gate, gate};
@@ -10,6 +10,7 @@ pub const CHECK: Check = Check {
     id: "pod-readiness-gate-false",
     severity: Severity::Warning,
     stage: Stage::Objects,
+    manifests: Manifests::No,
     summary: "pods wait on the CLB readiness gate although their containers are ready (not bound or failing health checks)",
     docs: include_str!("../../docs/checks/pod-readiness-gate-false.md"),
     run,

@@ -1,7 +1,7 @@
 //! `pod-readiness-gate-missing`: pods behind a direct backend without TKE's readiness gate.
 
 use super::ctx::{Ctx, restart_hint, verb};
-use super::{Check, Finding, Severity, Stage};
+use super::{Check, Finding, Manifests, Severity, Stage};
 use crate::model::consts;
 use crate::rules::readiness::has_gate;
 
@@ -9,6 +9,7 @@ pub const CHECK: Check = Check {
     id: "pod-readiness-gate-missing",
     severity: Severity::Warning,
     stage: Stage::Objects,
+    manifests: Manifests::No,
     summary: "pods behind a direct Service lack the CLB readiness gate: rollouts do not wait for the CLB",
     docs: include_str!("../../docs/checks/pod-readiness-gate-missing.md"),
     run,

@@ -1,13 +1,14 @@
 //! `service-clb-id-missing`: a direct LoadBalancer Service whose CLB id was never written back.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 use crate::model::consts::SERVICE_LOADBALANCE_ID;
 
 pub const CHECK: Check = Check {
     id: "service-clb-id-missing",
     severity: Severity::Warning,
     stage: Stage::Objects,
+    manifests: Manifests::No,
     summary: "a direct Service has no CLB id written back: TKE's service controller is not reconciling it",
     docs: include_str!("../../docs/checks/service-clb-id-missing.md"),
     run,

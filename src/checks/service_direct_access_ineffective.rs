@@ -1,7 +1,7 @@
 //! `service-direct-access-ineffective`: the Service annotation on a Service that is not a LoadBalancer.
 
 use super::ctx::{Ctx, subject_of};
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 use crate::model::consts;
 use crate::rules::direct::service_switch;
 
@@ -9,6 +9,7 @@ pub const CHECK: Check = Check {
     id: "service-direct-access-ineffective",
     severity: Severity::Warning,
     stage: Stage::Objects,
+    manifests: Manifests::Yes,
     summary: "direct-access is set on a Service that is not type LoadBalancer, where it does nothing",
     docs: include_str!("../../docs/checks/service-direct-access-ineffective.md"),
     run,

@@ -1,7 +1,7 @@
 //! `service-direct-access-off`: a LoadBalancer Service in NodePort mode — a candidate for direct access.
 
 use super::ctx::{Ctx, subject_of};
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 use crate::model::consts::SERVICE_DIRECT_ACCESS;
 use crate::rules::direct::{Switch, service_switch};
 
@@ -9,6 +9,7 @@ pub const CHECK: Check = Check {
     id: "service-direct-access-off",
     severity: Severity::Info,
     stage: Stage::Objects,
+    manifests: Manifests::Yes,
     summary: "a LoadBalancer Service sends CLB traffic through NodePorts; it could reach pods directly",
     docs: include_str!("../../docs/checks/service-direct-access-off.md"),
     run,

@@ -1,12 +1,13 @@
 //! `service-external-traffic-policy-local`: `externalTrafficPolicy: Local` on a direct Service (unneeded).
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 
 pub const CHECK: Check = Check {
     id: "service-external-traffic-policy-local",
     severity: Severity::Info,
     stage: Stage::Objects,
+    manifests: Manifests::Yes,
     summary: "externalTrafficPolicy: Local is unneeded in direct mode (the client IP is kept anyway)",
     docs: include_str!("../../docs/checks/service-external-traffic-policy-local.md"),
     run,

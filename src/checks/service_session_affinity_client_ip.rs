@@ -1,12 +1,13 @@
 //! `service-session-affinity-client-ip`: `sessionAffinity: ClientIP` on a direct Service.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 
 pub const CHECK: Check = Check {
     id: "service-session-affinity-client-ip",
     severity: Severity::Info,
     stage: Stage::Objects,
+    manifests: Manifests::Yes,
     summary: "sessionAffinity: ClientIP does not apply to CLB traffic in direct mode; use CLB session persistence",
     docs: include_str!("../../docs/checks/service-session-affinity-client-ip.md"),
     run,

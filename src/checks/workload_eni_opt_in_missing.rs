@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::ctx::{Ctx, count, name_pods, subject_of};
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 use crate::model::NetworkMode;
 use crate::rules::selector::selects;
 
@@ -12,6 +12,7 @@ pub const CHECK: Check = Check {
     id: "workload-eni-opt-in-missing",
     severity: Severity::Error,
     stage: Stage::Objects,
+    manifests: Manifests::Yes,
     summary: "a workload behind a direct Service in a mixed cluster does not opt into an ENI",
     docs: include_str!("../../docs/checks/workload-eni-opt-in-missing.md"),
     run,

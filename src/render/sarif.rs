@@ -1,12 +1,17 @@
-//! `-o sarif`: SARIF 2.1.0 with one rule per registered check (`ruleId` = `tkedirect/<id>`) and logical
-//! locations naming the Kubernetes object (`<namespace>/<Kind>/<name>`).
+//! `-o sarif`: SARIF 2.1.0 with one rule per registered check (`ruleId` = `tkedirect/<id>`), logical
+//! locations naming the Kubernetes object (`<namespace>/<Kind>/<name>`), and — for manifests (`doctor -f`)
+//! — a physical location (`artifactLocation.uri` relative to the working directory, as GitHub code scanning
+//! expects; `region.startLine/startColumn`) with `partialFingerprints` that do not depend on line numbers,
+//! so a re-run matches the same result after unrelated edits.
 
 use std::io::Write;
 
 use serde_json::{Value, json};
 
+use sha2::{Digest, Sha256};
+
 use crate::checks;
-use crate::report::{Audit, Severity};
+use crate::report::{Audit, Field, Finding, Location, Severity};
 
 const DOCS_BASE: &str = "https://github.com/tkedirect/tkedirect/blob/main/docs/checks";
 
@@ -16,6 +21,44 @@ fn level(s: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Info => "note",
     }
+}
+
+/// A path as given on the command line, relative to the working directory when it is inside it, with
+/// forward slashes (a URI reference).
+fn uri(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(&cwd).ok().map(|r| r.to_path_buf()))
+        .unwrap_or_else(|| p.to_path_buf());
+    let text = relative.to_string_lossy().replace('\\', "/");
+    text.trim_start_matches("./").to_string()
+}
+
+/// A stable identity for a result: the check, the object and the node, not the line.
+fn fingerprint(f: &Finding) -> String {
+    let mut h = Sha256::new();
+    h.update(f.check.as_bytes());
+    if let Some(s) = &f.subject {
+        h.update(format!("\0{}\0{:?}\0{}", s.kind, s.namespace, s.name).as_bytes());
+    }
+    if let Some(l) = &f.location {
+        h.update(format!("\0{}", uri(&l.path)).as_bytes());
+    }
+    for step in &f.field {
+        match step {
+            Field::Key(k) => h.update(format!("\0k{k}").as_bytes()),
+            Field::Index(i) => h.update(format!("\0i{i}").as_bytes()),
+        }
+    }
+    hex::encode(&h.finalize()[..16])
+}
+
+fn physical(l: &Location) -> Value {
+    json!({
+        "artifactLocation": {"uri": uri(&l.path)},
+        "region": {"startLine": l.line, "startColumn": l.column},
+    })
 }
 
 pub fn audit<W: Write>(w: &mut W, report: &Audit) -> std::io::Result<()> {
@@ -53,12 +96,17 @@ pub fn audit<W: Write>(w: &mut W, report: &Audit) -> std::io::Result<()> {
                     json!({"name": "cluster", "fullyQualifiedName": "cluster", "kind": "resource"})
                 }
             };
+            let mut loc = json!({"logicalLocations": [location]});
+            if let Some(l) = f.location.as_ref().filter(|l| l.path != "<stdin>") {
+                loc["physicalLocation"] = physical(l);
+            }
             json!({
                 "ruleId": format!("tkedirect/{}", f.check),
                 "ruleIndex": index,
                 "level": level(f.severity),
                 "message": {"text": format!("{} Fix: {}", f.message, f.fix)},
-                "locations": [{"logicalLocations": [location]}],
+                "locations": [loc],
+                "partialFingerprints": {"tkedirectFinding/v1": fingerprint(f)},
             })
         })
         .collect();

@@ -98,6 +98,8 @@ pub enum FactsSource {
     Facts,
     /// Given on the command line (`--kube-version … --network-mode …`).
     Offline,
+    /// Objects from manifests (`doctor -f`), judged against a cluster profile.
+    Manifests,
 }
 
 impl FactsSource {
@@ -106,6 +108,7 @@ impl FactsSource {
             FactsSource::Live => "live",
             FactsSource::Facts => "facts",
             FactsSource::Offline => "offline",
+            FactsSource::Manifests => "manifests",
         }
     }
 }
