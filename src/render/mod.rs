@@ -51,6 +51,33 @@ pub fn lines(t: &Table) -> String {
         .join("\n")
 }
 
+/// Greedy word wrap of each line of `text` at `width` characters; a word longer than the width is split.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        let mut current = String::new();
+        for word in line.split(' ') {
+            let mut word: Vec<char> = word.chars().collect();
+            let used = current.chars().count();
+            if used > 0 && used + 1 + word.len() <= width {
+                current.push(' ');
+                current.extend(word);
+                continue;
+            }
+            if used > 0 {
+                out.push(std::mem::take(&mut current));
+            }
+            while word.len() > width {
+                out.push(word.drain(..width).collect());
+            }
+            current.extend(word);
+        }
+        out.push(current);
+    }
+    out
+}
+
 /// `a, b, c and 4 more`: the first few of a long list for tables (JSON lists them all).
 pub fn first_few(items: &[String], shown: usize) -> String {
     if items.len() > shown {

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use comfy_table::Cell;
 
-use super::{Style, lines, new_table};
+use super::{Style, lines, new_table, wrap};
 use crate::model::{EniFlavor, NetworkMode};
 use crate::report::{Audit, AuditCommand, Severity};
 
@@ -93,6 +93,36 @@ fn cluster_rows(r: &Audit) -> Vec<(String, String)> {
     rows
 }
 
+/// Findings one under the other, for narrow terminals: the object, then severity and check, then the
+/// message and the fix wrapped inside the width.
+fn stacked<W: Write>(
+    w: &mut W,
+    rows: &[(String, &crate::report::Finding)],
+    style: &Style,
+    width: usize,
+) -> std::io::Result<()> {
+    let mut last: Option<&str> = None;
+    for (object, f) in rows {
+        if last != Some(object.as_str()) {
+            if last.is_some() {
+                writeln!(w)?;
+            }
+            for line in object.lines() {
+                writeln!(w, "{}", style.paint("1", line))?;
+            }
+        }
+        last = Some(object);
+        writeln!(w, "  {}  {}", severity(style, f.severity), f.check)?;
+        for line in wrap(&f.message, width.saturating_sub(4)) {
+            writeln!(w, "    {line}")?;
+        }
+        for line in wrap(&format!("fix: {}", f.fix), width.saturating_sub(4)) {
+            writeln!(w, "    {line}")?;
+        }
+    }
+    Ok(())
+}
+
 /// Write the audit as tables.
 pub fn audit<W: Write>(w: &mut W, r: &Audit, style: &Style) -> std::io::Result<()> {
     let mut summary = new_table(style);
@@ -103,35 +133,65 @@ pub fn audit<W: Write>(w: &mut W, r: &Audit, style: &Style) -> std::io::Result<(
     if r.findings.is_empty() {
         writeln!(w, "No findings.")?;
     } else {
-        let mut t = new_table(style);
-        t.set_header(vec![
-            Cell::new("OBJECT"),
-            Cell::new(style.paint("01", "SEVERITY")),
-            Cell::new("CHECK"),
-            Cell::new("MESSAGE"),
-        ]);
-        let mut last: Option<String> = None;
-        for f in &r.findings {
-            let object = match (&f.location, &f.subject) {
-                (Some(l), Some(s)) => format!("{l}\n{s}"),
-                (Some(l), None) => l.to_string(),
-                (None, Some(s)) => s.to_string(),
-                (None, None) => "(cluster)".to_string(),
-            };
-            let shown = if last.as_deref() == Some(object.as_str()) {
-                String::new()
-            } else {
-                object.clone()
-            };
-            last = Some(object);
-            t.add_row(vec![
-                Cell::new(shown),
-                Cell::new(severity(style, f.severity)),
-                Cell::new(f.check),
-                Cell::new(format!("{}\nfix: {}", f.message, f.fix)),
-            ]);
+        let rows: Vec<(String, &crate::report::Finding)> = r
+            .findings
+            .iter()
+            .map(|f| {
+                let object = match (&f.location, &f.subject) {
+                    (Some(l), Some(s)) => format!("{l}\n{s}"),
+                    (Some(l), None) => l.to_string(),
+                    (None, Some(s)) => s.to_string(),
+                    (None, None) => "(cluster)".to_string(),
+                };
+                (object, f)
+            })
+            .collect();
+        // The OBJECT, SEVERITY and CHECK columns never wrap; MESSAGE takes the rest of the terminal. When
+        // less than MIN_MESSAGE is left, each finding is stacked over a few lines instead.
+        const MIN_MESSAGE: usize = 40;
+        let widest = |cells: &mut dyn Iterator<Item = usize>| cells.max().unwrap_or(0);
+        let object_w = widest(
+            &mut rows
+                .iter()
+                .flat_map(|(o, _)| o.lines().map(|l| l.chars().count())),
+        );
+        let check_w = widest(&mut rows.iter().map(|(_, f)| f.check.len()));
+        let fixed = object_w.max(6) + 8 + check_w.max(5) + 4 * 2;
+        match style.width.map(usize::from) {
+            Some(width) if width < fixed + MIN_MESSAGE => stacked(w, &rows, style, width)?,
+            _ => {
+                let mut t = new_table(style);
+                t.set_header(vec![
+                    Cell::new("OBJECT"),
+                    Cell::new(style.paint("01", "SEVERITY")),
+                    Cell::new("CHECK"),
+                    Cell::new("MESSAGE"),
+                ]);
+                if style.width.is_some() {
+                    for i in 0..3 {
+                        if let Some(c) = t.column_mut(i) {
+                            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+                        }
+                    }
+                }
+                let mut last: Option<&str> = None;
+                for (object, f) in &rows {
+                    let shown = if last == Some(object.as_str()) {
+                        String::new()
+                    } else {
+                        object.clone()
+                    };
+                    last = Some(object);
+                    t.add_row(vec![
+                        Cell::new(shown),
+                        Cell::new(severity(style, f.severity)),
+                        Cell::new(f.check),
+                        Cell::new(format!("{}\nfix: {}", f.message, f.fix)),
+                    ]);
+                }
+                writeln!(w, "{}", lines(&t))?;
+            }
         }
-        writeln!(w, "{}", lines(&t))?;
     }
     for why in &r.withheld {
         writeln!(w, "\nnot shown: {why}")?;

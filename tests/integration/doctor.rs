@@ -6,7 +6,7 @@ use std::process::Output;
 use serde_json::Value;
 
 use crate::support::fake_kube::{FakeKube, Fault};
-use crate::support::tkedirect;
+use crate::support::{on_a_sized_terminal, tkedirect};
 
 fn doctor(fake: &FakeKube, args: &[&str]) -> Output {
     tkedirect()
@@ -769,4 +769,25 @@ fn unreachable_cluster_and_bad_kubeconfig_exit_2() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn tables_fit_the_terminal() {
+    let p = pinned("mixed-no-opt-in");
+    let facts = p.facts.to_str().unwrap();
+    for cols in [80usize, 160] {
+        let Some(shown) = on_a_sized_terminal(&["doctor", "--facts", facts], cols as u16) else {
+            return;
+        };
+        assert!(shown.contains("workload-eni-opt-in-missing"), "{shown}");
+        for line in shown.lines() {
+            let width = line.trim_end_matches('\r').chars().count();
+            assert!(width <= cols, "{width} > {cols}: {line:?}\n{shown}");
+        }
+        // Words are not broken by the terminal: the object stays whole in its column.
+        assert!(shown.contains("deploy/web -n shop"), "{shown}");
+    }
+    // Not a terminal: one line per finding row, unwrapped.
+    let piped = p.doctor(&[]);
+    assert!(stdout(&piped).lines().any(|l| l.chars().count() > 160));
 }

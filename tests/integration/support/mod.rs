@@ -51,3 +51,27 @@ pub mod fake_clb;
 pub mod fake_identity;
 pub mod fake_kube;
 pub mod proxy;
+
+/// Run `tkedirect ARGS` on a pseudo-terminal `cols` columns wide (`script` from util-linux, `stty` setting
+/// the size) and return what the terminal showed, or None when `script` is not installed.
+pub fn on_a_sized_terminal(args: &[&str], cols: u16) -> Option<String> {
+    use std::process::{Command, Stdio};
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("script(1) not found: terminal checks skipped");
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("tkedirect");
+    let line = std::iter::once(format!("stty cols {cols} rows 50; '{}'", bin.display()))
+        .chain(args.iter().map(|a| format!("'{a}'")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
