@@ -2,6 +2,7 @@
 
 mod check;
 mod completions;
+pub mod confirm;
 mod doctor;
 mod edit;
 mod explain;
