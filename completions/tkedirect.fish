@@ -54,7 +54,7 @@ complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l container
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l dry-run -d 'Only show what would change (`client`, the default of a bare --dry-run), or also have the API server validate the patches without storing them (`server`, sent as dryRun=All)' -r -f -a "none\t'Not a dry run (kubectl\'s spelling)'
 client\t'Print the plan; send nothing that writes'
 server\t'Send every patch with dryRun=All: the server validates, nothing is stored'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -s o -l output -d 'Output format: the diff and a conversation (table; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -s o -l output -d 'Output format: the diff and a conversation (table, the default; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
 json\t'The versioned JSON envelope of docs/output-formats.md (`{"version": 1, ...}`)'"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, then ~/.kube/config)' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l context -d 'The kubeconfig context to use (default: the current context)' -r
@@ -85,7 +85,7 @@ complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l container -d 
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l dry-run -d 'Only show what would change (`client`, the default of a bare --dry-run), or also have the API server validate the patches without storing them (`server`, sent as dryRun=All)' -r -f -a "none\t'Not a dry run (kubectl\'s spelling)'
 client\t'Print the plan; send nothing that writes'
 server\t'Send every patch with dryRun=All: the server validates, nothing is stored'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -s o -l output -d 'Output format: the diff and a conversation (table; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -s o -l output -d 'Output format: the diff and a conversation (table, the default; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
 json\t'The versioned JSON envelope of docs/output-formats.md (`{"version": 1, ...}`)'"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, then ~/.kube/config)' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l context -d 'The kubeconfig context to use (default: the current context)' -r
@@ -116,7 +116,7 @@ complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l containe
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l dry-run -d 'Only show what would change (`client`, the default of a bare --dry-run), or also have the API server validate the patches without storing them (`server`, sent as dryRun=All)' -r -f -a "none\t'Not a dry run (kubectl\'s spelling)'
 client\t'Print the plan; send nothing that writes'
 server\t'Send every patch with dryRun=All: the server validates, nothing is stored'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -s o -l output -d 'Output format: the diff and a conversation (table; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -s o -l output -d 'Output format: the diff and a conversation (table, the default; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
 json\t'The versioned JSON envelope of docs/output-formats.md (`{"version": 1, ...}`)'"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, then ~/.kube/config)' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l context -d 'The kubeconfig context to use (default: the current context)' -r

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Context;
 
 use crate::app::output::Ui;
-use crate::cli::{DiffArgs, EditArgs, InputArgs, PatchArgs};
+use crate::cli::{Deliver, DiffArgs, FilesEdit, InputArgs, PatchArgs};
 use crate::exit::Exit;
 use crate::patch::engine::{self, Outcome, Source};
 use crate::patch::select::Reason;
@@ -14,33 +14,8 @@ use crate::render;
 use crate::source::files::{self, Origin};
 use crate::source::write::atomic_write;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Enable,
-    Disable,
-}
-
-/// How the result is delivered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Deliver {
-    Print,
-    Write,
-    Diff,
-}
-
-pub fn run_edit(mode: Mode, args: EditArgs, ui: &Ui) -> anyhow::Result<Exit> {
-    let intent = match mode {
-        Mode::Enable => Intent::Enable,
-        Mode::Disable => Intent::Disable,
-    };
-    let deliver = if args.write {
-        Deliver::Write
-    } else if args.diff {
-        Deliver::Diff
-    } else {
-        Deliver::Print
-    };
-    run(intent, &args.input, &args.patch, deliver, ui)
+pub fn run_edit(intent: Intent, files: FilesEdit, ui: &Ui) -> anyhow::Result<Exit> {
+    run(intent, &files.input, &files.patch, files.deliver, ui)
 }
 
 pub fn run_diff(args: DiffArgs, ui: &Ui) -> anyhow::Result<Exit> {

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::patch::{self, PatchError};
 use crate::cluster::{Patch, PatchType, Resource};
+use crate::model::facts::ReadError;
 use crate::model::{Kind, ObjectRef, Pod, Target, Workload};
 use crate::patch::decide::{decide, identify, ingress_backends};
 use crate::patch::view::View;
@@ -16,16 +17,6 @@ use crate::yaml::edit::{Edit, Seg};
 
 /// The annotation `kubectl rollout restart` sets on the pod template.
 pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
-
-/// A read the user's credentials do not allow.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Denied {
-    pub verb: String,
-    /// RBAC name: `replicasets.apps`.
-    pub resource: String,
-    pub namespace: String,
-    pub message: String,
-}
 
 /// What was read from the cluster for one run.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -39,8 +30,8 @@ pub struct Snapshot {
     pub workloads: Vec<Value>,
     /// Pods the Services' selectors pick.
     pub pods: Vec<Value>,
-    /// Reads that were refused.
-    pub denied: Vec<Denied>,
+    /// Reads that were refused (403).
+    pub denied: Vec<ReadError>,
 }
 
 /// Everything a plan depends on besides the snapshot.
@@ -110,7 +101,7 @@ pub struct Behind {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Plan {
+pub struct LivePlan {
     /// In the order to apply: enabling opts the pods in before switching the Service or Ingress; disabling
     /// switches first.
     pub items: Vec<Item>,
@@ -120,7 +111,7 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
-impl Plan {
+impl LivePlan {
     pub fn changes(&self) -> impl Iterator<Item = (&Item, &Change)> {
         self.items
             .iter()
@@ -137,8 +128,8 @@ impl Plan {
 pub enum PlanError {
     #[error("{}", missing_message(.0, .1))]
     Missing(Vec<Target>, String),
-    #[error("could not {} {} in namespace {}: forbidden; tkedirect needs it to find the workloads behind the Service in a mixed cluster (grant {} on {})", .0.verb, .0.resource, .0.namespace, .0.verb, .0.resource)]
-    Incomplete(Denied),
+    #[error("could not {} {}: forbidden; tkedirect needs it to find the workloads behind the Service in a mixed cluster (grant {} on {})", .0.verb, .0.what(), .0.verb, .0.resource)]
+    Incomplete(ReadError),
     #[error("cannot express the change to {0} as a patch: {1}")]
     Patch(ObjectRef, PatchError),
 }
@@ -232,7 +223,11 @@ fn selector_of(svc: &Value) -> std::collections::BTreeMap<String, String> {
 }
 
 /// Plan the run. `targets` in the order given; the snapshot holds what was read for them.
-pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<Plan, PlanError> {
+pub fn plan(
+    snap: &Snapshot,
+    targets: &[Target],
+    opts: &LiveOptions,
+) -> Result<LivePlan, PlanError> {
     if !snap.missing.is_empty() {
         return Err(PlanError::Missing(
             snap.missing.clone(),
@@ -244,11 +239,12 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
     if mixed && let Some(d) = snap.denied.first() {
         return Err(PlanError::Incomplete(d.clone()));
     }
-    let mut out = Plan::default();
+    let mut out = LivePlan::default();
     for d in &snap.denied {
         out.notes.push(format!(
-            "could not {} {} in namespace {}: forbidden; the advice about pods and readiness gates below is incomplete",
-            d.verb, d.resource, d.namespace
+            "could not {} {}: forbidden; the advice about pods and readiness gates below is incomplete",
+            d.verb,
+            d.what()
         ));
     }
     let workloads: Vec<Workload> = snap.workloads.iter().map(model).collect();
@@ -520,7 +516,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn refs(p: &Plan) -> Vec<String> {
+    fn refs(p: &LivePlan) -> Vec<String> {
         p.items.iter().map(|i| short(&i.oref)).collect()
     }
 
@@ -710,10 +706,11 @@ mod tests {
             vec![],
             vec![],
         );
-        s.denied = vec![Denied {
+        s.denied = vec![ReadError {
             verb: "list".into(),
             resource: "replicasets.apps".into(),
-            namespace: "shop".into(),
+            namespace: Some("shop".into()),
+            code: 403,
             message: "nope".into(),
         }];
         let err = plan(

@@ -27,3 +27,4 @@ pub fn tkedirect() -> Command {
 }
 pub mod fake_clb;
 pub mod fake_kube;
+pub mod live;
