@@ -31,17 +31,6 @@ pub enum SnapshotError {
     NoIngressApi(Target),
 }
 
-/// The workload kinds listed to find what backs a Service.
-pub const WORKLOAD_KINDS: [Kind; 7] = [
-    Kind::Deployment,
-    Kind::StatefulSet,
-    Kind::DaemonSet,
-    Kind::ReplicaSet,
-    Kind::ReplicationController,
-    Kind::Job,
-    Kind::CronJob,
-];
-
 fn fail(verb: &'static str, r: &Resource, ns: &str, failure: ApiError) -> SnapshotError {
     SnapshotError::Api {
         verb,
@@ -212,7 +201,12 @@ pub async fn snapshot<C: Cluster>(
     let pods = Resource::pods();
     let (pod_lists, workload_lists) = futures::join!(
         join_all(selectors.iter().map(|s| list_one(c, &pods, ns, Some(s)))),
-        join_all(WORKLOAD_KINDS.iter().map(|k| list_kind(c, *k, ns, None))),
+        join_all(
+            Kind::ALL
+                .iter()
+                .filter(|k| k.is_workload())
+                .map(|k| list_kind(c, *k, ns, None))
+        ),
     );
     for r in pod_lists {
         match r? {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::model::consts::*;
 use crate::model::{Ingress, Kind, NetworkMode, ObjectRef};
-use crate::rules::direct::{Switch, is_clb_class};
+use crate::rules::direct::{Switch, ingress_class, is_clb_class};
 use crate::yaml::edit::{Edit, Seg};
 
 use super::view::View;
@@ -91,16 +91,6 @@ pub fn ingress_backends<V: View>(obj: &V) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The ingress class an Ingress asks for: the annotation, else `spec.ingressClassName`.
-pub fn ingress_class<V: View>(obj: &V) -> Option<String> {
-    obj.path(&["metadata", "annotations", INGRESS_CLASS_ANNOTATION])
-        .and_then(View::scalar_text)
-        .or_else(|| {
-            obj.path(&["spec", "ingressClassName"])
-                .and_then(View::scalar_text)
-        })
-}
-
 /// Decide what `opts.intent` means for this object.
 pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
     match kind {
@@ -135,8 +125,9 @@ pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                     "apiVersion `{api}` is not an Ingress API tkedirect knows"
                 ));
             }
-            if let Some(class) = ingress_class(obj)
-                && !is_clb_class(Some(&class))
+            let ing: Ingress = serde_json::from_value(obj.to_value()).unwrap_or_default();
+            if let Some(class) = ingress_class(&ing)
+                && !is_clb_class(Some(class))
             {
                 return Verdict::Skip(format!(
                     "ingress class `{class}` is not TKE's CLB ingress controller (`{QCLOUD_INGRESS_CLASS}` or none)"
