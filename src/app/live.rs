@@ -46,7 +46,7 @@ async fn run_async(intent: Intent, edit: LiveEdit, ui: &Ui) -> anyhow::Result<Ex
         namespace,
         targets: edit.patch.targets.clone(),
         network_mode: edit.patch.network_mode,
-        eni: Some(edit.patch.eni),
+        eni: edit.patch.eni,
         container: edit.patch.container.clone(),
         restart: edit.restart,
         force: edit.force,

@@ -22,6 +22,7 @@ pub fn main_entry(args: Vec<OsString>) -> std::process::ExitCode {
         },
         patch: cli.patch,
         deliver: Deliver::Print,
+        force: false,
     };
     let result = edit::run_edit(Intent::Enable, files, &ui);
     super::finish(result, &ui)

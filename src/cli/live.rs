@@ -5,7 +5,7 @@ use crate::live::DryRun;
 use crate::report::Format;
 
 /// Live-object flags of `enable` and `disable`. They mean nothing for files: `EditArgs::resolve` refuses
-/// them with `-f`.
+/// them with `-f`, except `--force`.
 #[derive(Debug, Clone, Default, clap::Args)]
 #[command(next_help_heading = "Live objects (without -f)")]
 pub struct LiveArgs {
@@ -28,7 +28,9 @@ pub struct LiveArgs {
     /// DaemonSets behind the targets whose pods lack the readiness gate.
     #[arg(long)]
     pub restart: bool,
-    /// Go on when a prerequisite check fails (the failures are printed as warnings).
+    /// Go on when a prerequisite check fails, and disable what the disable guards hold back (a workload
+    /// that still backs another direct Service, an Ingress with ClusterIP backends, a Service without
+    /// NodePorts); the reasons are printed as warnings. Also with -f.
     #[arg(long)]
     pub force: bool,
     /// Output format: the diff and a conversation (table, the default; `text` is accepted too), or the

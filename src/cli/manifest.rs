@@ -40,11 +40,13 @@ pub struct PatchArgs {
     /// objects, the mode the prerequisite checks detect.
     #[arg(long, value_enum, env = "TKEDIRECT_NETWORK_MODE")]
     pub network_mode: Option<NetworkMode>,
-    /// ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip) or exclusive
-    /// (tke-direct-eni, direct-eni).
-    #[arg(long, value_enum, env = "TKEDIRECT_ENI", default_value_t = EniFlavor::Shared)]
-    pub eni: EniFlavor,
-    /// The container that carries the ENI resource (default: the first container).
+    /// ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip; the default) or
+    /// exclusive (tke-direct-eni, direct-eni). Live: in a cluster with GlobalRouteDirectAccess on,
+    /// workloads are opted into an ENI only when this is given.
+    #[arg(long, value_enum, env = "TKEDIRECT_ENI")]
+    pub eni: Option<EniFlavor>,
+    /// The container that carries the ENI resource (default: the first container, which TKE's ENI webhook
+    /// also gives the resource: another container means two ENI IPs per pod where the webhook runs).
     #[arg(long, value_name = "NAME", env = "TKEDIRECT_CONTAINER")]
     pub container: Option<String>,
 }
@@ -97,6 +99,8 @@ pub struct FilesEdit {
     pub input: InputArgs,
     pub patch: PatchArgs,
     pub deliver: Deliver,
+    /// Override the `disable` guards.
+    pub force: bool,
 }
 
 /// `enable` / `disable` on live objects (no `-f`).
@@ -148,7 +152,6 @@ impl EditArgs {
                 (live.dry_run.is_some(), "--dry-run"),
                 (live.yes, "--yes"),
                 (live.restart, "--restart"),
-                (live.force, "--force"),
                 (live.output.is_some(), "-o"),
             ] {
                 if on {
@@ -173,6 +176,7 @@ impl EditArgs {
                 input: self.input,
                 patch: self.patch,
                 deliver,
+                force: live.force,
             }));
         }
         if self.patch.targets.is_empty() {

@@ -9,6 +9,7 @@ use super::plan::{Item, LivePlan, PlanError, decide_live, restart_of};
 use super::read::typed;
 use crate::cluster::{ApiError, Cluster, Patch, Resource};
 use crate::model::ObjectRef;
+use crate::patch::guard::Hold;
 use crate::patch::view::View;
 use crate::patch::{Options, Verdict};
 
@@ -115,6 +116,12 @@ fn idle(item: &Item) -> PatchOutcome {
         (Verdict::Skip(why), None) => PatchOutcome::Skipped(why.clone()),
         (Verdict::Done(why), None) => PatchOutcome::Unchanged(why.clone()),
         (Verdict::Change { .. }, None) => PatchOutcome::NotSent,
+        (Verdict::Held(Hold::Keep(why)), None) => {
+            PatchOutcome::Skipped(format!("keeps its ENI opt-in: {why}"))
+        }
+        (Verdict::Held(Hold::Refuse(why)), None) => {
+            PatchOutcome::Skipped(format!("refused: {why}"))
+        }
     }
 }
 
@@ -279,9 +286,11 @@ mod tests {
                 mode: NetworkMode::VpcCni,
                 eni: EniFlavor::Shared,
                 container: None,
+                force: false,
             },
             restart: false,
             now: "2024-05-01T00:00:00Z".into(),
+            opt_in: Default::default(),
         }
     }
 

@@ -17,7 +17,8 @@ pub struct LiveV1 {
     /// `none`, `client` or `server`.
     pub dry_run: &'static str,
     /// `applied` (sent for real), `dry-run` (sent with dryRun=All), `plan` (nothing sent: --dry-run=client,
-    /// no terminal and no --yes, or the user said no), `refused` (a prerequisite failed, no --force).
+    /// no terminal and no --yes, or the user said no), `refused` (a prerequisite failed, or a disable guard
+    /// refused an object; no --force).
     pub mode: &'static str,
     pub prerequisites: PrerequisitesV1,
     pub objects: Vec<LiveObjectV1>,
@@ -64,11 +65,15 @@ pub struct LiveObjectV1 {
     /// For linked objects: the TARGET (`svc/web`, `ing/shop`) and the Service in between, if any.
     pub linked_from: Option<String>,
     pub linked_via: Option<String>,
-    /// `change`, `none` (already as asked) or `skip` (not eligible).
+    /// `change`, `none` (already as asked), `skip` (not eligible), `kept` (disable: the workload keeps its
+    /// ENI opt-in) or `refused` (disable: switching it off is refused; the run changes nothing).
     pub action: &'static str,
-    /// Why nothing changes (`already enabled`, the skip reason).
+    /// Why nothing changes (`already enabled`, the skip reason, what a disable guard found).
     pub reason: Option<String>,
     pub notes: Vec<String>,
+    /// What the change will do that needs attention (a second ENI IP per pod, a guard overridden with
+    /// --force).
+    pub warnings: Vec<String>,
     /// The resourceVersion read (and used as the patch precondition).
     pub resource_version: String,
     /// The patch, when action is `change`: `type` is `merge` or `strategic`; `body` is sent as is.
@@ -149,6 +154,7 @@ use super::apply::PatchOutcome;
 use super::plan::{Behind, Item, Restart, Selected, short};
 use super::run::LiveOutcome;
 use crate::patch::Verdict;
+use crate::patch::guard::Hold;
 
 impl LiveV1 {
     /// The payload of a run; `diffs` has the rendered (uncolored) diff of each plan item, in plan order.
@@ -237,10 +243,14 @@ impl LiveObjectV1 {
                 ("linked", Some(short(from)), via.as_ref().map(short))
             }
         };
-        let (action, reason, notes) = match &item.verdict {
-            Verdict::Change { notes, .. } => ("change", None, notes.clone()),
-            Verdict::Done(why) => ("none", Some(why.clone()), vec![]),
-            Verdict::Skip(why) => ("skip", Some(why.clone()), vec![]),
+        let (action, reason, notes, warnings) = match &item.verdict {
+            Verdict::Change {
+                notes, warnings, ..
+            } => ("change", None, notes.clone(), warnings.clone()),
+            Verdict::Done(why) => ("none", Some(why.clone()), vec![], vec![]),
+            Verdict::Skip(why) => ("skip", Some(why.clone()), vec![], vec![]),
+            Verdict::Held(Hold::Keep(why)) => ("kept", Some(why.clone()), vec![], vec![]),
+            Verdict::Held(Hold::Refuse(why)) => ("refused", Some(why.clone()), vec![], vec![]),
         };
         LiveObjectV1 {
             api_version: item.resource.api_version.clone(),
@@ -253,6 +263,7 @@ impl LiveObjectV1 {
             action,
             reason,
             notes,
+            warnings,
             resource_version: item.resource_version.clone(),
             patch: item.change.as_ref().map(|c| PatchV1 {
                 type_: c.patch.kind.as_str(),

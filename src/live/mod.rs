@@ -11,4 +11,4 @@ pub mod plan;
 pub mod read;
 pub mod run;
 
-pub use run::{DryRun, Event, Held, LiveError, LiveOutcome, Prelude, Request, Sent, run};
+pub use run::{DryRun, Event, Held, LiveError, LiveOutcome, Prelude, Refusal, Request, Sent, run};

@@ -120,12 +120,14 @@ async fn list_one<C: Cluster>(
     }
 }
 
-/// Read the targets and what backs them.
+/// Read the targets and what backs them; with `scope`, also the namespace's Services and Ingresses (what
+/// else stays direct, for the guards of `disable` in mixed clusters).
 pub async fn snapshot<C: Cluster>(
     c: &C,
     ns: &str,
     targets: &[Target],
     ingress_api: Option<&str>,
+    scope: bool,
 ) -> Result<Snapshot, SnapshotError> {
     let mut snap = Snapshot {
         namespace: ns.to_string(),
@@ -179,6 +181,19 @@ pub async fn snapshot<C: Cluster>(
     for r in got {
         if let Some(svc) = r? {
             snap.objects.push(svc);
+        }
+    }
+    if scope {
+        let kinds = [Some(Resource::of(Kind::Service, None))]
+            .into_iter()
+            .chain([ingress_api.map(|gv| Resource::of(Kind::Ingress, Some(gv)))])
+            .flatten();
+        for r in kinds {
+            match list_one(c, &r, ns, None).await? {
+                Ok(Some(items)) => snap.scope.extend(items),
+                Ok(None) => {}
+                Err(d) => snap.denied.push(d),
+            }
         }
     }
     // Pods by selector, workloads by kind.

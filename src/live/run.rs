@@ -13,7 +13,7 @@ use crate::patch::{Intent, Options};
 use crate::report::{Finding, Severity};
 
 use super::apply::{self, Applied};
-use super::plan::{self, LiveOptions, LivePlan, PlanError};
+use super::plan::{self, LiveOptions, LivePlan, OptIn, PlanError};
 use super::read::{self, SnapshotError};
 
 /// `--dry-run`: how far a run goes without storing anything.
@@ -121,11 +121,20 @@ pub enum Held {
     Declined,
 }
 
+/// Why a run refused to change anything (exit 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A failing prerequisite: nothing was read beyond the prerequisites.
+    Prerequisites,
+    /// A guard of `disable` refused an object of the plan (`Verdict::Held(Hold::Refuse)`).
+    Guards,
+}
+
 /// How far the run went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sent {
-    /// A failing prerequisite refused the run: nothing was read beyond the prerequisites.
-    Refused,
+    /// Refused (without `--force`): nothing was sent.
+    Refused(Refusal),
     /// The plan only.
     Nothing(Held),
     /// Sent with dryRun=All.
@@ -138,7 +147,7 @@ impl Sent {
     /// `refused`, `plan`, `dry-run`, `applied` (the JSON `mode`).
     pub const fn as_str(self) -> &'static str {
         match self {
-            Sent::Refused => "refused",
+            Sent::Refused(_) => "refused",
             Sent::Nothing(_) => "plan",
             Sent::DryRun => "dry-run",
             Sent::Applied => "applied",
@@ -271,7 +280,7 @@ pub async fn run<C: Cluster>(
             prelude,
             plan: LivePlan::default(),
             applied: Applied::default(),
-            sent: Sent::Refused,
+            sent: Sent::Refused(Refusal::Prerequisites),
             exit: Exit::Error,
         });
     }
@@ -282,12 +291,25 @@ pub async fn run<C: Cluster>(
         mode,
         eni: req.eni.unwrap_or(EniFlavor::Shared),
         container: req.container.clone(),
+        force: req.force,
+    };
+    let mixed = mode == NetworkMode::Mixed;
+    // GlobalRoute direct serves GlobalRouter pods as they are: opting them into an ENI must be asked for.
+    let opt_in = if mixed
+        && req.intent == Intent::Enable
+        && req.eni.is_none()
+        && detection.global_route_direct_access == Some(true)
+    {
+        OptIn::NotUnlessAsked
+    } else {
+        OptIn::Yes
     };
     let snap = read::snapshot(
         cluster,
         &req.namespace,
         &req.targets,
         facts.apis.ingress.first().map(String::as_str),
+        mixed && req.intent == Intent::Disable,
     )
     .await
     .map_err(LiveError::Read)?;
@@ -298,13 +320,16 @@ pub async fn run<C: Cluster>(
             patch: opts.clone(),
             restart: req.restart,
             now: req.now.clone(),
+            opt_in,
         },
     )
     .map_err(LiveError::Plan)?;
     show(Event::Planned(&prelude, &plan)).map_err(LiveError::Show)?;
 
     // Send, or not.
-    let sent = if !plan.pending() {
+    let sent = if plan.refused() {
+        Sent::Refused(Refusal::Guards)
+    } else if !plan.pending() {
         Sent::Nothing(Held::NothingToDo)
     } else {
         match req.dry_run {
@@ -328,9 +353,11 @@ pub async fn run<C: Cluster>(
         Sent::DryRun | Sent::Applied => {
             apply::apply(cluster, &plan, &opts, &req.now, sent == Sent::DryRun).await
         }
-        Sent::Refused | Sent::Nothing(_) => apply::not_sent(&plan),
+        Sent::Refused(_) | Sent::Nothing(_) => apply::not_sent(&plan),
     };
-    let exit = if applied.failed() {
+    let exit = if matches!(sent, Sent::Refused(_)) {
+        Exit::Error
+    } else if applied.failed() {
         if applied.wrote() {
             Exit::Partial
         } else {
@@ -485,7 +512,10 @@ mod tests {
         let mut req = request(Intent::Enable);
         req.yes = true;
         let out = go(&c, &Nobody, &req);
-        assert_eq!((out.sent, out.exit), (Sent::Refused, Exit::Error));
+        assert_eq!(
+            (out.sent, out.exit),
+            (Sent::Refused(Refusal::Prerequisites), Exit::Error)
+        );
         assert!(out.prelude.refused && !out.prelude.forced);
         assert!(
             out.prelude

@@ -9,9 +9,10 @@ use super::first_few;
 use crate::live::apply::PatchOutcome;
 use crate::live::json_v1::LiveV1;
 use crate::live::plan::{Item, LivePlan, Selected, short};
-use crate::live::{Held, LiveOutcome, Prelude, Sent};
+use crate::live::{Held, LiveOutcome, Prelude, Refusal, Sent};
 use crate::model::ObjectRef;
 use crate::model::consts::READINESS_GATE;
+use crate::patch::guard::Hold;
 use crate::patch::{Intent, Verdict};
 use crate::report::envelope;
 
@@ -137,11 +138,20 @@ pub fn planned(
             )?;
         }
         match &item.verdict {
-            Verdict::Change { notes, .. } => {
+            Verdict::Change {
+                notes, warnings, ..
+            } => {
                 for n in notes {
                     v.note(err, format!("{what}: {n}"))?;
                 }
+                for w in warnings {
+                    v.warn(err, format!("{what}: {w}"))?;
+                }
             }
+            Verdict::Held(Hold::Keep(why)) => {
+                v.warn(err, format!("{what}: keeps its ENI opt-in: {why}"))?
+            }
+            Verdict::Held(Hold::Refuse(why)) => v.error(err, why)?,
             Verdict::Done(why) => v.note(err, format!("{what}: {why}"))?,
             Verdict::Skip(why) => match item.selected {
                 Selected::Named => v.warn(err, format!("{what}: skipped: {why}"))?,
@@ -168,6 +178,8 @@ fn tally(intent: Intent, plan: &LivePlan) -> String {
     let count = |f: fn(&Verdict) -> bool| plan.items.iter().filter(|i| f(&i.verdict)).count();
     let done = count(|v| matches!(v, Verdict::Done(_)));
     let skipped = count(|v| matches!(v, Verdict::Skip(_)));
+    let kept = count(|v| matches!(v, Verdict::Held(Hold::Keep(_))));
+    let refused = count(|v| matches!(v, Verdict::Held(Hold::Refuse(_))));
     let mut tally = if changes == 0 {
         format!("nothing to {}", intent.as_str())
     } else {
@@ -190,6 +202,17 @@ fn tally(intent: Intent, plan: &LivePlan) -> String {
     if skipped > 0 {
         tally.push_str(&format!(", {skipped} skipped"));
     }
+    if kept > 0 {
+        tally.push_str(&format!(
+            ", {kept} workload{} keep{} {} ENI opt-in",
+            plural(kept),
+            if kept == 1 { "s" } else { "" },
+            if kept == 1 { "its" } else { "their" }
+        ));
+    }
+    if refused > 0 {
+        tally.push_str(&format!(", {refused} refused"));
+    }
     for r in &plan.restarts {
         tally.push_str(&format!(
             "; restart {} ({} pod{} without the readiness gate)",
@@ -206,7 +229,10 @@ fn tally(intent: Intent, plan: &LivePlan) -> String {
 pub fn finished(err: &mut impl Write, v: &Voice, o: &LiveOutcome, watch: &str) -> io::Result<()> {
     let p = &o.prelude;
     match o.sent {
-        Sent::Refused => {
+        Sent::Refused(Refusal::Guards) => {
+            return v.note(err, "nothing was changed: pass --force to disable anyway");
+        }
+        Sent::Refused(Refusal::Prerequisites) => {
             let n = p.failed().count();
             return v.note(
                 err,
@@ -450,7 +476,7 @@ mod tests {
             prelude: prelude(true),
             plan: LivePlan::default(),
             applied: Applied::default(),
-            sent: Sent::Refused,
+            sent: Sent::Refused(Refusal::Prerequisites),
             exit: Exit::Error,
         };
         assert_eq!(

@@ -89,20 +89,27 @@ fn usage_errors_write_nothing() {
     assert!(writes(&fake).is_empty());
     // Live flags make no sense with -f.
     fake.clear_requests();
-    for flag in [
-        "--yes",
-        "--restart",
-        "--force",
-        "--dry-run",
-        "-ojson",
-        "--context=x",
-    ] {
+    for flag in ["--yes", "--restart", "--dry-run", "-ojson"] {
         tkedirect()
             .args(["enable", "-f", "-", flag])
             .write_stdin("")
             .assert()
-            .code(2);
+            .code(2)
+            .stderr(predicates::str::contains(
+                "on live objects (without -f); with -f, see the change with --diff",
+            ));
     }
+    tkedirect()
+        .args(["enable", "-f", "-", "--context=x"])
+        .write_stdin("")
+        .assert()
+        .code(2);
+    // --force means the same with -f: it overrides the guards of disable.
+    tkedirect()
+        .args(["disable", "-f", "-", "--force"])
+        .write_stdin("")
+        .assert()
+        .code(0);
     tkedirect()
         .args(["enable", "-f", "-", "--kubeconfig"])
         .arg(fake.kubeconfig())
