@@ -98,6 +98,33 @@ fn patch_fixtures() {
             )
         );
 
+        // What disable does to an input that is already enabled (the guards of patch::guard), and with
+        // --force where it refuses.
+        if dir.join("disable-snapshot").exists() {
+            let mut text = String::new();
+            let mut disable_args = argv("disable");
+            disable_args.push("--diff".into());
+            loop {
+                let d = run_in(
+                    &dir,
+                    &disable_args.iter().map(String::as_str).collect::<Vec<_>>(),
+                    None,
+                );
+                text.push_str(&format!(
+                    "$ tkedirect {}\nexit: {}\n--- stderr\n{}--- stdout\n{}",
+                    disable_args.join(" "),
+                    d.code,
+                    d.stderr,
+                    d.stdout
+                ));
+                if d.code != 2 || disable_args.iter().any(|a| a == "--force") {
+                    break;
+                }
+                disable_args.push("--force".into());
+            }
+            insta::assert_snapshot!(format!("patch-{name}-disable-diff"), text);
+        }
+
         // enable through stdin = enable on the file.
         let enable_args = argv("enable");
         let enabled = run_in(

@@ -9,6 +9,7 @@ mod cli;
 mod conventions;
 mod doctor;
 mod edit;
+mod edit_guards;
 mod fake_kube;
 mod fuzz;
 mod generated;
