@@ -594,4 +594,113 @@ mod tests {
             "no workload is linked in vpc-cni mode"
         );
     }
+
+    fn direct_service(name: &str, app: &str) -> Value {
+        json!({"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": name, "namespace": "shop", "annotations": {SERVICE_DIRECT_ACCESS: "true"}},
+            "spec": {"type": "LoadBalancer", "selector": {"app": app}, "ports": [{"port": 80}]}})
+    }
+
+    /// Mixed, with svc/web and svc/web-admin both direct in front of deploy/web, which is opted in.
+    fn shared_workload() -> MemoryCluster {
+        let c = cluster(&[BRIDGE_AGENT, ENI_AGENT]);
+        c.add(direct_service("web", "web"));
+        c.add(direct_service("web-admin", "web"));
+        c.add(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "shop"},
+            "spec": {"template": {"metadata": {"labels": {"app": "web"},
+                "annotations": {"tke.cloud.tencent.com/networks": "tke-route-eni"}},
+                "spec": {"containers": [{"name": "web", "image": "web:1", "resources": {
+                    "requests": {"tke.cloud.tencent.com/eni-ip": "1"},
+                    "limits": {"tke.cloud.tencent.com/eni-ip": "1"}}}]}}}}));
+        c
+    }
+
+    #[test]
+    fn a_mixed_disable_keeps_the_opt_in_another_direct_service_needs() {
+        let c = shared_workload();
+        let mut req = request(Intent::Disable);
+        req.yes = true;
+        let out = go(&c, &Nobody, &req);
+        assert_eq!((out.sent, out.exit), (Sent::Applied, Exit::Ok));
+        assert_eq!(patched(&c), ["web"], "only the switch of svc/web");
+        let deploy = out
+            .plan
+            .items
+            .iter()
+            .find(|i| i.oref.kind == crate::model::Kind::Deployment)
+            .unwrap();
+        assert!(
+            matches!(&deploy.verdict, crate::patch::Verdict::Held(crate::patch::guard::Hold::Keep(why)) if why.contains("svc/web-admin")),
+            "{:?}",
+            deploy.verdict
+        );
+        assert!(
+            c.requests()
+                .iter()
+                .any(|r| r.starts_with("LIST /api/v1/namespaces/shop/services")),
+            "the namespace's Services are read: {:?}",
+            c.requests()
+        );
+        // --force strips the opt-in anyway.
+        let c = shared_workload();
+        req.force = true;
+        let out = go(&c, &Nobody, &req);
+        assert_eq!(out.exit, Exit::Ok);
+        assert_eq!(
+            patched(&c),
+            ["web", "web"],
+            "the Service, then the Deployment"
+        );
+    }
+
+    #[test]
+    fn a_disable_guard_refuses_the_whole_run_unless_forced() {
+        let c = cluster(&[ENI_AGENT]);
+        let mut nodeless = direct_service("web", "web");
+        nodeless["spec"]["allocateLoadBalancerNodePorts"] = json!(false);
+        c.add(nodeless);
+        let mut req = request(Intent::Disable);
+        req.yes = true;
+        let out = go(&c, &Nobody, &req);
+        assert_eq!(
+            (out.sent, out.exit),
+            (Sent::Refused(Refusal::Guards), Exit::Error)
+        );
+        assert!(c.patches().is_empty());
+        req.force = true;
+        let out = go(&c, &Nobody, &req);
+        assert_eq!((out.sent, out.exit), (Sent::Applied, Exit::Ok));
+        assert_eq!(switch(&c), None);
+    }
+
+    #[test]
+    fn with_global_route_direct_on_workloads_are_opted_in_only_when_asked() {
+        let c = cluster(&[BRIDGE_AGENT, ENI_AGENT]);
+        c.add(json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "tke-service-controller-config", "namespace": "kube-system"},
+            "data": {"GlobalRouteDirectAccess": "true"}}));
+        let mut req = request(Intent::Enable);
+        req.yes = true;
+        let out = go(&c, &Nobody, &req);
+        assert_eq!(out.exit, Exit::Ok);
+        assert_eq!(patched(&c), ["web"], "the switch only");
+        assert!(
+            out.plan
+                .notes
+                .iter()
+                .any(|n| n.starts_with("GlobalRouteDirectAccess is on")),
+            "{:?}",
+            out.plan.notes
+        );
+        req.eni = Some(EniFlavor::Shared);
+        let out = go(&c, &Nobody, &req);
+        assert_eq!(out.exit, Exit::Ok);
+        assert_eq!(
+            patched(&c),
+            ["web", "web"],
+            "then the Deployment, when asked"
+        );
+        assert!(out.plan.notes.is_empty(), "{:?}", out.plan.notes);
+    }
 }

@@ -16,6 +16,7 @@ mod generated;
 mod helm;
 mod interrupt;
 mod live_confirm;
+mod live_guards;
 mod live_json;
 mod live_mixed;
 mod live_refusals;
