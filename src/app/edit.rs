@@ -307,17 +307,7 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
             }
         ));
     }
-    if refused > 0 {
-        summary.push_str(&format!(", {refused} refused"));
-    }
-    if kept > 0 {
-        summary.push_str(&format!(
-            ", {kept} workload{} keep{} {} ENI opt-in",
-            plural(kept),
-            if kept == 1 { "s" } else { "" },
-            if kept == 1 { "its" } else { "their" }
-        ));
-    }
+    summary.push_str(&render::live::held(kept, refused));
     let shown_skips = if opts.mode == NetworkMode::Mixed {
         skipped
     } else {

@@ -171,6 +171,24 @@ pub fn planned(
     v.note(err, tally(p.intent, plan))
 }
 
+/// `, 2 workloads keep their ENI opt-in, 1 refused`: what the guards of disable held back, for a tally (files
+/// and live alike).
+pub fn held(kept: usize, refused: usize) -> String {
+    let mut out = String::new();
+    if kept > 0 {
+        out.push_str(&format!(
+            ", {kept} workload{} keep{} {} ENI opt-in",
+            plural(kept),
+            if kept == 1 { "s" } else { "" },
+            if kept == 1 { "its" } else { "their" }
+        ));
+    }
+    if refused > 0 {
+        out.push_str(&format!(", {refused} refused"));
+    }
+    out
+}
+
 /// `plan: 3 objects to enable, 1 already enabled, 1 skipped; restart deploy/web (2 pods without the
 /// readiness gate)`.
 fn tally(intent: Intent, plan: &LivePlan) -> String {
@@ -202,17 +220,7 @@ fn tally(intent: Intent, plan: &LivePlan) -> String {
     if skipped > 0 {
         tally.push_str(&format!(", {skipped} skipped"));
     }
-    if kept > 0 {
-        tally.push_str(&format!(
-            ", {kept} workload{} keep{} {} ENI opt-in",
-            plural(kept),
-            if kept == 1 { "s" } else { "" },
-            if kept == 1 { "its" } else { "their" }
-        ));
-    }
-    if refused > 0 {
-        tally.push_str(&format!(", {refused} refused"));
-    }
+    tally.push_str(&held(kept, refused));
     for r in &plan.restarts {
         tally.push_str(&format!(
             "; restart {} ({} pod{} without the readiness gate)",
