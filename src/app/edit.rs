@@ -139,7 +139,7 @@ fn run(
         .iter()
         .any(|(i, _)| matches!(outcome.records[*i].verdict, Verdict::Held(Hold::Refuse(_))));
     if refused {
-        ui.note("nothing was written: pass --force to disable anyway");
+        ui.note("nothing was written: `disable --force` does it anyway");
         return Ok(Exit::Error);
     }
 

@@ -163,7 +163,7 @@ fn patch_fixtures() {
                 assert_eq!(back.code, 2, "{name}: {}", back.stderr);
                 assert!(back.stdout.is_empty(), "{name}: {}", back.stdout);
                 assert!(
-                    back.stderr.contains("pass --force"),
+                    back.stderr.contains("`disable --force` does it anyway"),
                     "{name}: {}",
                     back.stderr
                 );

@@ -61,7 +61,11 @@ fn a_refused_disable_writes_nothing_and_force_does_it() {
         let out = disable(&path, &[target, "--write"]);
         assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
         assert!(stderr(&out).contains(reason), "{name}: {}", stderr(&out));
-        assert!(stderr(&out).contains("pass --force"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("nothing was written: `disable --force` does it anyway"),
+            "{}",
+            stderr(&out)
+        );
         assert_eq!(std::fs::read(&path).unwrap(), before, "{name}: written");
         // Printing is refused the same way: nothing on stdout.
         let printed = disable(&path, &[target]);
