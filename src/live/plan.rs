@@ -59,6 +59,7 @@ pub struct LiveOptions {
     pub restart: bool,
     /// The restart timestamp (RFC 3339), given so planning stays pure.
     pub now: String,
+    /// Whether workloads are opted into an ENI (mixed clusters, enable).
     pub opt_in: OptIn,
 }
 
