@@ -48,13 +48,13 @@ vpc-cni\t'VPC-CNI: pods get ENI IPs by default; only Services and Ingresses chan
 mixed\t'GlobalRouter + VPC-CNI: pods default to GlobalRouter and must opt into an ENI per workload'
 super-node\t'Only super nodes (serverless pods): direct by default'
 cilium-overlay\t'Cilium-Overlay: direct access is not supported'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip) or exclusive (tke-direct-eni, direct-eni)' -r -f -a "shared\t'`tke-route-eni`: secondary IPs of shared ENIs (resource `tke.cloud.tencent.com/eni-ip`)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip; the default) or exclusive (tke-direct-eni, direct-eni). Live: in a cluster with GlobalRouteDirectAccess on, workloads are opted into an ENI only when this is given' -r -f -a "shared\t'`tke-route-eni`: secondary IPs of shared ENIs (resource `tke.cloud.tencent.com/eni-ip`)'
 exclusive\t'`tke-direct-eni`: one ENI per pod (resource `tke.cloud.tencent.com/direct-eni`)'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l container -d 'The container that carries the ENI resource (default: the first container)' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l container -d 'The container that carries the ENI resource (default: the first container, which TKE\'s ENI webhook also gives the resource: another container means two ENI IPs per pod where the webhook runs)' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l dry-run -d 'Only show what would change (`client`, the default of a bare --dry-run), or also have the API server validate the patches without storing them (`server`, sent as dryRun=All)' -r -f -a "none\t'Not a dry run (kubectl\'s spelling)'
 client\t'Print the plan; send nothing that writes'
 server\t'Send every patch with dryRun=All: the server validates, nothing is stored'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -s o -l output -d 'Output format: the diff and a conversation (table; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -s o -l output -d 'Output format: the diff and a conversation (table, the default; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
 json\t'The versioned JSON envelope of docs/output-formats.md (`{"version": 1, ...}`)'"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, then ~/.kube/config)' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l context -d 'The kubeconfig context to use (default: the current context)' -r
@@ -65,7 +65,7 @@ never\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -s R -l recursive -d 'Walk directories given with -f recursively'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -s y -l yes -d 'Apply without asking. Without it tkedirect asks on a terminal, and elsewhere only prints the plan (exit 1 when changes are pending)'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l restart -d 'After enabling, rollout-restart (like `kubectl rollout restart`) the Deployments, StatefulSets and DaemonSets behind the targets whose pods lack the readiness gate'
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l force -d 'Go on when a prerequisite check fails (the failures are printed as warnings)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l force -d 'Go on when a prerequisite check fails, and disable what the disable guards hold back (a workload that still backs another direct Service, an Ingress with ClusterIP backends, a Service without NodePorts); the reasons are printed as warnings. Also with -f'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -s w -l write -d 'Rewrite the files in place (atomically, keeping permissions) instead of printing them. Every file is planned first; if any fails, none is written'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -l diff -d 'Print a unified diff instead of the manifests; exit 1 when something would change'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand enable" -s v -l verbose -d 'Say more on stderr (repeat for more detail)'
@@ -79,13 +79,13 @@ vpc-cni\t'VPC-CNI: pods get ENI IPs by default; only Services and Ingresses chan
 mixed\t'GlobalRouter + VPC-CNI: pods default to GlobalRouter and must opt into an ENI per workload'
 super-node\t'Only super nodes (serverless pods): direct by default'
 cilium-overlay\t'Cilium-Overlay: direct access is not supported'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip) or exclusive (tke-direct-eni, direct-eni)' -r -f -a "shared\t'`tke-route-eni`: secondary IPs of shared ENIs (resource `tke.cloud.tencent.com/eni-ip`)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip; the default) or exclusive (tke-direct-eni, direct-eni). Live: in a cluster with GlobalRouteDirectAccess on, workloads are opted into an ENI only when this is given' -r -f -a "shared\t'`tke-route-eni`: secondary IPs of shared ENIs (resource `tke.cloud.tencent.com/eni-ip`)'
 exclusive\t'`tke-direct-eni`: one ENI per pod (resource `tke.cloud.tencent.com/direct-eni`)'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l container -d 'The container that carries the ENI resource (default: the first container)' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l container -d 'The container that carries the ENI resource (default: the first container, which TKE\'s ENI webhook also gives the resource: another container means two ENI IPs per pod where the webhook runs)' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l dry-run -d 'Only show what would change (`client`, the default of a bare --dry-run), or also have the API server validate the patches without storing them (`server`, sent as dryRun=All)' -r -f -a "none\t'Not a dry run (kubectl\'s spelling)'
 client\t'Print the plan; send nothing that writes'
 server\t'Send every patch with dryRun=All: the server validates, nothing is stored'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -s o -l output -d 'Output format: the diff and a conversation (table; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -s o -l output -d 'Output format: the diff and a conversation (table, the default; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
 json\t'The versioned JSON envelope of docs/output-formats.md (`{"version": 1, ...}`)'"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, then ~/.kube/config)' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l context -d 'The kubeconfig context to use (default: the current context)' -r
@@ -96,7 +96,7 @@ never\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -s R -l recursive -d 'Walk directories given with -f recursively'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -s y -l yes -d 'Apply without asking. Without it tkedirect asks on a terminal, and elsewhere only prints the plan (exit 1 when changes are pending)'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l restart -d 'After enabling, rollout-restart (like `kubectl rollout restart`) the Deployments, StatefulSets and DaemonSets behind the targets whose pods lack the readiness gate'
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l force -d 'Go on when a prerequisite check fails (the failures are printed as warnings)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l force -d 'Go on when a prerequisite check fails, and disable what the disable guards hold back (a workload that still backs another direct Service, an Ingress with ClusterIP backends, a Service without NodePorts); the reasons are printed as warnings. Also with -f'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -s w -l write -d 'Rewrite the files in place (atomically, keeping permissions) instead of printing them. Every file is planned first; if any fails, none is written'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -l diff -d 'Print a unified diff instead of the manifests; exit 1 when something would change'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand en" -s v -l verbose -d 'Say more on stderr (repeat for more detail)'
@@ -110,13 +110,13 @@ vpc-cni\t'VPC-CNI: pods get ENI IPs by default; only Services and Ingresses chan
 mixed\t'GlobalRouter + VPC-CNI: pods default to GlobalRouter and must opt into an ENI per workload'
 super-node\t'Only super nodes (serverless pods): direct by default'
 cilium-overlay\t'Cilium-Overlay: direct access is not supported'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip) or exclusive (tke-direct-eni, direct-eni)' -r -f -a "shared\t'`tke-route-eni`: secondary IPs of shared ENIs (resource `tke.cloud.tencent.com/eni-ip`)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip; the default) or exclusive (tke-direct-eni, direct-eni). Live: in a cluster with GlobalRouteDirectAccess on, workloads are opted into an ENI only when this is given' -r -f -a "shared\t'`tke-route-eni`: secondary IPs of shared ENIs (resource `tke.cloud.tencent.com/eni-ip`)'
 exclusive\t'`tke-direct-eni`: one ENI per pod (resource `tke.cloud.tencent.com/direct-eni`)'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l container -d 'The container that carries the ENI resource (default: the first container)' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l container -d 'The container that carries the ENI resource (default: the first container, which TKE\'s ENI webhook also gives the resource: another container means two ENI IPs per pod where the webhook runs)' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l dry-run -d 'Only show what would change (`client`, the default of a bare --dry-run), or also have the API server validate the patches without storing them (`server`, sent as dryRun=All)' -r -f -a "none\t'Not a dry run (kubectl\'s spelling)'
 client\t'Print the plan; send nothing that writes'
 server\t'Send every patch with dryRun=All: the server validates, nothing is stored'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -s o -l output -d 'Output format: the diff and a conversation (table; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -s o -l output -d 'Output format: the diff and a conversation (table, the default; `text` is accepted too), or the versioned plan and results (json)' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
 json\t'The versioned JSON envelope of docs/output-formats.md (`{"version": 1, ...}`)'"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, then ~/.kube/config)' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l context -d 'The kubeconfig context to use (default: the current context)' -r
@@ -127,7 +127,7 @@ never\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -s R -l recursive -d 'Walk directories given with -f recursively'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -s y -l yes -d 'Apply without asking. Without it tkedirect asks on a terminal, and elsewhere only prints the plan (exit 1 when changes are pending)'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l restart -d 'After enabling, rollout-restart (like `kubectl rollout restart`) the Deployments, StatefulSets and DaemonSets behind the targets whose pods lack the readiness gate'
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l force -d 'Go on when a prerequisite check fails (the failures are printed as warnings)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l force -d 'Go on when a prerequisite check fails, and disable what the disable guards hold back (a workload that still backs another direct Service, an Ingress with ClusterIP backends, a Service without NodePorts); the reasons are printed as warnings. Also with -f'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -s w -l write -d 'Rewrite the files in place (atomically, keeping permissions) instead of printing them. Every file is planned first; if any fails, none is written'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -l diff -d 'Print a unified diff instead of the manifests; exit 1 when something would change'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand disable" -s v -l verbose -d 'Say more on stderr (repeat for more detail)'
@@ -140,9 +140,9 @@ vpc-cni\t'VPC-CNI: pods get ENI IPs by default; only Services and Ingresses chan
 mixed\t'GlobalRouter + VPC-CNI: pods default to GlobalRouter and must opt into an ENI per workload'
 super-node\t'Only super nodes (serverless pods): direct by default'
 cilium-overlay\t'Cilium-Overlay: direct access is not supported'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand diff" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip) or exclusive (tke-direct-eni, direct-eni)' -r -f -a "shared\t'`tke-route-eni`: secondary IPs of shared ENIs (resource `tke.cloud.tencent.com/eni-ip`)'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand diff" -l eni -d 'ENI flavour for pod templates in mixed mode: shared (tke-route-eni, eni-ip; the default) or exclusive (tke-direct-eni, direct-eni). Live: in a cluster with GlobalRouteDirectAccess on, workloads are opted into an ENI only when this is given' -r -f -a "shared\t'`tke-route-eni`: secondary IPs of shared ENIs (resource `tke.cloud.tencent.com/eni-ip`)'
 exclusive\t'`tke-direct-eni`: one ENI per pod (resource `tke.cloud.tencent.com/direct-eni`)'"
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand diff" -l container -d 'The container that carries the ENI resource (default: the first container)' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand diff" -l container -d 'The container that carries the ENI resource (default: the first container, which TKE\'s ENI webhook also gives the resource: another container means two ENI IPs per pod where the webhook runs)' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand diff" -s f -l filename -d 'A manifest file, a directory of them, or - for standard input. Repeatable. Without -f, `enable` and `disable` change the live objects named by TARGET instead' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand diff" -l color -d 'When to use colors: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''

@@ -13,6 +13,7 @@ pub mod checks;
 pub mod cli;
 pub mod cloud;
 pub mod cluster;
+pub mod confirm;
 pub mod exit;
 pub mod live;
 pub mod model;

@@ -5,42 +5,24 @@ use std::io::Write;
 use anyhow::Context;
 
 use crate::app::output::Ui;
-use crate::cli::{DiffArgs, EditArgs, InputArgs, PatchArgs};
+use crate::cli::{Deliver, DiffArgs, FilesEdit, InputArgs, PatchArgs};
 use crate::exit::Exit;
 use crate::patch::engine::{self, Outcome, Source};
+use crate::patch::guard::Hold;
 use crate::patch::select::Reason;
-use crate::patch::{Intent, NetworkMode, Options, Verdict};
+use crate::patch::{EniFlavor, Intent, NetworkMode, Options, Verdict};
 use crate::render;
 use crate::source::files::{self, Origin};
 use crate::source::write::atomic_write;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Enable,
-    Disable,
-}
-
-/// How the result is delivered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Deliver {
-    Print,
-    Write,
-    Diff,
-}
-
-pub fn run_edit(mode: Mode, args: EditArgs, ui: &Ui) -> anyhow::Result<Exit> {
-    let intent = match mode {
-        Mode::Enable => Intent::Enable,
-        Mode::Disable => Intent::Disable,
-    };
-    let deliver = if args.write {
-        Deliver::Write
-    } else if args.diff {
-        Deliver::Diff
-    } else {
-        Deliver::Print
-    };
-    run(intent, &args.input, &args.patch, deliver, ui)
+pub fn run_edit(intent: Intent, files: FilesEdit, ui: &Ui) -> anyhow::Result<Exit> {
+    run(
+        options(intent, &files.patch, files.force),
+        &files.input,
+        &files.patch,
+        files.deliver,
+        ui,
+    )
 }
 
 pub fn run_diff(args: DiffArgs, ui: &Ui) -> anyhow::Result<Exit> {
@@ -49,15 +31,22 @@ pub fn run_diff(args: DiffArgs, ui: &Ui) -> anyhow::Result<Exit> {
     } else {
         Intent::Enable
     };
-    run(intent, &args.input, &args.patch, Deliver::Diff, ui)
+    run(
+        options(intent, &args.patch, false),
+        &args.input,
+        &args.patch,
+        Deliver::Diff,
+        ui,
+    )
 }
 
-pub fn options(intent: Intent, patch: &PatchArgs) -> Options {
+pub fn options(intent: Intent, patch: &PatchArgs, force: bool) -> Options {
     Options {
         intent,
         mode: patch.network_mode.unwrap_or(NetworkMode::VpcCni),
-        eni: patch.eni,
+        eni: patch.eni.unwrap_or(EniFlavor::Shared),
         container: patch.container.clone(),
+        force,
     }
 }
 
@@ -69,13 +58,13 @@ fn report_errors(ui: &Ui, errors: impl IntoIterator<Item = String>) {
 }
 
 fn run(
-    intent: Intent,
+    opts: Options,
     input: &InputArgs,
     patch: &PatchArgs,
     deliver: Deliver,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    let opts = options(intent, patch);
+    let intent = opts.intent;
     if opts.mode == NetworkMode::CiliumOverlay && intent == Intent::Enable {
         anyhow::bail!(
             "--network-mode cilium-overlay: TKE does not support CLB direct pod access with Cilium-Overlay networking (pod IPs are not routable from the CLB); nothing was changed"
@@ -144,6 +133,15 @@ fn run(
         return Ok(Exit::Error);
     }
     tell(&outcome, &sources, &opts, ui);
+    let refused = outcome
+        .selection
+        .chosen
+        .iter()
+        .any(|(i, _)| matches!(outcome.records[*i].verdict, Verdict::Held(Hold::Refuse(_))));
+    if refused {
+        ui.note("nothing was written: `disable --force` does it anyway");
+        return Ok(Exit::Error);
+    }
 
     let changed = outcome.outputs.iter().any(Option::is_some);
     let mut stdout = std::io::stdout().lock();
@@ -224,7 +222,8 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
         Intent::Enable => "enable",
         Intent::Disable => "disable",
     };
-    let (mut changed, mut done, mut skipped) = (0usize, 0usize, 0usize);
+    let (mut changed, mut done, mut skipped, mut kept, mut refused) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
     for (idx, reason) in &outcome.selection.chosen {
         let r = &outcome.records[*idx];
         let at = format!("{}:{}", sources[r.source].name, r.line);
@@ -239,12 +238,25 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
             ));
         }
         match &r.verdict {
-            Verdict::Change { notes, .. } => {
+            Verdict::Change {
+                notes, warnings, ..
+            } => {
                 changed += 1;
                 ui.detail(format!("{verb} {what} ({at})"));
                 for n in notes {
                     ui.note(format!("{what}: {n}"));
                 }
+                for w in warnings {
+                    ui.warn(format!("{what}: {w}"));
+                }
+            }
+            Verdict::Held(Hold::Keep(why)) => {
+                kept += 1;
+                ui.warn(format!("{what}: keeps its ENI opt-in: {why} ({at})"));
+            }
+            Verdict::Held(Hold::Refuse(why)) => {
+                refused += 1;
+                report_errors(ui, [format!("{why} ({at})")]);
             }
             Verdict::Done(why) => {
                 done += 1;
@@ -295,6 +307,7 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
             }
         ));
     }
+    summary.push_str(&render::live::held(kept, refused));
     let shown_skips = if opts.mode == NetworkMode::Mixed {
         skipped
     } else {

@@ -14,7 +14,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub use doctor::{CheckArgs, DoctorArgs, ExplainArgs};
 pub use kube::KubeArgs;
-pub use manifest::{DiffArgs, EditArgs, InputArgs, PatchArgs};
+pub use manifest::{
+    Deliver, DiffArgs, EditArgs, EditRun, EditUsageError, FilesEdit, InputArgs, LiveEdit, PatchArgs,
+};
 
 use crate::report::Format;
 

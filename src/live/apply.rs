@@ -5,10 +5,11 @@
 
 use serde_json::Value;
 
-use super::plan::{Item, Plan, PlanError, decide_live, restart_of};
+use super::plan::{Item, LivePlan, PlanError, decide_live, restart_of};
 use super::read::typed;
 use crate::cluster::{ApiError, Cluster, Patch, Resource};
 use crate::model::ObjectRef;
+use crate::patch::guard::Hold;
 use crate::patch::view::View;
 use crate::patch::{Options, Verdict};
 
@@ -45,7 +46,7 @@ pub enum ApplyError {
 
 /// What happened to one object of the plan.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub enum PatchOutcome {
     /// Patched; the resourceVersion the server answered with.
     Applied {
         resource_version: String,
@@ -63,22 +64,22 @@ pub enum Outcome {
     NotSent,
 }
 
-impl Outcome {
+impl PatchOutcome {
     pub fn is_failure(&self) -> bool {
-        matches!(self, Outcome::Failed(_))
+        matches!(self, PatchOutcome::Failed(_))
     }
 
     /// Whether it changed the cluster.
     pub fn wrote(&self) -> bool {
-        matches!(self, Outcome::Applied { .. })
+        matches!(self, PatchOutcome::Applied { .. })
     }
 }
 
 /// Results in plan order: one per item, one per restart.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Applied {
-    pub items: Vec<Outcome>,
-    pub restarts: Vec<Outcome>,
+    pub items: Vec<PatchOutcome>,
+    pub restarts: Vec<PatchOutcome>,
 }
 
 impl Applied {
@@ -86,28 +87,41 @@ impl Applied {
         self.items
             .iter()
             .chain(&self.restarts)
-            .any(Outcome::is_failure)
+            .any(PatchOutcome::is_failure)
     }
 
     pub fn wrote(&self) -> bool {
-        self.items.iter().chain(&self.restarts).any(Outcome::wrote)
+        self.items
+            .iter()
+            .chain(&self.restarts)
+            .any(PatchOutcome::wrote)
     }
 }
 
 /// The outcome of each item when nothing is sent.
-pub fn not_sent(plan: &Plan) -> Applied {
+pub fn not_sent(plan: &LivePlan) -> Applied {
     Applied {
         items: plan.items.iter().map(idle).collect(),
-        restarts: plan.restarts.iter().map(|_| Outcome::NotSent).collect(),
+        restarts: plan
+            .restarts
+            .iter()
+            .map(|_| PatchOutcome::NotSent)
+            .collect(),
     }
 }
 
-fn idle(item: &Item) -> Outcome {
+fn idle(item: &Item) -> PatchOutcome {
     match (&item.verdict, &item.change) {
-        (_, Some(_)) => Outcome::NotSent,
-        (Verdict::Skip(why), None) => Outcome::Skipped(why.clone()),
-        (Verdict::Done(why), None) => Outcome::Unchanged(why.clone()),
-        (Verdict::Change { .. }, None) => Outcome::NotSent,
+        (_, Some(_)) => PatchOutcome::NotSent,
+        (Verdict::Skip(why), None) => PatchOutcome::Skipped(why.clone()),
+        (Verdict::Done(why), None) => PatchOutcome::Unchanged(why.clone()),
+        (Verdict::Change { .. }, None) => PatchOutcome::NotSent,
+        (Verdict::Held(Hold::Keep(why)), None) => {
+            PatchOutcome::Skipped(format!("keeps its ENI opt-in: {why}"))
+        }
+        (Verdict::Held(Hold::Refuse(why)), None) => {
+            PatchOutcome::Skipped(format!("refused: {why}"))
+        }
     }
 }
 
@@ -141,10 +155,10 @@ async fn send<C, F>(
     first: &Patch,
     dry_run: bool,
     mut replan: F,
-) -> Outcome
+) -> PatchOutcome
 where
     C: Cluster,
-    F: FnMut(Value) -> Result<Patch, Outcome>,
+    F: FnMut(Value) -> Result<Patch, PatchOutcome>,
 {
     let ns = oref.namespace.as_deref().unwrap_or("default");
     let resource = item_resource.rbac_name();
@@ -156,17 +170,17 @@ where
             .patch(item_resource, ns, &oref.name, &patch, dry_run)
             .await
         {
-            Ok(_) if dry_run => return Outcome::DryRun { attempts },
+            Ok(_) if dry_run => return PatchOutcome::DryRun { attempts },
             Ok(body) => {
                 let v: Value = serde_json::from_slice(&body).unwrap_or_default();
-                return Outcome::Applied {
+                return PatchOutcome::Applied {
                     resource_version: resource_version(&v),
                     attempts,
                 };
             }
             Err(f) if f.code() == Some(409) => {
                 if attempts >= MAX_ATTEMPTS {
-                    return Outcome::Failed(ApplyError::Conflict(attempts));
+                    return PatchOutcome::Failed(ApplyError::Conflict(attempts));
                 }
                 let read = crate::cluster::read::get_object::<C, Value>(
                     c,
@@ -176,15 +190,15 @@ where
                 );
                 let current = match read.await {
                     Ok(Some(v)) => typed(v, item_resource),
-                    Ok(None) => return Outcome::Failed(ApplyError::Gone),
-                    Err(f) => return Outcome::Failed(failure(f, &resource, ns)),
+                    Ok(None) => return PatchOutcome::Failed(ApplyError::Gone),
+                    Err(f) => return PatchOutcome::Failed(failure(f, &resource, ns)),
                 };
                 match replan(current) {
                     Ok(p) => patch = p,
                     Err(outcome) => return outcome,
                 }
             }
-            Err(f) => return Outcome::Failed(failure(f, &resource, ns)),
+            Err(f) => return PatchOutcome::Failed(failure(f, &resource, ns)),
         }
     }
 }
@@ -192,7 +206,7 @@ where
 /// Send the plan's changes, then (when all went through) its restarts.
 pub async fn apply<C: Cluster>(
     c: &C,
-    plan: &Plan,
+    plan: &LivePlan,
     opts: &Options,
     now: &str,
     dry_run: bool,
@@ -205,7 +219,7 @@ pub async fn apply<C: Cluster>(
             continue;
         };
         if stopped {
-            out.items.push(Outcome::NotSent);
+            out.items.push(PatchOutcome::NotSent);
             continue;
         }
         let outcome = send(
@@ -215,13 +229,13 @@ pub async fn apply<C: Cluster>(
             &change.patch,
             dry_run,
             |current| match decide_live(&item.oref, &current, opts) {
-                Err(e) => Err(Outcome::Failed(ApplyError::Plan(e))),
-                Ok((Verdict::Done(why), _)) => Err(Outcome::Unchanged(format!(
+                Err(e) => Err(PatchOutcome::Failed(ApplyError::Plan(e))),
+                Ok((Verdict::Done(why), _)) => Err(PatchOutcome::Unchanged(format!(
                     "{why} (another writer made the change first)"
                 ))),
-                Ok((Verdict::Skip(why), _)) => Err(Outcome::Failed(ApplyError::Changed(why))),
+                Ok((Verdict::Skip(why), _)) => Err(PatchOutcome::Failed(ApplyError::Changed(why))),
                 Ok((_, Some(next))) if next.edits == change.edits => Ok(next.patch),
-                Ok((_, next)) => Err(Outcome::Failed(ApplyError::Changed(match next {
+                Ok((_, next)) => Err(PatchOutcome::Failed(ApplyError::Changed(match next {
                     Some(n) => format!("the change would now be different:\n{}", n.after),
                     None => "no change would be made".into(),
                 }))),
@@ -233,13 +247,13 @@ pub async fn apply<C: Cluster>(
     }
     for r in &plan.restarts {
         if stopped {
-            out.restarts.push(Outcome::NotSent);
+            out.restarts.push(PatchOutcome::NotSent);
             continue;
         }
         let outcome = send(c, &r.resource, &r.oref, &r.patch, dry_run, |current| {
             restart_of(&r.oref, &current, &r.pods_without_gate, now)
                 .map(|next| next.patch)
-                .map_err(|e| Outcome::Failed(ApplyError::Plan(e)))
+                .map_err(|e| PatchOutcome::Failed(ApplyError::Plan(e)))
         })
         .await;
         stopped |= outcome.is_failure();
@@ -272,13 +286,15 @@ mod tests {
                 mode: NetworkMode::VpcCni,
                 eni: EniFlavor::Shared,
                 container: None,
+                force: false,
             },
             restart: false,
             now: "2024-05-01T00:00:00Z".into(),
+            opt_in: Default::default(),
         }
     }
 
-    fn setup(names: &[&str]) -> (MemoryCluster, Plan) {
+    fn setup(names: &[&str]) -> (MemoryCluster, LivePlan) {
         let objects: Vec<Value> = names.iter().map(|n| svc(n)).collect();
         let fake = MemoryCluster::new(objects.clone());
         let targets: Vec<Target> = names
@@ -294,7 +310,7 @@ mod tests {
         (fake, p)
     }
 
-    fn run(fake: &MemoryCluster, p: &Plan, dry_run: bool) -> Applied {
+    fn run(fake: &MemoryCluster, p: &LivePlan, dry_run: bool) -> Applied {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -311,7 +327,7 @@ mod tests {
         fake.before_next_patch(|o| o["metadata"]["annotations"]["other"] = json!("writer"));
         let out = run(&fake, &p, false);
         assert!(
-            matches!(&out.items[..], [Outcome::Applied { attempts: 2, .. }]),
+            matches!(&out.items[..], [PatchOutcome::Applied { attempts: 2, .. }]),
             "{:?}",
             out.items
         );
@@ -335,7 +351,7 @@ mod tests {
         });
         let out = run(&fake, &p, false);
         assert!(
-            matches!(&out.items[0], Outcome::Unchanged(why) if why.contains("another writer")),
+            matches!(&out.items[0], PatchOutcome::Unchanged(why) if why.contains("another writer")),
             "{:?}",
             out.items
         );
@@ -348,7 +364,7 @@ mod tests {
         fake.before_next_patch(|o| o["spec"]["type"] = json!("ClusterIP"));
         let out = run(&fake, &p, false);
         assert!(
-            matches!(&out.items[0], Outcome::Failed(ApplyError::Changed(why)) if why.contains("ClusterIP")),
+            matches!(&out.items[0], PatchOutcome::Failed(ApplyError::Changed(why)) if why.contains("ClusterIP")),
             "{:?}",
             out.items
         );
@@ -361,11 +377,11 @@ mod tests {
         fake.forbid("patch", "services");
         let out = run(&fake, &p, false);
         assert!(
-            matches!(&out.items[0], Outcome::Failed(ApplyError::Forbidden { verb: "patch", resource, .. }) if resource == "services"),
+            matches!(&out.items[0], PatchOutcome::Failed(ApplyError::Forbidden { verb: "patch", resource, .. }) if resource == "services"),
             "{:?}",
             out.items
         );
-        assert_eq!(out.items[1], Outcome::NotSent);
+        assert_eq!(out.items[1], PatchOutcome::NotSent);
         assert_eq!(
             fake.requests()
                 .iter()
@@ -381,7 +397,7 @@ mod tests {
         let (fake, p) = setup(&["web"]);
         let before = stored(&fake, "web");
         let out = run(&fake, &p, true);
-        assert_eq!(out.items, [Outcome::DryRun { attempts: 1 }]);
+        assert_eq!(out.items, [PatchOutcome::DryRun { attempts: 1 }]);
         assert!(fake.patches()[0].2);
         assert_eq!(stored(&fake, "web"), before);
     }

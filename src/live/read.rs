@@ -5,17 +5,18 @@
 use futures::future::join_all;
 use serde_json::Value;
 
-use super::plan::{Denied, Snapshot};
+use super::plan::Snapshot;
 use crate::cluster::port::CRONJOB_VERSIONS;
 use crate::cluster::read::{Listed, Progress, list_all};
 use crate::cluster::{ApiError, Cluster, ListQuery, Resource};
+use crate::model::facts::ReadError;
 use crate::model::{Kind, Target};
 use crate::patch::decide::ingress_backends;
 use crate::patch::view::View;
 
-/// The read could not be done.
+/// The targets (or what backs them) could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ReadError {
+pub enum SnapshotError {
     #[error("could not {verb} {resource} in namespace {namespace}: {failure}")]
     Api {
         verb: &'static str,
@@ -30,19 +31,8 @@ pub enum ReadError {
     NoIngressApi(Target),
 }
 
-/// The workload kinds listed to find what backs a Service.
-pub const WORKLOAD_KINDS: [Kind; 7] = [
-    Kind::Deployment,
-    Kind::StatefulSet,
-    Kind::DaemonSet,
-    Kind::ReplicaSet,
-    Kind::ReplicationController,
-    Kind::Job,
-    Kind::CronJob,
-];
-
-fn fail(verb: &'static str, r: &Resource, ns: &str, failure: ApiError) -> ReadError {
-    ReadError::Api {
+fn fail(verb: &'static str, r: &Resource, ns: &str, failure: ApiError) -> SnapshotError {
+    SnapshotError::Api {
         verb,
         resource: r.rbac_name(),
         namespace: ns.to_string(),
@@ -71,7 +61,7 @@ pub async fn get_object<C: Cluster>(
     ingress_api: Option<&str>,
     ns: &str,
     name: &str,
-) -> Result<Option<Value>, ReadError> {
+) -> Result<Option<Value>, SnapshotError> {
     for r in versions(kind, ingress_api) {
         match crate::cluster::read::get_object::<C, Value>(c, &r, Some(ns), name).await {
             Ok(Some(v)) => return Ok(Some(typed(v, &r))),
@@ -91,14 +81,13 @@ pub fn typed(mut item: Value, r: &Resource) -> Value {
     item
 }
 
-/// LIST a kind in the namespace (trying its group versions); `Ok(None)` when not served, `Err(Ok(d))`
-/// when forbidden.
+/// LIST a kind in the namespace (trying its group versions); `Ok(Err(refused))` when forbidden.
 async fn list_kind<C: Cluster>(
     c: &C,
     kind: Kind,
     ns: &str,
     selector: Option<&str>,
-) -> Result<Result<Vec<Value>, Denied>, ReadError> {
+) -> Result<Result<Vec<Value>, ReadError>, SnapshotError> {
     for r in versions(kind, None) {
         match list_one(c, &r, ns, selector).await? {
             Ok(Some(items)) => return Ok(Ok(items)),
@@ -114,7 +103,7 @@ async fn list_one<C: Cluster>(
     r: &Resource,
     ns: &str,
     selector: Option<&str>,
-) -> Result<Result<Option<Vec<Value>>, Denied>, ReadError> {
+) -> Result<Result<Option<Vec<Value>>, ReadError>, SnapshotError> {
     let query = ListQuery {
         label_selector: selector.map(str::to_string),
         ..Default::default()
@@ -126,23 +115,20 @@ async fn list_one<C: Cluster>(
     {
         Ok(Listed::Items(v)) => Ok(Ok(Some(v))),
         Ok(Listed::NotServed) => Ok(Ok(None)),
-        Ok(Listed::Denied(d)) => Ok(Err(Denied {
-            verb: d.verb,
-            resource: d.resource,
-            namespace: ns.to_string(),
-            message: d.message,
-        })),
+        Ok(Listed::Denied(d)) => Ok(Err(d)),
         Err(f) => Err(fail("list", r, ns, f.error)),
     }
 }
 
-/// Read the targets and what backs them.
+/// Read the targets and what backs them; with `scope`, also the namespace's Services and Ingresses (what
+/// else stays direct, for the guards of `disable` in mixed clusters).
 pub async fn snapshot<C: Cluster>(
     c: &C,
     ns: &str,
     targets: &[Target],
     ingress_api: Option<&str>,
-) -> Result<Snapshot, ReadError> {
+    scope: bool,
+) -> Result<Snapshot, SnapshotError> {
     let mut snap = Snapshot {
         namespace: ns.to_string(),
         ..Default::default()
@@ -150,7 +136,7 @@ pub async fn snapshot<C: Cluster>(
     if let Some(t) = targets.iter().find(|t| t.kind == Kind::Ingress)
         && ingress_api.is_none()
     {
-        return Err(ReadError::NoIngressApi(t.clone()));
+        return Err(SnapshotError::NoIngressApi(t.clone()));
     }
     let mut unique: Vec<&Target> = Vec::new();
     for t in targets {
@@ -197,6 +183,19 @@ pub async fn snapshot<C: Cluster>(
             snap.objects.push(svc);
         }
     }
+    if scope {
+        let kinds = [Some(Resource::of(Kind::Service, None))]
+            .into_iter()
+            .chain([ingress_api.map(|gv| Resource::of(Kind::Ingress, Some(gv)))])
+            .flatten();
+        for r in kinds {
+            match list_one(c, &r, ns, None).await? {
+                Ok(Some(items)) => snap.scope.extend(items),
+                Ok(None) => {}
+                Err(d) => snap.denied.push(d),
+            }
+        }
+    }
     // Pods by selector, workloads by kind.
     let mut selectors: Vec<String> = Vec::new();
     for obj in &snap.objects {
@@ -217,7 +216,12 @@ pub async fn snapshot<C: Cluster>(
     let pods = Resource::pods();
     let (pod_lists, workload_lists) = futures::join!(
         join_all(selectors.iter().map(|s| list_one(c, &pods, ns, Some(s)))),
-        join_all(WORKLOAD_KINDS.iter().map(|k| list_kind(c, *k, ns, None))),
+        join_all(
+            Kind::ALL
+                .iter()
+                .filter(|k| k.is_workload())
+                .map(|k| list_kind(c, *k, ns, None))
+        ),
     );
     for r in pod_lists {
         match r? {

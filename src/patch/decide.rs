@@ -5,24 +5,29 @@ use std::collections::BTreeMap;
 
 use crate::model::consts::*;
 use crate::model::{Ingress, Kind, NetworkMode, ObjectRef};
-use crate::rules::direct::{Switch, is_clb_class};
+use crate::rules::direct::{Switch, ingress_class, is_clb_class};
 use crate::yaml::edit::{Edit, Seg};
 
+use super::guard::{Guarded, Hold};
 use super::view::View;
 use super::{Intent, Options};
 
 /// The outcome for one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Edits to make (paths relative to the object), with notes worth telling the user.
+    /// Edits to make (paths relative to the object), with notes worth telling the user and warnings about
+    /// what the change will do.
     Change {
         edits: Vec<Edit>,
         notes: Vec<String>,
+        warnings: Vec<String>,
     },
     /// Already as asked ("already enabled").
     Done(String),
     /// Not eligible, and why.
     Skip(String),
+    /// A change a `disable` guard holds back because of another object ([`super::guard`]).
+    Held(Hold),
 }
 
 /// What linking needs to know about an object.
@@ -35,6 +40,8 @@ pub struct Linkable {
     pub template_labels: BTreeMap<String, String>,
     /// Service names an Ingress routes to.
     pub backends: Vec<String>,
+    /// What the `disable` guards read (decoded only for `disable`).
+    pub guarded: Option<Guarded>,
 }
 
 fn key(k: &str) -> Seg {
@@ -61,12 +68,17 @@ impl Linkable {
             selector: BTreeMap::new(),
             template_labels: BTreeMap::new(),
             backends: vec![],
+            guarded: None,
         }
     }
 }
 
-pub fn summarize<V: View>(oref: ObjectRef, obj: &V) -> Linkable {
+/// What selecting, linking and (for `disable`) the guards need to know of an object.
+pub fn summarize<V: View>(oref: ObjectRef, obj: &V, opts: &Options) -> Linkable {
     let mut s = Linkable::bare(oref);
+    if opts.intent == Intent::Disable {
+        s.guarded = Some(Guarded::decode(s.oref.kind, obj));
+    }
     match s.oref.kind {
         Kind::Service => {
             s.selector = obj
@@ -89,16 +101,6 @@ pub fn ingress_backends<V: View>(obj: &V) -> Vec<String> {
     serde_json::from_value::<Ingress>(obj.to_value())
         .map(|i| crate::rules::ingress::services(&i))
         .unwrap_or_default()
-}
-
-/// The ingress class an Ingress asks for: the annotation, else `spec.ingressClassName`.
-pub fn ingress_class<V: View>(obj: &V) -> Option<String> {
-    obj.path(&["metadata", "annotations", INGRESS_CLASS_ANNOTATION])
-        .and_then(View::scalar_text)
-        .or_else(|| {
-            obj.path(&["spec", "ingressClassName"])
-                .and_then(View::scalar_text)
-        })
 }
 
 /// Decide what `opts.intent` means for this object.
@@ -135,8 +137,9 @@ pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                     "apiVersion `{api}` is not an Ingress API tkedirect knows"
                 ));
             }
-            if let Some(class) = ingress_class(obj)
-                && !is_clb_class(Some(&class))
+            let ing: Ingress = serde_json::from_value(obj.to_value()).unwrap_or_default();
+            if let Some(class) = ingress_class(&ing)
+                && !is_clb_class(Some(class))
             {
                 return Verdict::Skip(format!(
                     "ingress class `{class}` is not TKE's CLB ingress controller (`{QCLOUD_INGRESS_CLASS}` or none)"
@@ -167,6 +170,7 @@ fn switch<V: View>(obj: &V, annotation: &str, intent: Intent) -> Verdict {
                         value: "true".into(),
                     }],
                     notes: vec![format!("{annotation} was {was}; set to \"true\"")],
+                    warnings: vec![],
                 }
             }
             None => Verdict::Change {
@@ -175,12 +179,14 @@ fn switch<V: View>(obj: &V, annotation: &str, intent: Intent) -> Verdict {
                     value: "true".into(),
                 }],
                 notes: vec![],
+                warnings: vec![],
             },
         },
         Intent::Disable => match current {
             Some(_) if on => Verdict::Change {
                 edits: vec![Edit::Remove { path, prune: 1 }],
                 notes: vec![],
+                warnings: vec![],
             },
             Some(v) => Verdict::Done(format!(
                 "not enabled ({annotation} is `{}`, left as is)",
@@ -189,6 +195,18 @@ fn switch<V: View>(obj: &V, annotation: &str, intent: Intent) -> Verdict {
             None => Verdict::Done("not enabled".into()),
         },
     }
+}
+
+/// `--container X` with X not the first container: TKE's ENI webhook gives containers[0] the resource of
+/// every new pod whose networks annotation asks for an ENI (domain notes §6.3, "The ENI webhook completes
+/// the opt-in"), so the pods would ask for two.
+fn second_eni_warning<V: View>(containers: &[V], index: usize, resource: &str) -> String {
+    let name = |i: usize| containers[i].get_string("name").unwrap_or("?");
+    format!(
+        "--container {} is not the first container: where TKE's ENI webhook ({ENI_WEBHOOK}) runs it also gives containers[0] (`{}`) the {resource} limit, so each pod would get two ENI IPs; without --container the resource goes on the first container",
+        name(index),
+        name(0)
+    )
 }
 
 /// Whether a resource quantity is tkedirect's value, "1".
@@ -251,6 +269,7 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
     };
     let current_net = template.path(&["metadata", "annotations", POD_NETWORKS]);
     let mut edits = Vec::new();
+    let mut warnings = Vec::new();
     match opts.intent {
         Intent::Enable => {
             match current_net {
@@ -299,6 +318,9 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                         value: "1".into(),
                     });
                 }
+                if index > 0 {
+                    warnings.push(second_eni_warning(containers, index, res));
+                }
             }
             if edits.is_empty() {
                 Verdict::Done("already opted into an ENI".into())
@@ -306,6 +328,7 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                 Verdict::Change {
                     edits,
                     notes: vec![],
+                    warnings,
                 }
             }
         }
@@ -337,6 +360,7 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                 Verdict::Change {
                     edits,
                     notes: vec![],
+                    warnings: vec![],
                 }
             }
         }
@@ -353,6 +377,7 @@ mod tests {
             mode: NetworkMode::Mixed,
             eni: crate::model::EniFlavor::Shared,
             container: None,
+            force: false,
         }
     }
 

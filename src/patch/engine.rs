@@ -14,7 +14,7 @@ use crate::yaml::{self, Node, split, style, verify};
 
 use super::decide::{self, Linkable, Verdict};
 use super::select::{self, Selection};
-use super::{NetworkMode, Options};
+use super::{Intent, NetworkMode, Options};
 
 /// One input: a file or standard input.
 #[derive(Debug, Clone)]
@@ -197,7 +197,8 @@ pub fn run(
     targets: &[Target],
     namespace: Option<&str>,
 ) -> Result<Outcome, Vec<Diagnostic>> {
-    let immediate = targets.is_empty();
+    // Without TARGETs edits are applied in pass 1, except for disable: its guards read the whole file set.
+    let immediate = targets.is_empty() && opts.intent == Intent::Enable;
     let mut out = Outcome {
         outputs: vec![None; sources.len()],
         ..Default::default()
@@ -283,6 +284,7 @@ pub fn run(
     if immediate {
         return Ok(out);
     }
+    super::guard::apply_to_files(&mut out.records, &out.selection, opts);
 
     // Pass 2: edit the documents of the chosen objects.
     let mut per_doc: HashMap<(usize, usize), DocEdits<'_>> = HashMap::new();
@@ -556,7 +558,7 @@ fn collect_objects(
         let summary = if immediate {
             Linkable::bare(oref)
         } else {
-            decide::summarize(oref, obj)
+            decide::summarize(oref, obj, opts)
         };
         out.records.push(Record {
             source: si,
@@ -736,6 +738,7 @@ mod ship_tests {
             mode: NetworkMode::VpcCni,
             eni: EniFlavor::Shared,
             container: None,
+            force: false,
         };
         let sources = [Source {
             name: "t.yaml".into(),

@@ -3,6 +3,7 @@
 
 pub mod decide;
 pub mod engine;
+pub mod guard;
 pub mod select;
 pub mod view;
 
@@ -34,4 +35,6 @@ pub struct Options {
     pub mode: NetworkMode,
     pub eni: EniFlavor,
     pub container: Option<String>,
+    /// Override the `disable` guards ([`guard`]): make the change, keep the reason as a warning.
+    pub force: bool,
 }

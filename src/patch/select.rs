@@ -1,7 +1,7 @@
 //! Which objects a run acts on: the TARGETs, the namespace filter, and (in mixed clusters) the workloads a
 //! Service or Ingress leads to.
 
-use crate::model::{Kind, Target};
+use crate::model::{Kind, ObjectRef, Target};
 use crate::rules::selector::selects;
 
 use super::Linkable;
@@ -25,8 +25,13 @@ pub struct Selection {
     pub unmatched: Vec<Target>,
 }
 
+/// The namespace an object is (or would be applied) in: its own, else `default`.
+pub fn namespace_of(r: &ObjectRef) -> &str {
+    r.namespace.as_deref().unwrap_or("default")
+}
+
 fn ns(s: &Linkable) -> &str {
-    s.oref.namespace.as_deref().unwrap_or("default")
+    namespace_of(&s.oref)
 }
 
 fn in_namespace(s: &Linkable, namespace: Option<&str>) -> bool {
@@ -127,7 +132,6 @@ fn link(summaries: &[Linkable], reasons: &mut [Option<Reason>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ObjectRef;
 
     fn obj(kind: Kind, name: &str, ns: Option<&str>) -> Linkable {
         Linkable {
@@ -135,6 +139,7 @@ mod tests {
             selector: Default::default(),
             template_labels: Default::default(),
             backends: vec![],
+            guarded: None,
         }
     }
 

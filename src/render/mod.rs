@@ -5,6 +5,7 @@
 pub mod diff;
 pub mod github;
 pub mod json;
+pub mod live;
 pub mod sarif;
 pub mod table;
 

@@ -94,6 +94,21 @@ pub fn global_route_direct_access(service_controller_config: Option<&str>) -> Op
     service_controller_config.map(|v| parse_bool(v.trim()) == Some(true))
 }
 
+/// Whether a Service can back a CLB Ingress that is not in direct mode: TKE's ingress controller then
+/// forwards to NodePorts, so a backend must be a NodePort or LoadBalancer Service; ClusterIP backends work
+/// only in direct mode (ingress error E4047; domain notes §6.3 "Disabling can break things").
+pub fn backs_node_port_mode(svc: &Service) -> bool {
+    matches!(svc.type_(), "NodePort" | "LoadBalancer")
+}
+
+/// Whether a Service has NodePorts for its CLB to fall back to when direct access is off: not with
+/// `allocateLoadBalancerNodePorts: false`, unless every port names its `nodePort` (Kubernetes allocates
+/// those anyway). Domain notes §6.3 "Disabling can break things".
+pub fn has_node_ports(svc: &Service) -> bool {
+    svc.spec.allocate_load_balancer_node_ports != Some(false)
+        || (!svc.spec.ports.is_empty() && svc.spec.ports.iter().all(|p| p.node_port.is_some()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +163,24 @@ mod tests {
         assert_eq!(global_route_direct_access(Some("true")), Some(true));
         assert_eq!(global_route_direct_access(Some(" True ")), Some(true));
         assert_eq!(global_route_direct_access(Some("no")), Some(false));
+    }
+
+    #[test]
+    fn what_non_direct_mode_needs() {
+        let svc = |v: serde_json::Value| -> Service { serde_json::from_value(v).unwrap() };
+        assert!(!backs_node_port_mode(&svc(serde_json::json!({"spec": {}}))));
+        assert!(backs_node_port_mode(&svc(
+            serde_json::json!({"spec": {"type": "NodePort"}})
+        )));
+        let lb = serde_json::json!({"spec": {"type": "LoadBalancer", "ports": [{"port": 80}]}});
+        assert!(has_node_ports(&svc(lb.clone())));
+        let mut none = lb;
+        none["spec"]["allocateLoadBalancerNodePorts"] = serde_json::json!(false);
+        assert!(!has_node_ports(&svc(none.clone())));
+        none["spec"]["ports"][0]["nodePort"] = serde_json::json!(30080);
+        assert!(
+            has_node_ports(&svc(none)),
+            "an explicit nodePort is allocated anyway"
+        );
     }
 }

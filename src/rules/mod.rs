@@ -5,7 +5,8 @@
 //! - [`direct`]: is direct access requested (the annotation values, parsed as TKE parses them), which
 //!   Ingresses TKE's CLB controller serves, the GlobalRouter switch;
 //! - [`readiness`]: a pod's readiness with respect to TKE's readiness gate;
-//! - [`network`]: is a pod on an ENI, on a super node, on GlobalRouter; a pod template's ENI opt-in;
+//! - [`network`]: is a pod on an ENI, on a super node, on GlobalRouter; a pod template's ENI opt-in; is a
+//!   workload a fixed-IP one;
 //! - [`ingress`]: which backends an Ingress has, in every API version;
 //! - [`selector`]: does a selector match;
 //! - [`backing`]: which workloads back a Service (selectors and owner chains);

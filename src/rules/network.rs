@@ -4,10 +4,11 @@
 use std::net::IpAddr;
 
 use crate::model::consts::{
-    INSTANCE_TYPE_LABEL, NETWORK_BRIDGE, NETWORK_EXCLUSIVE_ENI, NETWORK_SHARED_ENI, POD_NETWORKS,
-    POD_NETWORKS_STATUS, POD_TYPE, RESOURCE_DIRECT_ENI, RESOURCE_ENI_IP, SUPER_NODE_TYPE,
+    FIXED_IP_DELETE_POLICY, INSTANCE_TYPE_LABEL, NETWORK_BRIDGE, NETWORK_EXCLUSIVE_ENI,
+    NETWORK_SHARED_ENI, POD_NETWORKS, POD_NETWORKS_STATUS, POD_TYPE, RESOURCE_DIRECT_ENI,
+    RESOURCE_ENI_IP, SUPER_NODE_TYPE,
 };
-use crate::model::{EniFlavor, NetworkMode, Node, Pod, PodTemplate};
+use crate::model::{EniFlavor, NetworkMode, Node, Pod, PodTemplate, Workload};
 
 /// Where a pod's address comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,6 +181,16 @@ pub fn template_opt_in(t: &PodTemplate) -> OptIn {
     }
 }
 
+/// Whether a workload uses TKE's fixed pod IPs: it carries `tke.cloud.tencent.com/vpc-ip-claim-delete-policy`
+/// (on its pod template, where TKE's examples put it, or on itself). Its pods keep their ENI IPs across
+/// re-creation only while they stay on an ENI (QD `固定IP使用说明/固定IP使用方法.md`; domain notes §3.3,
+/// §6.3 "Disabling can break things").
+pub fn is_fixed_ip(w: &Workload) -> bool {
+    w.metadata.annotation(FIXED_IP_DELETE_POLICY).is_some()
+        || w.template()
+            .is_some_and(|t| t.metadata.annotation(FIXED_IP_DELETE_POLICY).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +271,14 @@ mod tests {
         };
         assert!(bare.complete(true) && !bare.complete(false));
         assert_eq!(flavor_of("tke-direct-eni"), Some(EniFlavor::Exclusive));
+        let fixed: Workload = serde_json::from_value(json!({"kind": "StatefulSet",
+            "spec": {"template": {"metadata": {"annotations": {FIXED_IP_DELETE_POLICY: "Never"}}}}}))
+        .unwrap();
+        assert!(is_fixed_ip(&fixed));
+        let plain: Workload =
+            serde_json::from_value(json!({"kind": "StatefulSet", "spec": {"template": {}}}))
+                .unwrap();
+        assert!(!is_fixed_ip(&plain));
         assert_eq!(flavor_of("tke-bridge"), None);
     }
 }

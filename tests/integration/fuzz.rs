@@ -302,6 +302,9 @@ fn options(intent: Intent, mixed: bool, exclusive: bool) -> Options {
             EniFlavor::Shared
         },
         container: None,
+        // disable must be the exact inverse here; its guards (which hold some changes back on purpose)
+        // are tested in patch::guard and tests/integration/edit_guards.rs.
+        force: true,
     }
 }
 

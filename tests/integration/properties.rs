@@ -320,6 +320,9 @@ fn opts(intent: Intent, mixed: bool) -> Options {
         },
         eni: EniFlavor::Shared,
         container: None,
+        // disable must be the exact inverse here; its guards (which hold some changes back on purpose)
+        // are tested in patch::guard and tests/integration/edit_guards.rs.
+        force: true,
     }
 }
 

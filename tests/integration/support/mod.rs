@@ -75,3 +75,4 @@ pub fn on_a_sized_terminal(args: &[&str], cols: u16) -> Option<String> {
         .unwrap();
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
+pub mod live;
