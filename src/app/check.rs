@@ -1,8 +1,8 @@
 //! `tkedirect check`: the prerequisites, live, from a facts file, or offline from flags.
 
-use crate::app::doctor::{emit, load_facts, read_live};
+use crate::app::doctor::{load_facts, read_live, report};
 use crate::app::output::Ui;
-use crate::checks::{self, detect_network, profile};
+use crate::checks::{detect_network, profile};
 use crate::cli::CheckArgs;
 use crate::cluster::ReadPlan;
 use crate::exit::Exit;
@@ -25,20 +25,12 @@ pub fn run(args: CheckArgs, ui: &Ui) -> anyhow::Result<Exit> {
         let network = detect_network(&facts);
         (facts, network, source)
     };
-    let audit = checks::audit(
+    report(
         AuditCommand::Check,
         source,
         &facts,
         &network,
-        checks::RunOptions {
-            timing: checks::Timing {
-                now: facts.observed_at,
-                grace: args.report.grace.0.unwrap_or_default(),
-            },
-            manifests: false,
-        },
-        args.report.fail_on,
-    );
-    emit(&audit, &args.report, ui)?;
-    Ok(audit.exit())
+        &args.report,
+        ui,
+    )
 }

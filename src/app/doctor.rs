@@ -52,21 +52,34 @@ pub fn run(args: DoctorArgs, ui: &Ui) -> anyhow::Result<Exit> {
         ui.detail(format!("wrote the facts to {}", path.display()));
     }
     let network = detect_network(&facts);
-    let audit = checks::audit(
+    report(
         AuditCommand::Doctor,
         source,
         &facts,
         &network,
-        checks::RunOptions {
-            timing: checks::Timing {
-                now: facts.observed_at,
-                grace: args.report.grace.0.unwrap_or_default(),
-            },
-            manifests: false,
+        &args.report,
+        ui,
+    )
+}
+
+/// Audit facts read from a cluster (or replayed), print the audit, and give the exit code.
+pub fn report(
+    command: AuditCommand,
+    source: FactsSource,
+    facts: &ClusterFacts,
+    network: &crate::model::NetworkDetection,
+    args: &ReportArgs,
+    ui: &Ui,
+) -> anyhow::Result<Exit> {
+    let options = checks::RunOptions {
+        timing: checks::Timing {
+            now: facts.observed_at,
+            grace: args.grace.0.unwrap_or_default(),
         },
-        args.report.fail_on,
-    );
-    emit(&audit, &args.report, ui)?;
+        manifests: false,
+    };
+    let audit = checks::audit(command, source, facts, network, options, args.fail_on);
+    emit(&audit, args, ui)?;
     Ok(audit.exit())
 }
 

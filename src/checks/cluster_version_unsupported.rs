@@ -1,7 +1,7 @@
 //! `cluster-version-unsupported`: Kubernetes below 1.12 has no usable pod readiness gates.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Manifests, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage};
 
 pub const CHECK: Check = Check {
     id: "cluster-version-unsupported",
@@ -17,32 +17,20 @@ const FIX: &str = "upgrade the cluster to 1.14 or later (1.12 at the very least)
 
 fn run(ctx: &Ctx) -> Vec<Finding> {
     match (ctx.version, &ctx.facts.version) {
-        (Some(v), Some(raw)) if !v.at_least(1, 12) => {
-            let (mut out, names) = super::blocked(
-                &CHECK,
-                ctx,
-                &format!(
-                    "Kubernetes {} has no pod readiness gates (TKE needs 1.12 or later)",
-                    raw.git_version
-                ),
-                FIX,
-                |_| true,
-            );
-            out.insert(
-                0,
-                finding(
-                    &CHECK,
-                    None,
-                    format!(
-                        "Kubernetes {} is older than 1.12: pod readiness gates are not available{}",
-                        raw.git_version,
-                        super::asked_by(&names)
-                    ),
-                    FIX,
-                ),
-            );
-            out
-        }
+        (Some(v), Some(raw)) if !v.at_least(1, 12) => super::blocker(
+            &CHECK,
+            ctx,
+            &format!(
+                "Kubernetes {} is older than 1.12: pod readiness gates are not available",
+                raw.git_version
+            ),
+            &format!(
+                "Kubernetes {} has no pod readiness gates (TKE needs 1.12 or later)",
+                raw.git_version
+            ),
+            FIX,
+            |_| true,
+        ),
         _ => vec![],
     }
 }

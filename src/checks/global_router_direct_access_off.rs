@@ -1,7 +1,7 @@
 //! `global-router-direct-access-off`: a GlobalRouter-only cluster without `GlobalRouteDirectAccess: "true"`.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Manifests, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage};
 use crate::model::NetworkMode;
 use crate::model::consts::{GLOBAL_ROUTE_DIRECT_ACCESS, SERVICE_CONTROLLER_CONFIG};
 
@@ -34,26 +34,14 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
          the container CIDR registered to CCN), or enable VPC-CNI on the cluster"
     );
     // Pods on super nodes are direct backends without the switch (domain notes §6.3).
-    let (mut out, names) = super::blocked(
+    super::blocker(
         &CHECK,
         ctx,
+        &format!("GlobalRouter cluster without direct access for GlobalRouter pods: {state}"),
         &format!("its pods get GlobalRouter IPs and {state}"),
         &fix,
         |r| !ctx.all_on_super_nodes(r),
-    );
-    out.insert(
-        0,
-        finding(
-            &CHECK,
-            None,
-            format!(
-                "GlobalRouter cluster without direct access for GlobalRouter pods: {state}{}",
-                super::asked_by(&names)
-            ),
-            fix,
-        ),
-    );
-    out
+    )
 }
 
 #[cfg(test)]

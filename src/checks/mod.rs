@@ -392,46 +392,42 @@ pub fn prerequisites(facts: &ClusterFacts) -> Vec<Finding> {
         .collect()
 }
 
-/// A cluster-level blocker, per object: one finding for each Service and Ingress that asks for direct
-/// access `keep` says it cannot have, located at its direct-access annotation. Returns them with the
-/// names to add to the cluster finding.
-pub(crate) fn blocked(
+/// The findings of a cluster-level blocker: the cluster finding (`message` plus the objects it blocks),
+/// then one finding for each Service and Ingress that asks for direct access `blocks` says it cannot
+/// have, located at its direct-access annotation.
+pub(crate) fn blocker(
     check: &Check,
     ctx: &Ctx,
+    message: &str,
     reason: &str,
     fix: &str,
-    keep: impl Fn(&ctx::DirectRequest) -> bool,
-) -> (Vec<Finding>, Vec<String>) {
+    blocks: impl Fn(&ctx::DirectRequest) -> bool,
+) -> Vec<Finding> {
     let mut names = Vec::new();
-    let findings = ctx
-        .direct_requests()
-        .into_iter()
-        .filter(|r| keep(r))
-        .map(|r| {
-            names.push(r.subject.to_string());
-            let mut f = finding(
-                check,
-                Some(r.subject.clone()),
-                format!(
-                    "{} asks for direct access, which cannot work in this cluster: {reason}",
-                    r.subject.short()
-                ),
-                fix,
-            );
-            f.field = r.field;
-            f
-        })
-        .collect();
-    (findings, names)
-}
-
-/// ` (asked for by svc/web -n shop, ing/x -n y and 3 more)` for a cluster finding.
-pub(crate) fn asked_by(names: &[String]) -> String {
-    if names.is_empty() {
-        String::new()
-    } else {
-        format!("; asked for by {}", crate::render::first_few(names, 3))
+    let mut out = vec![Finding::new(check.id, check.severity, None, "", fix)];
+    for r in ctx.direct_requests().into_iter().filter(|r| blocks(r)) {
+        names.push(r.subject.to_string());
+        let mut f = finding(
+            check,
+            Some(r.subject.clone()),
+            format!(
+                "{} asks for direct access, which cannot work in this cluster: {reason}",
+                r.subject.short()
+            ),
+            fix,
+        );
+        f.field = r.field;
+        out.push(f);
     }
+    out[0].message = if names.is_empty() {
+        message.to_string()
+    } else {
+        format!(
+            "{message}; asked for by {}",
+            crate::render::first_few(&names, 3)
+        )
+    };
+    out
 }
 
 /// Shorthand used by the check files.

@@ -1,7 +1,7 @@
 //! `network-mode-unsupported`: Cilium-Overlay clusters cannot use CLB direct pod access.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Manifests, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage};
 use crate::model::NetworkMode;
 
 pub const CHECK: Check = Check {
@@ -20,26 +20,14 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     if ctx.network.mode != NetworkMode::CiliumOverlay {
         return vec![];
     }
-    let (mut out, names) = super::blocked(
+    super::blocker(
         &CHECK,
         ctx,
+        "the cluster uses Cilium-Overlay networking, which TKE does not support for CLB direct pod access",
         "Cilium-Overlay pod IPs are not routable from the CLB",
         FIX,
         |_| true,
-    );
-    out.insert(
-        0,
-        finding(
-            &CHECK,
-            None,
-            format!(
-                "the cluster uses Cilium-Overlay networking, which TKE does not support for CLB direct pod access{}",
-                super::asked_by(&names)
-            ),
-            FIX,
-        ),
-    );
-    out
+    )
 }
 
 #[cfg(test)]
