@@ -1,5 +1,5 @@
-//! `tkedirect sync`: wire the cluster and the CLB to the planner, print the plan, apply it when asked,
-//! verify, and map the result to an exit code.
+//! `tkedirect sync`: parse, wire the real adapters (the cluster, the CLB, the prompt), call
+//! [`crate::sync::run`], render its outcome, map it to an exit code. The policy is in the library.
 
 use std::io::{BufRead, Write};
 
@@ -7,18 +7,16 @@ use anyhow::{Context, bail};
 
 use crate::app::output::Ui;
 use crate::cli::sync::SyncArgs;
-use crate::cloud::credentials;
+use crate::cloud::credentials::{self, Credentials};
 use crate::cloud::endpoint::Endpoint;
 use crate::cloud::tencent::{LogLevel, TencentClb};
+use crate::cluster::{self, KubeCluster};
 use crate::exit::Exit;
 use crate::model::Kind;
-use crate::report::Format;
-use crate::sync::apply::apply;
-use crate::sync::engine::{self, SyncTarget};
-use crate::sync::plan::{Plan, PlanOptions, plan};
-use crate::sync::report::{self, RunInfo, Status};
-use crate::sync::source::KubeSource;
-use crate::sync::table;
+use crate::render;
+use crate::report::{Format, envelope};
+use crate::sync::plan::PlanOptions;
+use crate::sync::{self, Confirm, SyncEvent, SyncOutcome, SyncRequest, SyncStatus, SyncTarget};
 
 pub fn run(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
     if !matches!(args.target.kind, Kind::Service | Kind::Ingress) {
@@ -27,85 +25,87 @@ pub fn run(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
             args.target
         );
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the runtime")?;
+    let runtime = cluster::runtime().context("starting the runtime")?;
     runtime.block_on(run_async(args, ui))
 }
 
-fn print(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+/// The prompt on a terminal: the question on stderr, the answer from stdin.
+struct TerminalConfirm;
+
+impl Confirm for TerminalConfirm {
+    fn confirm(&mut self, question: &str) -> std::io::Result<bool> {
+        eprint!("{question} [y/N] ");
+        std::io::stderr().flush()?;
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(matches!(
+            line.trim().to_ascii_lowercase().as_str(),
+            "y" | "yes"
+        ))
+    }
 }
 
-fn print_json(report: &report::v1::Report) -> anyhow::Result<()> {
-    let mut text = serde_json::to_string_pretty(report).context("encoding the JSON report")?;
-    text.push('\n');
-    print(&text)
+/// Where the CLB API is: `--endpoint` (or `TKEDIRECT_CLB_ENDPOINT`), else the public default.
+fn clb_endpoint(args: &SyncArgs) -> anyhow::Result<Endpoint> {
+    Ok(
+        match args
+            .endpoint
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            Some(e) => Endpoint::parse(e)?,
+            None => Endpoint::default(),
+        },
+    )
 }
 
-/// Ask on stderr, read the answer from stdin.
-fn confirm(question: &str) -> anyhow::Result<bool> {
-    eprint!("{question} [y/N] ");
-    std::io::stderr().flush()?;
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("reading the answer")?;
-    Ok(matches!(
-        line.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
-}
-
-async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
-    // Local settings first: a bad endpoint or missing credentials should not wait for the cluster.
-    let endpoint = match args
-        .endpoint
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-    {
-        Some(e) => Endpoint::parse(e)?,
-        None => Endpoint::default(),
-    };
+/// The Tencent Cloud credentials, resolved once (environment, profile files…).
+fn cloud_credentials(ui: &Ui) -> anyhow::Result<Credentials> {
     let creds = credentials::resolve(&|name| std::env::var(name).ok())?;
     ui.detail(format!(
         "credentials: {} (SecretId {})",
         creds.source,
         creds.masked_id()
     ));
+    Ok(creds)
+}
 
-    let config = crate::cluster::kube::config(&args.kube.options())
+fn stdout_flush(
+    f: impl FnOnce(&mut std::io::StdoutLock<'_>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    f(&mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    // Local settings first: a bad endpoint or missing credentials should not wait for the cluster.
+    let endpoint = clb_endpoint(&args)?;
+    let creds = cloud_credentials(ui)?;
+
+    let cluster = KubeCluster::connect(&args.kube.options())
         .await
         .context("connecting to the cluster")?;
-    let client = kube::Client::try_from(config).context("connecting to the cluster")?;
-    let namespace = args
-        .namespace
-        .clone()
-        .unwrap_or_else(|| client.default_namespace().to_string());
     let target = SyncTarget {
         kind: args.target.kind,
-        namespace,
+        namespace: args
+            .namespace
+            .clone()
+            .unwrap_or_else(|| cluster.default_namespace.clone()),
         name: args.target.name.clone(),
     };
-    let source = KubeSource::new(client);
-    let view = engine::read_cluster(&source, &target).await?;
-    ui.detail(format!(
-        "endpoints from the {} API; {} Service port route(s)",
-        view.endpoints_api,
-        view.routes.len()
-    ));
 
     let env_region = std::env::var("TENCENTCLOUD_REGION").ok();
-    let Some((region, region_source)) = engine::region(
+    let tke_region = match sync::region(args.region.as_deref(), env_region.as_deref(), None) {
+        Some(_) => None,
+        None => sync::tke_config(&cluster).await?.0,
+    };
+    let Some((region, region_source)) = sync::region(
         args.region.as_deref(),
         env_region.as_deref(),
-        view.tke_region.as_deref(),
+        tke_region.as_deref(),
     ) else {
         bail!(
             "no Tencent Cloud region: pass --region (for example ap-guangzhou) or set TENCENTCLOUD_REGION"
@@ -122,153 +122,96 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
     });
     let clb = TencentClb::new(endpoint, region.clone(), creds, logger);
 
-    let clb_view = engine::resolve_clb(&clb, &view, args.lb.as_deref(), &region).await?;
-    let mut warnings = view.warnings.clone();
-    warnings.extend(clb_view.warnings.iter().cloned());
-    if clb_view.lb_source.is_tke_managed() {
-        warnings.push(format!(
-            "CLB {} comes from {}: TKE's controller keeps reconciling the listeners it manages and may redo its \
-             own view of their backends; sync is a one-shot repair, not a replacement for the controller",
-            clb_view.lb.load_balancer_id, clb_view.lb_source
-        ));
-    }
-    for w in &warnings {
-        ui.warn(w);
-    }
-
-    let lb_id = clb_view.lb.load_balancer_id.clone();
-    let options = PlanOptions {
-        weight: args.weight,
-        force: args.force,
-        prune_non_eni: args.prune_non_eni,
-    };
-    let actual = engine::read_actual(&clb, &lb_id, &clb_view.inputs).await?;
-    let the_plan = plan(&clb_view.inputs, &actual, &options);
-    let info = RunInfo {
-        target: &target,
-        region: &region,
-        lb: &clb_view.lb,
-        lb_source: clb_view.lb_source,
-        warnings: &warnings,
+    let request = SyncRequest {
+        target,
+        region,
+        lb: args.lb.clone(),
+        options: PlanOptions {
+            weight: args.weight,
+            force: args.force,
+            prune_non_eni: args.prune_non_eni,
+        },
+        apply: args.apply,
+        ask: ui.stdin_tty && !args.yes,
     };
     let json = args.output == Format::Json;
-
-    let plan_status = report::plan_status(&the_plan);
-    let finish_plan_only = |status: Status| -> anyhow::Result<Exit> {
-        if json {
-            print_json(&report::to_v1(&info, &the_plan, status, None, None))?;
-        } else {
-            print(&table::render_plan(&info, &the_plan))?;
-        }
-        Ok(status.exit(args.apply))
-    };
-
-    if !args.apply || !the_plan.has_changes() {
-        let exit = finish_plan_only(plan_status)?;
-        if args.apply {
-            ui.note("In sync: nothing to apply.");
-        }
-        report_calls(ui, &clb);
-        return Ok(exit);
-    }
-    if plan_status == Status::Blocked {
-        finish_plan_only(Status::Blocked)?;
-        let which: Vec<String> = the_plan
-            .blocked()
-            .map(|b| format!("{} {}", b.info.binding, b.info.label()))
-            .collect();
-        bail!(
-            "refusing to apply: a safety guard trips on {} (see the plan); nothing was changed. Re-run with --force if this is intended",
-            which.join(", ")
-        );
-    }
-
-    if !json {
-        print(&table::render_plan(&info, &the_plan))?;
-        print("\n")?;
-    }
-    if ui.stdin_tty && !args.yes {
-        let question = format!(
-            "Apply to CLB {lb_id}: register {} and deregister {} target(s)?",
-            the_plan.register_count(),
-            the_plan.deregister_count()
-        );
-        if !confirm(&question)? {
-            ui.note("Not applied.");
-            if json {
-                print_json(&report::to_v1(&info, &the_plan, plan_status, None, None))?;
+    let style = ui.style();
+    let mut printed: std::io::Result<()> = Ok(());
+    let mut on_event = |event: SyncEvent<'_>| match event {
+        SyncEvent::Plan(o) => {
+            for w in &o.warnings {
+                ui.warn(w);
             }
-            return Ok(Exit::Changes);
+            if !json && printed.is_ok() {
+                printed = std::io::stdout()
+                    .lock()
+                    .write_all(&plan_text(o, &style))
+                    .and_then(|()| std::io::stdout().flush());
+            }
         }
-    }
-
-    let progress = |line: &str| ui.note(line);
-    let applied = apply(&clb, &lb_id, &the_plan, &progress).await;
-    let verified = verify(
+        SyncEvent::Progress(line) => ui.note(line),
+        SyncEvent::Detail(line) => ui.detail(line),
+        SyncEvent::Warning(line) => ui.warn(line),
+    };
+    let result = sync::run(
+        &cluster,
         &clb,
-        &lb_id,
-        &clb_view.inputs,
-        &options,
-        applied.clean(),
-        ui,
+        &mut TerminalConfirm,
+        &request,
+        &mut on_event,
     )
     .await;
-    let status = report::apply_status(&applied, verified.as_ref());
-    if json {
-        print_json(&report::to_v1(
-            &info,
-            &the_plan,
-            status,
-            Some(&applied),
-            verified.as_ref(),
-        ))?;
-    } else {
-        print(&table::render_apply(&applied, verified.as_ref(), status))?;
-    }
     report_calls(ui, &clb);
-    match status {
-        Status::Partial => ui.warn("the plan was applied only in part; see the result above"),
-        Status::Failed => ui.warn(format!(
+    printed?;
+    let outcome = result?;
+    finish(&outcome, json, &style, ui)
+}
+
+fn plan_text(o: &SyncOutcome, style: &render::Style) -> Vec<u8> {
+    let mut text = Vec::new();
+    let _ = render::sync::plan(&mut text, o, style);
+    if o.applying && o.plan.has_changes() && o.status != SyncStatus::Blocked {
+        text.push(b'\n');
+    }
+    text
+}
+
+/// Print the result (and, for JSON, the whole outcome), say what happened on stderr, pick the exit code.
+fn finish(o: &SyncOutcome, json: bool, style: &render::Style, ui: &Ui) -> anyhow::Result<Exit> {
+    if json {
+        stdout_flush(|w| envelope::write(w, "sync", &sync::json::payload(o)))?;
+    } else {
+        stdout_flush(|w| render::sync::result(w, o, style))?;
+    }
+    if o.declined {
+        ui.note("Not applied.");
+    }
+    if o.applying && o.apply.is_none() && o.status == SyncStatus::InSync {
+        ui.note("In sync: nothing to apply.");
+    }
+    match o.status {
+        SyncStatus::Blocked if o.applying => {
+            let which: Vec<String> = o
+                .plan
+                .blocked()
+                .map(|b| format!("{} {}", b.info.binding, b.info.label()))
+                .collect();
+            bail!(
+                "refusing to apply: a safety guard trips on {} (see the plan); nothing was changed. Re-run with --force if this is intended",
+                which.join(", ")
+            );
+        }
+        SyncStatus::Partial => ui.warn("the plan was applied only in part; see the result above"),
+        SyncStatus::Failed => ui.warn(format!(
             "nothing was changed: {}",
-            applied.error.as_deref().unwrap_or("every listener failed")
+            o.apply
+                .as_ref()
+                .and_then(|a| a.error.as_deref())
+                .unwrap_or("every listener failed")
         )),
         _ => {}
     }
-    Ok(status.exit(true))
-}
-
-/// Re-read the targets and re-plan. When every call succeeded but the re-read still differs, read again
-/// a little later (the API may take a moment to show what it did).
-async fn verify(
-    clb: &TencentClb,
-    lb: &str,
-    inputs: &[crate::sync::plan::BindingInput],
-    options: &PlanOptions,
-    clean: bool,
-    ui: &Ui,
-) -> Option<Plan> {
-    let attempts = if clean { 3 } else { 1 };
-    let mut last = None;
-    for attempt in 0..attempts {
-        if attempt > 0 {
-            tokio::time::sleep(std::time::Duration::from_secs(attempt)).await;
-        }
-        match engine::read_actual(clb, lb, inputs).await {
-            Ok(actual) => {
-                let p = plan(inputs, &actual, options);
-                let done = !p.has_changes();
-                last = Some(p);
-                if done {
-                    break;
-                }
-            }
-            Err(e) => {
-                ui.warn(format!("could not verify: {e}"));
-                return last;
-            }
-        }
-    }
-    last
+    Ok(o.exit())
 }
 
 fn report_calls(ui: &Ui, clb: &TencentClb) {

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod github;
 pub mod json;
 pub mod sarif;
+pub mod sync;
 pub mod table;
 
 use comfy_table::{ContentArrangement, Table, presets};

@@ -6,28 +6,28 @@
 use std::collections::BTreeSet;
 
 use super::batch::{calls, deregister_targets, register_targets};
-use super::plan::Plan;
+use super::plan::SyncPlan;
 use crate::cloud::{BatchTarget, Clb};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub enum WriteAction {
     Register,
     Deregister,
 }
 
-impl Action {
+impl WriteAction {
     pub fn api_name(self) -> &'static str {
         match self {
-            Action::Register => "BatchRegisterTargets",
-            Action::Deregister => "BatchDeregisterTargets",
+            WriteAction::Register => "BatchRegisterTargets",
+            WriteAction::Deregister => "BatchDeregisterTargets",
         }
     }
 }
 
 /// One write call and what came of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallReport {
-    pub action: Action,
+pub struct WriteCall {
+    pub action: WriteAction,
     pub targets: usize,
     /// `FailListenerIdSet`.
     pub failed_listeners: Vec<String>,
@@ -38,8 +38,8 @@ pub struct CallReport {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ApplyReport {
-    pub calls: Vec<CallReport>,
+pub struct ApplyResult {
+    pub calls: Vec<WriteCall>,
     /// Targets in calls that succeeded, on listeners that did not fail.
     pub registered: usize,
     pub deregistered: usize,
@@ -53,7 +53,7 @@ pub struct ApplyReport {
     pub error: Option<String>,
 }
 
-impl ApplyReport {
+impl ApplyResult {
     pub fn wrote_anything(&self) -> bool {
         self.registered + self.deregistered > 0
     }
@@ -64,10 +64,23 @@ impl ApplyReport {
 }
 
 /// Apply `plan` to CLB `lb`. `progress` receives one line per call.
-pub async fn apply<C: Clb>(clb: &C, lb: &str, plan: &Plan, progress: &dyn Fn(&str)) -> ApplyReport {
-    let mut report = ApplyReport::default();
+pub async fn apply<C: Clb>(
+    clb: &C,
+    lb: &str,
+    plan: &SyncPlan,
+    progress: &mut dyn FnMut(&str),
+) -> ApplyResult {
+    let mut report = ApplyResult::default();
     let register = register_targets(plan);
-    let register_failed = run(clb, lb, Action::Register, &register, &mut report, progress).await;
+    let register_failed = run(
+        clb,
+        lb,
+        WriteAction::Register,
+        &register,
+        &mut report,
+        progress,
+    )
+    .await;
     if report.error.is_some() {
         report.not_sent += deregister_targets(plan, &BTreeSet::new()).len();
         return report;
@@ -78,7 +91,7 @@ pub async fn apply<C: Clb>(clb: &C, lb: &str, plan: &Plan, progress: &dyn Fn(&st
     run(
         clb,
         lb,
-        Action::Deregister,
+        WriteAction::Deregister,
         &deregister,
         &mut report,
         progress,
@@ -91,18 +104,18 @@ pub async fn apply<C: Clb>(clb: &C, lb: &str, plan: &Plan, progress: &dyn Fn(&st
 async fn run<C: Clb>(
     clb: &C,
     lb: &str,
-    action: Action,
+    action: WriteAction,
     targets: &[BatchTarget],
-    report: &mut ApplyReport,
-    progress: &dyn Fn(&str),
+    report: &mut ApplyResult,
+    progress: &mut dyn FnMut(&str),
 ) -> BTreeSet<String> {
     let mut failed = BTreeSet::new();
     let batches = calls(targets);
     let total = batches.len();
     for (i, batch) in batches.iter().enumerate() {
         let result = match action {
-            Action::Register => clb.batch_register_targets(lb, batch).await,
-            Action::Deregister => clb.batch_deregister_targets(lb, batch).await,
+            WriteAction::Register => clb.batch_register_targets(lb, batch).await,
+            WriteAction::Deregister => clb.batch_deregister_targets(lb, batch).await,
         };
         match result {
             Ok(outcome) => {
@@ -116,8 +129,8 @@ async fn run<C: Clb>(
                     .filter(|t| !fails.contains(t.listener_id.as_str()))
                     .count();
                 match action {
-                    Action::Register => report.registered += done,
-                    Action::Deregister => report.deregistered += done,
+                    WriteAction::Register => report.registered += done,
+                    WriteAction::Deregister => report.deregistered += done,
                 }
                 progress(&format!(
                     "{} {}/{}: {} targets{}",
@@ -135,7 +148,7 @@ async fn run<C: Clb>(
                 report
                     .failed_listeners
                     .extend(outcome.fail_listener_id_set.iter().cloned());
-                report.calls.push(CallReport {
+                report.calls.push(WriteCall {
                     action,
                     targets: batch.len(),
                     failed_listeners: outcome.fail_listener_id_set,
@@ -148,7 +161,7 @@ async fn run<C: Clb>(
                 let rest: usize = batches[i..].iter().map(|b| b.len()).sum();
                 report.not_sent += rest;
                 report.error = Some(e.to_string());
-                report.calls.push(CallReport {
+                report.calls.push(WriteCall {
                     action,
                     targets: batch.len(),
                     failed_listeners: Vec::new(),
@@ -175,15 +188,7 @@ mod tests {
     use crate::sync::model::Binding;
     use crate::sync::plan::tests::{eni, input, want};
     use crate::sync::plan::{PlanOptions, plan};
-    use crate::sync::testing::MemClb;
-
-    fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
-    }
+    use crate::sync::testing::{MemClb, block_on};
 
     fn binding(l: &str) -> Binding {
         Binding {
@@ -208,7 +213,7 @@ mod tests {
             &clb.actual(),
             &PlanOptions::default(),
         );
-        let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
+        let report = block_on(apply(&clb, "lb-1", &p, &mut |_| {}));
         assert!(report.clean(), "{report:?}");
         assert_eq!((report.registered, report.deregistered), (600, 1));
         assert_eq!(
@@ -257,7 +262,7 @@ mod tests {
             ),
         ];
         let p = plan(&inputs, &clb.actual(), &PlanOptions::default());
-        let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
+        let report = block_on(apply(&clb, "lb-1", &p, &mut |_| {}));
         assert_eq!(
             report.failed_listeners,
             BTreeSet::from(["lbl-2".to_string()])
@@ -284,7 +289,7 @@ mod tests {
             &BTreeMap::new(),
             &PlanOptions::default(),
         );
-        let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
+        let report = block_on(apply(&clb, "lb-1", &p, &mut |_| {}));
         assert!(report.error.as_deref().unwrap().contains("InternalError"));
         assert_eq!((report.registered, report.not_sent), (0, 1));
         assert!(!report.wrote_anything());
@@ -300,7 +305,7 @@ mod tests {
             &PlanOptions::default(),
         );
         assert!(p.bindings[0].blocked());
-        let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
+        let report = block_on(apply(&clb, "lb-1", &p, &mut |_| {}));
         assert!(clb.calls().is_empty());
         assert!(!report.wrote_anything());
     }

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use super::plan::Plan;
+use super::plan::SyncPlan;
 use crate::cloud::BatchTarget;
 use crate::cloud::limits::BATCH_TARGETS;
 
 /// Targets to register, from every binding that is not blocked by a guard.
-pub fn register_targets(plan: &Plan) -> Vec<BatchTarget> {
+pub fn register_targets(plan: &SyncPlan) -> Vec<BatchTarget> {
     plan.bindings
         .iter()
         .filter(|b| !b.blocked())
@@ -28,7 +28,7 @@ pub fn register_targets(plan: &Plan) -> Vec<BatchTarget> {
 
 /// Targets to deregister, except on listeners in `skip` (those whose registration failed: their old
 /// targets keep serving).
-pub fn deregister_targets(plan: &Plan, skip: &BTreeSet<String>) -> Vec<BatchTarget> {
+pub fn deregister_targets(plan: &SyncPlan, skip: &BTreeSet<String>) -> Vec<BatchTarget> {
     plan.bindings
         .iter()
         .filter(|b| !b.blocked() && !skip.contains(&b.info.binding.listener_id))

@@ -174,11 +174,11 @@ impl BindingPlan {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Plan {
+pub struct SyncPlan {
     pub bindings: Vec<BindingPlan>,
 }
 
-impl Plan {
+impl SyncPlan {
     pub fn has_changes(&self) -> bool {
         self.bindings.iter().any(BindingPlan::has_changes)
     }
@@ -244,7 +244,7 @@ pub fn plan(
     inputs: &[BindingInput],
     actual: &BTreeMap<Binding, Vec<ActualTarget>>,
     opts: &PlanOptions,
-) -> Plan {
+) -> SyncPlan {
     let none = Vec::new();
     let mut bindings: Vec<BindingPlan> = merge(inputs)
         .into_iter()
@@ -269,7 +269,7 @@ pub fn plan(
                 &b.info.binding,
             ))
     });
-    Plan { bindings }
+    SyncPlan { bindings }
 }
 
 fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions) -> BindingPlan {

@@ -1,4 +1,5 @@
-//! An in-memory CLB for unit tests of apply and the engine.
+//! Fakes and fixtures for the unit tests of sync: an in-memory CLB ([`MemClb`]), a scripted prompt
+//! ([`Scripted`]), and a small cluster on the in-memory API server ([`web_cluster`]).
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -226,101 +227,86 @@ impl Clb for MemClb {
     }
 }
 
-/// An in-memory cluster: objects as JSON, looked up by kind, namespace, name and labels.
-pub struct MemSource {
-    pub objects: Vec<serde_json::Value>,
-    /// Whether discovery.k8s.io/v1 is served (false: a cluster before 1.21).
-    pub slices_served: bool,
+/// Run a future to completion on a current-thread runtime (with timers).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
 }
 
-impl Default for MemSource {
-    fn default() -> Self {
-        MemSource {
-            objects: Vec::new(),
-            slices_served: true,
+/// A prompt that answers from a script (and records the questions); `before` runs on every question, to
+/// play someone changing the cluster while the person reads the plan.
+#[derive(Default)]
+pub struct Scripted {
+    pub answers: std::collections::VecDeque<bool>,
+    pub questions: Vec<String>,
+    #[allow(clippy::type_complexity)]
+    pub before: Option<Box<dyn FnMut(usize)>>,
+}
+
+impl Scripted {
+    pub fn answering(answers: &[bool]) -> Self {
+        Scripted {
+            answers: answers.iter().copied().collect(),
+            ..Default::default()
         }
     }
 }
 
-impl MemSource {
-    fn find<T: serde::de::DeserializeOwned>(&self, kind: &str, ns: &str, name: &str) -> Option<T> {
-        self.objects
-            .iter()
-            .find(|o| {
-                o["kind"] == kind
-                    && o["metadata"]["namespace"] == ns
-                    && o["metadata"]["name"] == name
-            })
-            .map(|o| serde_json::from_value(o.clone()).expect("fixture object"))
-    }
-
-    fn list<T: serde::de::DeserializeOwned>(
-        &self,
-        kind: &str,
-        ns: &str,
-        labels: &BTreeMap<String, String>,
-    ) -> Vec<T> {
-        self.objects
-            .iter()
-            .filter(|o| o["kind"] == kind && o["metadata"]["namespace"] == ns)
-            .filter(|o| {
-                labels
-                    .iter()
-                    .all(|(k, v)| o["metadata"]["labels"][k] == v.as_str())
-            })
-            .map(|o| serde_json::from_value(o.clone()).expect("fixture object"))
-            .collect()
+impl crate::sync::Confirm for Scripted {
+    fn confirm(&mut self, question: &str) -> std::io::Result<bool> {
+        if let Some(f) = self.before.as_mut() {
+            f(self.questions.len());
+        }
+        self.questions.push(question.to_string());
+        Ok(self.answers.pop_front().unwrap_or(false))
     }
 }
 
-use crate::sync::source::{SERVICE_NAME_LABEL, SourceError, SyncSource};
-use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Pod, Service};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
+/// `svc/web` (direct, CLB lb-1 written back; ports http 80 → named `http`, dns 53/UDP → 5353) with one
+/// ready pod (web-1, 10.0.0.1) and one waiting only on TKE's gate (web-2, 10.0.0.2), their slice, and
+/// `kube-system/tke-config` (ap-guangzhou, vpc-1).
+pub fn web_cluster() -> crate::cluster::memory::MemoryCluster {
+    use serde_json::json;
 
-impl SyncSource for MemSource {
-    async fn service(&self, ns: &str, name: &str) -> Result<Option<Service>, SourceError> {
-        Ok(self.find("Service", ns, name))
-    }
+    use crate::model::consts::READINESS_GATE;
+    use crate::sync::desired::tests::pod_json;
+    crate::cluster::memory::MemoryCluster::new([
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default",
+            "annotations": {"service.cloud.tencent.com/direct-access": "true", "service.kubernetes.io/loadbalance-id": "lb-1"}},
+            "spec": {"type": "LoadBalancer", "selector": {"app": "web"},
+                     "ports": [{"name": "http", "port": 80, "targetPort": "http"}, {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 5353}]}}),
+        json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": "web-x", "namespace": "default", "labels": {"kubernetes.io/service-name": "web"}},
+        "addressType": "IPv4",
+        "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}, {"name": "dns", "port": 5353, "protocol": "UDP"}],
+        "endpoints": [
+            {"addresses": ["10.0.0.1"], "conditions": {"ready": true}, "targetRef": {"kind": "Pod", "name": "web-1"}},
+            {"addresses": ["10.0.0.2"], "conditions": {"ready": false}, "targetRef": {"kind": "Pod", "name": "web-2"}}
+        ]}),
+        pod_json("web-1", "10.0.0.1", true, true, &[(READINESS_GATE, true)]),
+        pod_json("web-2", "10.0.0.2", false, true, &[(READINESS_GATE, false)]),
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "tke-config", "namespace": "kube-system"},
+            "data": {"TKE_REGION": "ap-guangzhou", "TKE_VPC_ID": "vpc-1"}}),
+    ])
+}
 
-    async fn ingress(
-        &self,
-        ns: &str,
-        name: &str,
-    ) -> Result<Option<serde_json::Value>, SourceError> {
-        Ok(self.find("Ingress", ns, name))
-    }
-
-    async fn endpoint_slices(
-        &self,
-        ns: &str,
-        service: &str,
-    ) -> Result<Option<Vec<EndpointSlice>>, SourceError> {
-        if !self.slices_served {
-            return Ok(None);
-        }
-        Ok(Some(self.list(
-            "EndpointSlice",
-            ns,
-            &BTreeMap::from([(SERVICE_NAME_LABEL.to_string(), service.to_string())]),
-        )))
-    }
-
-    async fn endpoints(&self, ns: &str, name: &str) -> Result<Option<Endpoints>, SourceError> {
-        Ok(self.find("Endpoints", ns, name))
-    }
-
-    async fn pods(
-        &self,
-        ns: &str,
-        selector: &BTreeMap<String, String>,
-    ) -> Result<Vec<Pod>, SourceError> {
-        if selector.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(self.list("Pod", ns, selector))
-    }
-
-    async fn config_map(&self, ns: &str, name: &str) -> Result<Option<ConfigMap>, SourceError> {
-        Ok(self.find("ConfigMap", ns, name))
-    }
+/// A CLB `lb-1` (vpc-1) with listeners `lbl-http` TCP:80 and `lbl-dns` UDP:53.
+pub fn web_clb() -> MemClb {
+    let clb = MemClb::new("lb-1");
+    clb.add_listener(Listener {
+        listener_id: "lbl-http".into(),
+        protocol: "TCP".into(),
+        port: 80,
+        ..Default::default()
+    });
+    clb.add_listener(Listener {
+        listener_id: "lbl-dns".into(),
+        protocol: "UDP".into(),
+        port: 53,
+        ..Default::default()
+    });
+    clb
 }

@@ -1,0 +1,490 @@
+//! A whole sync as one library function over the ports: read the cluster ([`Cluster`]), find the CLB and
+//! its listeners ([`Clb`]), plan, ask ([`Confirm`]), apply, verify, and say how it ended
+//! ([`SyncOutcome`], which maps to the exit code). The app only wires the real adapters and renders.
+
+use std::time::Duration;
+
+use super::apply::apply;
+use super::clb_read::{listeners, load_balancer, read_actual};
+use super::cluster_read::{SyncTarget, read_cluster};
+use super::error::SyncError;
+use super::outcome::{SyncOutcome, SyncStatus, apply_status, plan_status};
+use super::plan::{BindingInput, PlanOptions, SyncPlan, plan};
+use super::resolve::bind_routes;
+use crate::cloud::Clb;
+use crate::cluster::Cluster;
+use crate::model::Kind;
+
+/// What to sync and how.
+#[derive(Debug, Clone)]
+pub struct SyncRequest {
+    pub target: SyncTarget,
+    /// The CLB API region the [`Clb`] talks to (for messages and the report).
+    pub region: String,
+    /// `--lb`.
+    pub lb: Option<String>,
+    pub options: PlanOptions,
+    /// `--apply`: change the CLB. Without it only the plan is made.
+    pub apply: bool,
+    /// Ask before the first write (a person at a terminal, no `--yes`).
+    pub ask: bool,
+}
+
+/// The confirmation prompt.
+pub trait Confirm {
+    /// Ask `question`; true means go ahead.
+    fn confirm(&mut self, question: &str) -> std::io::Result<bool>;
+}
+
+/// What happens during a run, as it happens.
+#[derive(Debug)]
+pub enum SyncEvent<'a> {
+    /// The plan (and the warnings), before anything is written and before the question.
+    Plan(&'a SyncOutcome),
+    /// A line of progress: one per write call.
+    Progress(&'a str),
+    /// A detail for `-v`.
+    Detail(&'a str),
+    /// Something the person should know that does not stop the run.
+    Warning(&'a str),
+}
+
+/// Run a sync.
+pub async fn run<K: Cluster, L: Clb>(
+    cluster: &K,
+    clb: &L,
+    confirm: &mut dyn Confirm,
+    request: &SyncRequest,
+    events: &mut dyn FnMut(SyncEvent<'_>),
+) -> Result<SyncOutcome, SyncError> {
+    if !matches!(request.target.kind, Kind::Service | Kind::Ingress) {
+        return Err(SyncError::Kind(request.target.kind));
+    }
+    let view = read_cluster(cluster, &request.target).await?;
+    events(SyncEvent::Detail(&format!(
+        "endpoints from the {} API; {} Service port route(s)",
+        view.endpoints_api,
+        view.routes.len()
+    )));
+
+    let (lb, lb_source) = load_balancer(clb, &view, request.lb.as_deref(), &request.region).await?;
+    let lb_id = lb.load_balancer_id.clone();
+    let listeners = listeners(clb, &lb_id, &view).await?;
+    let (inputs, bind_warnings) = bind_routes(&view, &lb, &listeners);
+    if inputs.is_empty() {
+        let shown = format!("{}/{}", view.target.kind.short(), view.target.name);
+        let hint = match view.target.kind {
+            Kind::Ingress => "the Ingress's host/path pairs match no L7 rule (Domain + Url)",
+            _ => "DescribeListeners found no listener with the Service's protocol and port",
+        };
+        return Err(SyncError::NothingToSync {
+            lb: lb_id,
+            target: shown,
+            hint: hint.to_string(),
+        });
+    }
+    let mut warnings = view.warnings.clone();
+    warnings.extend(bind_warnings);
+    if lb_source.is_tke_managed() {
+        warnings.push(format!(
+            "CLB {lb_id} comes from {lb_source}: TKE's controller keeps reconciling the listeners it manages \
+             and may redo its own view of their backends; sync is a one-shot repair, not a replacement for \
+             the controller"
+        ));
+    }
+
+    let actual = read_actual(clb, &lb_id, &inputs).await?;
+    let the_plan = plan(&inputs, &actual, &request.options);
+    let mut outcome = SyncOutcome {
+        target: request.target.clone(),
+        region: request.region.clone(),
+        lb,
+        lb_source,
+        endpoints_api: view.endpoints_api,
+        warnings,
+        status: plan_status(&the_plan),
+        plan: the_plan,
+        applying: request.apply,
+        declined: false,
+        apply: None,
+        verified: None,
+    };
+    events(SyncEvent::Plan(&outcome));
+
+    if !request.apply || !outcome.plan.has_changes() || outcome.status == SyncStatus::Blocked {
+        return Ok(outcome);
+    }
+    if request.ask {
+        let question = format!(
+            "Apply to CLB {lb_id}: register {} and deregister {} target(s)?",
+            outcome.plan.register_count(),
+            outcome.plan.deregister_count()
+        );
+        if !confirm.confirm(&question).map_err(SyncError::Prompt)? {
+            outcome.declined = true;
+            return Ok(outcome);
+        }
+    }
+
+    let applied = apply(clb, &lb_id, &outcome.plan, &mut |line| {
+        events(SyncEvent::Progress(line))
+    })
+    .await;
+    let verified = verify(
+        clb,
+        &lb_id,
+        &inputs,
+        &request.options,
+        applied.clean(),
+        events,
+    )
+    .await;
+    outcome.status = apply_status(&applied, verified.as_ref());
+    outcome.apply = Some(applied);
+    outcome.verified = verified;
+    Ok(outcome)
+}
+
+/// Re-read the targets and re-plan. When every call succeeded but the re-read still differs, read again
+/// a little later (the API may take a moment to show what it did).
+async fn verify<L: Clb>(
+    clb: &L,
+    lb: &str,
+    inputs: &[BindingInput],
+    options: &PlanOptions,
+    clean: bool,
+    events: &mut dyn FnMut(SyncEvent<'_>),
+) -> Option<SyncPlan> {
+    let attempts = if clean { 3 } else { 1 };
+    let mut last = None;
+    for attempt in 0..attempts {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_secs(attempt)).await;
+        }
+        match read_actual(clb, lb, inputs).await {
+            Ok(actual) => {
+                let p = plan(inputs, &actual, options);
+                let done = !p.has_changes();
+                last = Some(p);
+                if done {
+                    break;
+                }
+            }
+            Err(e) => {
+                events(SyncEvent::Warning(&format!("could not verify: {e}")));
+                return last;
+            }
+        }
+    }
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::cloud::{Listener, Rule};
+    use crate::exit::Exit;
+    use crate::sync::model::Binding;
+    use crate::sync::plan::tests::eni;
+    use crate::sync::testing::{MemClb, Scripted, block_on, web_clb, web_cluster};
+
+    fn request(apply: bool, ask: bool) -> SyncRequest {
+        SyncRequest {
+            target: SyncTarget {
+                kind: Kind::Service,
+                namespace: "default".into(),
+                name: "web".into(),
+            },
+            region: "ap-guangzhou".into(),
+            lb: None,
+            options: PlanOptions::default(),
+            apply,
+            ask,
+        }
+    }
+
+    fn http() -> Binding {
+        Binding {
+            listener_id: "lbl-http".into(),
+            location_id: None,
+        }
+    }
+
+    /// Run and collect the events as text.
+    fn go(
+        cluster: &crate::cluster::memory::MemoryCluster,
+        clb: &MemClb,
+        confirm: &mut Scripted,
+        req: &SyncRequest,
+    ) -> (Result<SyncOutcome, SyncError>, Vec<String>) {
+        let mut seen = Vec::new();
+        let result = block_on(run(cluster, clb, confirm, req, &mut |e| {
+            seen.push(match e {
+                SyncEvent::Plan(o) => format!("plan: {}", o.status.as_str()),
+                SyncEvent::Progress(l) => format!("progress: {l}"),
+                SyncEvent::Detail(l) => format!("detail: {l}"),
+                SyncEvent::Warning(l) => format!("warning: {l}"),
+            })
+        }));
+        (result, seen)
+    }
+
+    #[test]
+    fn plan_only_reads_and_never_writes() {
+        let (cluster, clb) = (web_cluster(), web_clb());
+        let (o, events) = go(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &request(false, false),
+        );
+        let o = o.unwrap();
+        // Both pods on both ports: the ready one and the one waiting on TKE's gate.
+        assert_eq!(o.plan.register_count(), 4);
+        assert_eq!(o.plan.gate_waiting(), 2);
+        assert_eq!(
+            (o.status, o.exit()),
+            (SyncStatus::ChangesPending, Exit::Changes)
+        );
+        assert_eq!(
+            clb.calls(),
+            [
+                "DescribeLoadBalancers",
+                "DescribeListeners",
+                "DescribeListeners",
+                "DescribeTargets"
+            ]
+        );
+        assert!(
+            events.contains(&"plan: changes-pending".to_string()),
+            "{events:?}"
+        );
+        assert!(
+            o.warnings
+                .iter()
+                .any(|w| w.contains("TKE's controller keeps reconciling")),
+            "{:?}",
+            o.warnings
+        );
+    }
+
+    #[test]
+    fn apply_registers_verifies_and_a_second_run_writes_nothing() {
+        let (cluster, clb) = (web_cluster(), web_clb());
+        let (o, events) = go(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &request(true, false),
+        );
+        let o = o.unwrap();
+        assert_eq!((o.status, o.exit()), (SyncStatus::Applied, Exit::Ok));
+        assert_eq!(o.apply.as_ref().unwrap().registered, 4);
+        assert!(
+            events
+                .iter()
+                .any(|e| e.starts_with("progress: BatchRegisterTargets 1/1")),
+            "{events:?}"
+        );
+        assert_eq!(clb.actual()[&http()].len(), 2);
+        let writes = |c: &MemClb| c.calls().iter().filter(|c| c.starts_with("Batch")).count();
+        assert_eq!(writes(&clb), 1);
+        let (o, _) = go(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &request(true, false),
+        );
+        assert_eq!(o.unwrap().status, SyncStatus::InSync);
+        assert_eq!(writes(&clb), 1);
+    }
+
+    #[test]
+    fn the_prompt_decides() {
+        let (cluster, clb) = (web_cluster(), web_clb());
+        let mut no = Scripted::answering(&[false]);
+        let (o, _) = go(&cluster, &clb, &mut no, &request(true, true));
+        let o = o.unwrap();
+        assert!(o.declined);
+        assert_eq!(
+            (o.status, o.exit()),
+            (SyncStatus::ChangesPending, Exit::Changes)
+        );
+        assert_eq!(
+            no.questions,
+            ["Apply to CLB lb-1: register 4 and deregister 0 target(s)?"]
+        );
+        assert!(clb.calls().iter().all(|c| !c.starts_with("Batch")));
+        let mut yes = Scripted::answering(&[true]);
+        let (o, _) = go(&cluster, &clb, &mut yes, &request(true, true));
+        assert_eq!(o.unwrap().status, SyncStatus::Applied);
+    }
+
+    #[test]
+    fn guards_refuse_before_the_prompt() {
+        let (cluster, clb) = (web_cluster(), web_clb());
+        clb.bind(
+            &http(),
+            vec![
+                eni("10.0.0.7", 8080, 10),
+                eni("10.0.0.8", 8080, 10),
+                eni("10.0.0.9", 8080, 10),
+            ],
+        );
+        let mut confirm = Scripted::answering(&[true]);
+        let (o, _) = go(&cluster, &clb, &mut confirm, &request(true, true));
+        let o = o.unwrap();
+        assert_eq!((o.status, o.exit()), (SyncStatus::Blocked, Exit::Error));
+        assert!(confirm.questions.is_empty());
+        assert!(clb.calls().iter().all(|c| !c.starts_with("Batch")));
+        let mut forced = request(true, false);
+        forced.options.force = true;
+        let (o, _) = go(&cluster, &clb, &mut Scripted::default(), &forced);
+        assert_eq!(o.unwrap().status, SyncStatus::Applied);
+    }
+
+    #[test]
+    fn a_failing_listener_makes_a_partial_run() {
+        let (cluster, clb) = (web_cluster(), web_clb());
+        clb.fail_listener("lbl-dns");
+        let (o, _) = go(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &request(true, false),
+        );
+        let o = o.unwrap();
+        assert_eq!((o.status, o.exit()), (SyncStatus::Partial, Exit::Partial));
+        let (cluster, clb) = (web_cluster(), web_clb());
+        clb.fail_next_call("InternalError");
+        let (o, _) = go(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &request(false, false),
+        );
+        assert!(o.unwrap_err().to_string().contains("InternalError"));
+    }
+
+    #[test]
+    fn clb_checks() {
+        let cluster = web_cluster();
+        let (err, _) = go(
+            &cluster,
+            &MemClb::new("lb-other"),
+            &mut Scripted::default(),
+            &request(false, false),
+        );
+        assert!(matches!(err.unwrap_err(), SyncError::LbNotFound { .. }));
+        let mut cm = cluster
+            .object("ConfigMap", Some("kube-system"), "tke-config")
+            .unwrap();
+        cm["data"]["TKE_VPC_ID"] = json!("vpc-2");
+        cluster.add(cm);
+        let (err, _) = go(
+            &cluster,
+            &web_clb(),
+            &mut Scripted::default(),
+            &request(false, false),
+        );
+        assert!(matches!(err.unwrap_err(), SyncError::VpcMismatch { .. }));
+        let cluster = web_cluster();
+        let (err, _) = go(
+            &cluster,
+            &MemClb::new("lb-1"),
+            &mut Scripted::default(),
+            &request(false, false),
+        );
+        assert!(matches!(err.unwrap_err(), SyncError::NothingToSync { .. }));
+        // One listener missing: synced where it exists, the other port reported.
+        let clb = MemClb::new("lb-1");
+        clb.add_listener(Listener {
+            listener_id: "lbl-http".into(),
+            protocol: "TCP".into(),
+            port: 80,
+            ..Default::default()
+        });
+        let (o, _) = go(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &request(false, false),
+        );
+        let o = o.unwrap();
+        assert_eq!(o.plan.bindings.len(), 1);
+        assert!(
+            o.warnings.iter().any(|w| w.contains("no UDP:53 listener")),
+            "{:?}",
+            o.warnings
+        );
+    }
+
+    #[test]
+    fn ingress_rules_are_bindings() {
+        let cluster = web_cluster();
+        cluster.add(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "namespace": "default"},
+            "spec": {"selector": {"app": "api"}, "ports": [{"name": "http", "port": 8000, "targetPort": 9090}]}}));
+        cluster.add(json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": "api-x", "namespace": "default", "labels": {"kubernetes.io/service-name": "api"}},
+            "addressType": "IPv4", "ports": [{"name": "http", "port": 9090, "protocol": "TCP"}],
+            "endpoints": [{"addresses": ["10.0.1.1"], "conditions": {"ready": true}, "targetRef": {"kind": "Pod", "name": "api-1"}}]}));
+        cluster.add(json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": "site", "namespace": "default", "annotations": {
+                "ingress.cloud.tencent.com/direct-access": "true", "kubernetes.io/ingress.qcloud-loadbalance-id": "lb-1"}},
+            "spec": {"rules": [{"host": "a.example.com", "http": {"paths": [
+                {"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"name": "http"}}}},
+                {"path": "/api", "pathType": "Prefix", "backend": {"service": {"name": "api", "port": {"number": 8000}}}}]}}]}}));
+        let clb = MemClb::new("lb-1");
+        clb.add_listener(Listener {
+            listener_id: "lbl-7".into(),
+            protocol: "HTTP".into(),
+            port: 80,
+            rules: vec![
+                Rule {
+                    location_id: "loc-root".into(),
+                    domain: "a.example.com".into(),
+                    url: "/".into(),
+                },
+                Rule {
+                    location_id: "loc-api".into(),
+                    domain: "a.example.com".into(),
+                    url: "/api".into(),
+                },
+            ],
+            ..Default::default()
+        });
+        clb.bind(
+            &Binding {
+                listener_id: "lbl-7".into(),
+                location_id: Some("loc-api".into()),
+            },
+            vec![eni("10.0.1.1", 9090, 40)],
+        );
+        let mut req = request(false, false);
+        req.target.kind = Kind::Ingress;
+        req.target.name = "site".into();
+        let (o, _) = go(&cluster, &clb, &mut Scripted::default(), &req);
+        let got: Vec<_> = o
+            .unwrap()
+            .plan
+            .bindings
+            .iter()
+            .map(|b| {
+                (
+                    b.info.label(),
+                    b.register.iter().map(|r| r.port).collect::<Vec<_>>(),
+                    b.keep.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("HTTP:80 a.example.com/".to_string(), vec![8080, 8080], 0),
+                ("HTTP:80 a.example.com/api".to_string(), vec![], 1)
+            ]
+        );
+    }
+}
