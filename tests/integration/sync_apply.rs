@@ -1,0 +1,185 @@
+//! `sync --apply` end to end: batching, retries, the request rate, partial failures, the prompt.
+
+use std::io::{Read, Write};
+
+use serde_json::{Value, json};
+
+use crate::support::fake_clb;
+use crate::sync_world::*;
+
+#[test]
+fn rate_limited_and_busy_calls_are_retried() {
+    let w = world(ready_web(4));
+    w.clb.bind("lbl-http", "", "10.0.0.1", 8080, 10);
+    w.clb.bind("lbl-http", "", "10.0.0.9", 8080, 10);
+    w.clb
+        .inject("BatchRegisterTargets", "RequestLimitExceeded", 2);
+    w.clb.inject(
+        "BatchDeregisterTargets",
+        "FailedOperation.ResourceInOperating",
+        2,
+    );
+    w.clb.inject("DescribeTargets", "RequestLimitExceeded", 1);
+    let (code, out, err) = w.run(&["svc/web", "--apply", "-v"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        err.contains("BatchRegisterTargets: rate limited (RequestLimitExceeded); retry 1 of 6"),
+        "{err}"
+    );
+    assert!(err.contains("BatchDeregisterTargets: the CLB is busy (FailedOperation.ResourceInOperating); retry 2 of 6"), "{err}");
+    assert_eq!(
+        (
+            w.clb.count("BatchRegisterTargets"),
+            w.clb.count("BatchDeregisterTargets")
+        ),
+        (3, 3)
+    );
+    assert_eq!(w.clb.targets("lbl-http", "").len(), 4);
+}
+
+#[test]
+fn many_ports_stay_under_20_requests_per_second_per_action() {
+    // 25 Service ports → 25 DescribeListeners calls in a row: the client spaces them.
+    let ports: Vec<Value> = (0..25)
+        .map(|i| json!({"name": format!("p{i}"), "port": 9000 + i, "targetPort": 9000 + i}))
+        .collect();
+    let mut objs = vec![
+        service(
+            "web",
+            json!({"service.cloud.tencent.com/direct-access": "true", "service.kubernetes.io/loadbalance-id": LB}),
+            json!(ports),
+        ),
+        tke_config(),
+    ];
+    objs.push(pod("web", "web-1", "10.0.0.1", true, Some(true), 8080));
+    let w = world(objs);
+    for i in 0..25 {
+        w.clb.add_listener(LB, &format!("lbl-{i}"), "TCP", 9000 + i);
+    }
+    let (code, _, err) = w.run(&["svc/web"]);
+    assert_eq!(code, 0, "no endpoints, empty listeners: in sync\n{err}");
+    assert_eq!(w.clb.count("DescribeListeners"), 25);
+    assert_eq!(w.clb.rate_violations(), 0);
+    assert_eq!(
+        w.clb.count("DescribeTargets"),
+        2,
+        "≤ 20 listener ids per DescribeTargets"
+    );
+    let calls = w.clb.calls();
+    let listeners: Vec<_> = calls
+        .iter()
+        .filter(|c| c.action == "DescribeListeners")
+        .collect();
+    assert!(listeners[20].at.duration_since(listeners[0].at).as_millis() >= 1000);
+}
+
+#[test]
+fn a_failing_listener_is_a_partial_failure() {
+    let mut objs = ready_web(2);
+    objs[0] = service(
+        "web",
+        json!({"service.cloud.tencent.com/direct-access": "true", "service.kubernetes.io/loadbalance-id": LB}),
+        json!([{"name": "http", "port": 80, "targetPort": 8080}, {"name": "alt", "port": 81, "targetPort": 8080}]),
+    );
+    objs.retain(|o| o["kind"] != "EndpointSlice");
+    objs.push(json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": "web-a", "namespace": "default", "labels": {"kubernetes.io/service-name": "web"}},
+        "addressType": "IPv4",
+        "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}, {"name": "alt", "port": 8080, "protocol": "TCP"}],
+        "endpoints": [{"addresses": ["10.0.0.1"], "conditions": {"ready": true}, "targetRef": {"kind": "Pod", "name": "web-1"}},
+                      {"addresses": ["10.0.0.2"], "conditions": {"ready": true}, "targetRef": {"kind": "Pod", "name": "web-2"}}]}));
+    let w = world(objs);
+    w.clb.add_listener(LB, "lbl-alt", "TCP", 81);
+    for l in ["lbl-http", "lbl-alt"] {
+        w.clb.bind(l, "", "10.0.0.1", 8080, 10);
+        w.clb.bind(l, "", "10.0.0.9", 8080, 10);
+    }
+    w.clb.fail_listener("lbl-alt");
+    let (code, out, err) = w.run(&["svc/web", "--apply"]);
+    assert_eq!(code, 3, "{out}\n{err}");
+    assert!(out.contains("Failed on listener(s) lbl-alt"), "{out}");
+    assert!(out.contains("Result: partial."), "{out}");
+    assert!(err.contains("applied only in part"), "{err}");
+    // lbl-http converged; lbl-alt kept its old targets (its deregistration was skipped).
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]
+    );
+    assert_eq!(
+        w.clb.targets("lbl-alt", ""),
+        ["10.0.0.1:8080/10", "10.0.0.9:8080/10"]
+    );
+}
+
+/// On a terminal, --apply asks first; "n" changes nothing. Uses util-linux `script` for a pseudo-terminal
+/// and skips where it is not installed.
+#[test]
+fn apply_asks_on_a_terminal() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("`script` not found: skipping the terminal test");
+        return;
+    }
+    let w = world(ready_web(2));
+    w.clb.bind("lbl-http", "", "10.0.0.1", 8080, 10);
+    let bin = assert_cmd::cargo::cargo_bin("tkedirect");
+    let command = format!(
+        "'{}' sync svc/web --apply --kubeconfig '{}'",
+        bin.display(),
+        w.kube.kubeconfig().display()
+    );
+    let answer = |text: &str| {
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", w.home.path())
+            .env("TERM", "dumb")
+            .env("TENCENTCLOUD_SECRET_ID", fake_clb::SECRET_ID)
+            .env("TENCENTCLOUD_SECRET_KEY", fake_clb::SECRET_KEY)
+            .env("TKEDIRECT_CLB_ENDPOINT", w.clb.url())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Answer only once the question is on the terminal.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&seen).contains("[y/N]") {
+            let n = stdout.read(&mut buf).unwrap();
+            assert!(
+                n > 0,
+                "no question asked:\n{}",
+                String::from_utf8_lossy(&seen)
+            );
+            seen.extend_from_slice(&buf[..n]);
+        }
+        child
+            .stdin
+            .as_mut()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        stdout.read_to_end(&mut seen).unwrap();
+        let status = child.wait().unwrap();
+        (status.code(), String::from_utf8_lossy(&seen).to_string())
+    };
+    let (code, out) = answer("n\n");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("Apply to CLB lb-web00001: register 1 and deregister 0 target(s)?"),
+        "{out}"
+    );
+    assert!(out.contains("Not applied."), "{out}");
+    assert_eq!(w.clb.writes(), 0);
+    let (code, out) = answer("y\n");
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]
+    );
+}
