@@ -322,6 +322,13 @@ fn tke_controller_caveat_is_stated() {
     let w = world(ready_web(1));
     let (_, v) = w.json(&["svc/web"]);
     assert_eq!(v["version"], 1);
+    // The shared envelope: version, tool, command, then the sync's own fields.
+    let keys: Vec<&String> = v.as_object().unwrap().keys().take(4).collect();
+    assert_eq!(keys, ["version", "tool", "command", "target"]);
+    assert_eq!(
+        (v["tool"]["name"].as_str(), v["command"].as_str()),
+        (Some("tkedirect"), Some("sync"))
+    );
     assert_eq!(v["loadBalancer"]["tkeManaged"], true);
     let warnings = v["warnings"].to_string();
     assert!(
