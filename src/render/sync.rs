@@ -18,8 +18,7 @@ pub const MAX_ROWS: usize = 10;
 
 fn deregister_reason(r: DeregisterReason) -> &'static str {
     match r {
-        DeregisterReason::NotAnEndpoint => "not an endpoint of the Service",
-        DeregisterReason::NotReady => "pod not ready",
+        DeregisterReason::NotAnEndpoint => "belongs to no pod of the Service",
         DeregisterReason::PortChanged => "address reused / port changed",
         DeregisterReason::NonEni => "not an ENI target (--prune-non-eni)",
     }
@@ -27,8 +26,8 @@ fn deregister_reason(r: DeregisterReason) -> &'static str {
 
 fn leave_reason(r: LeaveReason) -> &'static str {
     match r {
-        LeaveReason::NonEni => "not an ENI target: left alone",
-        LeaveReason::Draining => "terminating pod, TKE drains it",
+        LeaveReason::NonEni => "left alone: not an ENI target",
+        LeaveReason::Draining => "left alone: draining",
     }
 }
 
@@ -153,7 +152,7 @@ pub fn plan<W: Write>(w: &mut W, o: &SyncOutcome, style: &Style) -> io::Result<(
         }
         rows.more("deregister", b.deregister.len().saturating_sub(MAX_ROWS));
         for l in b.leave.iter().take(MAX_ROWS) {
-            let note = format!("{} ({})", leave_reason(l.reason), l.target.kind);
+            let note = format!("{} ({})", leave_reason(l.reason), l.detail);
             rows.push(
                 "leave",
                 addr(&l.target.ip, l.target.port),

@@ -4,8 +4,11 @@
 //! Wanted: every ready endpoint, plus pods whose containers are ready and whose only unmet readiness
 //! condition is TKE's gate ([`crate::rules::readiness`]): the gate turns True only after TKE has bound the
 //! pod and the CLB health check passed, so a sync that waited for readiness would never bind such a pod.
-//! Terminating endpoints that still serve are left where they are (TKE drains them with weight 0), never
-//! registered.
+//!
+//! Known: every address of every pod of the Service that still exists, with its state and the port it
+//! serves the Service port on. TKE keeps terminating and not-ready pods bound at weight 0 until they are
+//! gone (graceful drain, always on since controller v2.2; domain notes §6.3): the planner leaves targets at
+//! such addresses alone and deregisters only addresses that belong to no pod of the Service.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,14 +17,56 @@ use crate::model::service::ServicePort;
 use crate::model::{Endpoint, Pod, PortRef};
 use crate::rules::readiness::{Readiness, readiness};
 
+/// A pod's state as far as its CLB target is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PodState {
+    Ready,
+    /// Containers ready, waiting only on TKE's gate.
+    WaitingOnGate,
+    /// Being deleted: TKE drains it at weight 0 until it is gone.
+    Terminating,
+    /// Not ready (TKE keeps it bound at weight 0 too).
+    NotReady,
+}
+
+impl PodState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodState::Ready => "ready",
+            PodState::WaitingOnGate => "waiting on TKE's readiness gate",
+            PodState::Terminating => "terminating",
+            PodState::NotReady => "not ready",
+        }
+    }
+}
+
+impl From<Readiness> for PodState {
+    fn from(r: Readiness) -> Self {
+        match r {
+            Readiness::Ready => PodState::Ready,
+            Readiness::WaitingOnGate => PodState::WaitingOnGate,
+            Readiness::Terminating => PodState::Terminating,
+            Readiness::NotReady => PodState::NotReady,
+        }
+    }
+}
+
+/// An address that belongs to a pod (or an endpoint) of the Service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownAddr {
+    /// The pod (None for an endpoint without a pod reference).
+    pub pod: Option<String>,
+    pub state: PodState,
+    /// The port it serves the Service port on, when known.
+    pub port: Option<i64>,
+}
+
 /// The result for one Service port.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Desired {
     pub targets: Vec<DesiredTarget>,
-    /// Terminating addresses that still serve: kept if bound, never registered.
-    pub draining: BTreeSet<(String, i64)>,
-    /// Every address the cluster knows for the Service, ready or not → pod name (for the plan's reasons).
-    pub known: BTreeMap<String, String>,
+    /// Every address of the Service's pods and endpoints that still exist, whatever their state.
+    pub known: BTreeMap<String, KnownAddr>,
     /// Endpoints that are neither ready nor waiting only on the gate.
     pub not_ready: usize,
     /// Problems worth a warning (a pod without the named port…).
@@ -59,37 +104,43 @@ pub fn desired_for_port(sp: &ServicePort, endpoints: &[Endpoint], pods: &[Pod]) 
 
     for ep in endpoints.iter().filter(|e| ipv4(&e.ip)) {
         listed_ips.insert(&ep.ip);
-        if let Some(pod) = &ep.pod {
-            out.known.insert(ep.ip.clone(), pod.clone());
-        }
-        let Some(port) = ep
+        let port = ep
             .ports
             .iter()
             .find(|p| p.name == sp.name && p.protocol() == sp.protocol())
-            .and_then(|p| p.port)
-        else {
-            continue;
-        };
-        let key = (ep.ip.clone(), port);
-        let why = if ep.ready {
-            Some(Why::Ready)
-        } else if ep.terminating {
-            if ep.serving {
-                out.draining.insert(key.clone());
-            }
-            None
+            .and_then(|p| p.port);
+        let pod_state = ep
+            .pod
+            .as_deref()
+            .and_then(|n| by_name.get(n))
+            .map(|p| readiness(p));
+        let state = if ep.ready {
+            PodState::Ready
+        } else if ep.terminating || pod_state == Some(Readiness::Terminating) {
+            PodState::Terminating
+        } else if pod_state == Some(Readiness::WaitingOnGate) {
+            PodState::WaitingOnGate
         } else {
             // A not-ready endpoint whose pod looks Ready means the endpoints controller lags: trust the
             // endpoint and wait for the next sync.
-            match ep
-                .pod
-                .as_deref()
-                .and_then(|n| by_name.get(n))
-                .map(|p| readiness(p))
-            {
-                Some(Readiness::WaitingOnGate) => Some(Why::WaitingOnGate),
-                _ => None,
-            }
+            PodState::NotReady
+        };
+        out.known.insert(
+            ep.ip.clone(),
+            KnownAddr {
+                pod: ep.pod.clone(),
+                state,
+                port,
+            },
+        );
+        let Some(port) = port else {
+            continue;
+        };
+        let key = (ep.ip.clone(), port);
+        let why = match state {
+            PodState::Ready => Some(Why::Ready),
+            PodState::WaitingOnGate => Some(Why::WaitingOnGate),
+            PodState::Terminating | PodState::NotReady => None,
         };
         match why {
             Some(why) if seen.insert(key.clone()) => out.targets.push(DesiredTarget {
@@ -99,7 +150,7 @@ pub fn desired_for_port(sp: &ServicePort, endpoints: &[Endpoint], pods: &[Pod]) 
                 why,
             }),
             Some(_) => {}
-            None if !ep.terminating => out.not_ready += 1,
+            None if state == PodState::NotReady => out.not_ready += 1,
             None => {}
         }
     }
@@ -112,13 +163,18 @@ pub fn desired_for_port(sp: &ServicePort, endpoints: &[Endpoint], pods: &[Pod]) 
         let Some(ip) = pod.ips().into_iter().find(|ip| ipv4(ip)) else {
             continue;
         };
+        let port = resolve_target_port(pod, &target, sp.protocol());
         out.known
             .entry(ip.to_string())
-            .or_insert_with(|| pod.name().to_string());
+            .or_insert_with(|| KnownAddr {
+                pod: Some(pod.name().to_string()),
+                state: readiness(pod).into(),
+                port,
+            });
         if listed_ips.contains(ip) || readiness(pod) != Readiness::WaitingOnGate {
             continue;
         }
-        match resolve_target_port(pod, &target, sp.protocol()) {
+        match port {
             Some(port) if seen.insert((ip.to_string(), port)) => out.targets.push(DesiredTarget {
                 ip: ip.to_string(),
                 port,
@@ -239,7 +295,14 @@ pub(crate) mod tests {
             ]
         );
         assert_eq!(d.not_ready, 1);
-        assert_eq!(d.known.get("10.0.0.3").map(String::as_str), Some("web-3"));
+        assert_eq!(
+            d.known.get("10.0.0.3"),
+            Some(&KnownAddr {
+                pod: Some("web-3".into()),
+                state: PodState::NotReady,
+                port: Some(8080)
+            })
+        );
     }
 
     #[test]
@@ -325,13 +388,24 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn terminating_serving_endpoints_drain() {
+    fn terminating_and_not_ready_pods_are_known_never_wanted() {
         let mut e = ep("10.0.0.5", "web-5", false, 8080);
         e.terminating = true;
         e.serving = true;
-        let d = desired_for_port(&http_port(PortRef::Number(8080)), &[e], &[]);
+        // A pod being deleted that its endpoint still shows as not ready, and one not ready at all.
+        let mut deleting = pod("web-6", "10.0.0.6", false, true, &[]);
+        deleting.metadata.deletion_timestamp = Some("2026-01-01T00:00:00Z".parse().unwrap());
+        let stuck = pod("web-7", "10.0.0.7", false, false, &[]);
+        let d = desired_for_port(
+            &http_port(PortRef::Name("http".into())),
+            &[e, ep("10.0.0.6", "web-6", false, 8080)],
+            &[deleting, stuck],
+        );
         assert!(d.targets.is_empty());
-        assert!(d.draining.contains(&("10.0.0.5".to_string(), 8080)));
+        let state = |ip: &str| d.known.get(ip).map(|k| (k.state, k.port));
+        assert_eq!(state("10.0.0.5"), Some((PodState::Terminating, Some(8080))));
+        assert_eq!(state("10.0.0.6"), Some((PodState::Terminating, Some(8080))));
+        assert_eq!(state("10.0.0.7"), Some((PodState::NotReady, Some(8080))));
         assert_eq!(d.not_ready, 0);
     }
 }

@@ -107,8 +107,10 @@ pub struct SyncClbTarget {
     pub kind: String,
     pub instance_id: Option<String>,
     pub pod: Option<String>,
-    /// deregister: not-an-endpoint | not-ready | port-changed | non-eni; leave: non-eni | draining
+    /// deregister: not-an-endpoint | port-changed | non-eni; leave: non-eni | draining
     pub reason: &'static str,
+    /// Why, in words (leave: `weight 0`, `pod web-3 is terminating`, …; null for deregister).
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -187,6 +189,7 @@ fn listener(b: &BindingPlan) -> SyncListener {
                 instance_id: d.target.instance_id.clone(),
                 pod: d.pod.clone(),
                 reason: d.reason.as_str(),
+                detail: None,
             })
             .collect(),
         keep: b
@@ -212,6 +215,7 @@ fn listener(b: &BindingPlan) -> SyncListener {
                 instance_id: l.target.instance_id.clone(),
                 pod: l.pod.clone(),
                 reason: l.reason.as_str(),
+                detail: Some(l.detail.clone()),
             })
             .collect(),
         guard: b.guard.map(|g| SyncGuard {

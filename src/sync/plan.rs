@@ -58,11 +58,10 @@ pub struct Keep {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeregisterReason {
-    /// No endpoint of the Service has this address.
+    /// The address belongs to no pod (and no endpoint) of the Service.
     NotAnEndpoint,
-    /// The address belongs to a pod of the Service that is not ready (and not waiting only on TKE's gate).
-    NotReady,
-    /// The address is wanted, on another port: the IP was reused by a new pod, or the target port changed.
+    /// The address belongs to a pod of the Service, on another port: the IP was reused by a new pod, or the
+    /// target port changed.
     PortChanged,
     /// Not an ENI target, removed because of --prune-non-eni.
     NonEni,
@@ -72,7 +71,6 @@ impl DeregisterReason {
     pub fn as_str(self) -> &'static str {
         match self {
             DeregisterReason::NotAnEndpoint => "not-an-endpoint",
-            DeregisterReason::NotReady => "not-ready",
             DeregisterReason::PortChanged => "port-changed",
             DeregisterReason::NonEni => "non-eni",
         }
@@ -91,7 +89,9 @@ pub struct Deregister {
 pub enum LeaveReason {
     /// Not an ENI target: the Service may still be in NodePort mode. Use --prune-non-eni to remove.
     NonEni,
-    /// A terminating pod that still serves: TKE drains it (weight 0) and removes it itself.
+    /// TKE may be draining it: the target has weight 0, or its address belongs to a pod of the Service
+    /// that still exists but is terminating or not ready. TKE keeps such pods bound at weight 0 until they
+    /// are gone and removes them itself; removing them drops the connections the drain protects.
     Draining,
 }
 
@@ -109,6 +109,8 @@ pub struct Leave {
     pub target: ActualTarget,
     pub pod: Option<String>,
     pub reason: LeaveReason,
+    /// Why, in words (`weight 0`, `pod web-3 is terminating`).
+    pub detail: String,
 }
 
 /// A safety guard that tripped.
@@ -223,14 +225,11 @@ fn merge(inputs: &[BindingInput]) -> Vec<BindingInput> {
                         m.desired.targets.push(t.clone());
                     }
                 }
-                m.desired
-                    .draining
-                    .extend(input.desired.draining.iter().cloned());
-                for (ip, pod) in &input.desired.known {
+                for (ip, known) in &input.desired.known {
                     m.desired
                         .known
                         .entry(ip.clone())
-                        .or_insert_with(|| pod.clone());
+                        .or_insert_with(|| known.clone());
                 }
             }
             None => merged.push(input.clone()),
@@ -292,7 +291,8 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
         if !bound.insert(key) {
             continue; // the API listed the same address twice
         }
-        let pod = desired.known.get(&t.ip).cloned();
+        let known = desired.known.get(&t.ip);
+        let pod = known.and_then(|k| k.pod.clone());
         if let Some(d) = wanted.get(&key) {
             keep.push(Keep {
                 ip: t.ip.clone(),
@@ -302,43 +302,46 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
                 pod: d.pod.clone().or(pod),
                 why: d.why,
             });
-        } else if desired.draining.contains(&(t.ip.clone(), t.port)) {
-            leave.push(Leave {
-                target: t.clone(),
-                pod,
-                reason: LeaveReason::Draining,
-            });
-        } else if !t.is_eni() && !opts.prune_non_eni {
-            leave.push(Leave {
-                target: t.clone(),
-                pod,
-                reason: LeaveReason::NonEni,
-            });
+            continue;
+        }
+        let leave_it = |reason, detail: String| Leave {
+            target: t.clone(),
+            pod: pod.clone(),
+            reason,
+            detail,
+        };
+        let remove = |reason, pod: Option<String>| Deregister {
+            target: t.clone(),
+            pod,
+            reason,
+        };
+        if !t.is_eni() && !opts.prune_non_eni {
+            leave.push(leave_it(LeaveReason::NonEni, format!("{} target", t.kind)));
+        } else if t.weight == 0 {
+            // TKE drains with weight 0: whatever the cluster says now, leave the drain to TKE.
+            leave.push(leave_it(LeaveReason::Draining, "weight 0".into()));
+        } else if !t.is_eni() {
+            deregister.push(remove(DeregisterReason::NonEni, pod));
+        } else if wanted_ips.contains(t.ip.as_str()) {
+            // The address is wanted on another port: a new pod with a reused IP, or a new target port.
+            let now = desired
+                .targets
+                .iter()
+                .find(|d| d.ip == t.ip)
+                .and_then(|d| d.pod.clone());
+            deregister.push(remove(DeregisterReason::PortChanged, now.or(pod)));
+        } else if let Some(k) = known {
+            if k.port.is_some_and(|p| p != t.port) {
+                deregister.push(remove(DeregisterReason::PortChanged, pod));
+            } else {
+                let who = match &k.pod {
+                    Some(p) => format!("pod {p} is {}", k.state.as_str()),
+                    None => format!("endpoint is {}", k.state.as_str()),
+                };
+                leave.push(leave_it(LeaveReason::Draining, who));
+            }
         } else {
-            let reason = if !t.is_eni() {
-                DeregisterReason::NonEni
-            } else if wanted_ips.contains(t.ip.as_str()) {
-                DeregisterReason::PortChanged
-            } else if pod.is_some() {
-                DeregisterReason::NotReady
-            } else {
-                DeregisterReason::NotAnEndpoint
-            };
-            let pod = if reason == DeregisterReason::PortChanged {
-                desired
-                    .targets
-                    .iter()
-                    .find(|d| d.ip == t.ip)
-                    .and_then(|d| d.pod.clone())
-                    .or(pod)
-            } else {
-                pod
-            };
-            deregister.push(Deregister {
-                target: t.clone(),
-                pod,
-                reason,
-            });
+            deregister.push(remove(DeregisterReason::NotAnEndpoint, pod));
         }
     }
     for d in &desired.targets {
@@ -383,6 +386,7 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::sync::desired::{KnownAddr, PodState};
 
     pub fn info(listener: &str, location: Option<&str>) -> BindingInfo {
         BindingInfo {
@@ -422,10 +426,23 @@ pub(crate) mod tests {
         }
     }
 
+    pub fn known(pod: &str, state: PodState, port: i64) -> KnownAddr {
+        KnownAddr {
+            pod: Some(pod.into()),
+            state,
+            port: Some(port),
+        }
+    }
+
     pub fn input(listener: &str, targets: Vec<DesiredTarget>) -> BindingInput {
         let known = targets
             .iter()
-            .map(|t| (t.ip.clone(), t.pod.clone().unwrap()))
+            .map(|t| {
+                (
+                    t.ip.clone(),
+                    known(t.pod.as_deref().unwrap(), PodState::Ready, t.port),
+                )
+            })
             .collect();
         BindingInput {
             info: info(listener, None),
@@ -558,14 +575,16 @@ pub(crate) mod tests {
             (Some("new-7"), 0)
         );
 
-        // The IP now belongs to a not-ready pod of the Service: removed as not ready.
+        // The IP now belongs to a not-ready pod of the Service: TKE keeps it bound at weight 0 while it
+        // drains; left alone (it used to be deregistered as `not-ready`).
         let mut i = input(
             "lbl-1",
             vec![want("10.0.0.2", 8080, "b"), want("10.0.0.3", 8080, "c")],
         );
-        i.desired
-            .known
-            .insert("10.0.0.1".into(), "starting-1".into());
+        i.desired.known.insert(
+            "10.0.0.1".into(),
+            known("starting-1", PodState::NotReady, 8080),
+        );
         let p = plan(
             &[i],
             &actual(
@@ -578,13 +597,15 @@ pub(crate) mod tests {
             ),
             &PlanOptions::default(),
         );
+        assert!(!p.has_changes());
+        let l = &p.bindings[0].leave[0];
         assert_eq!(
-            p.bindings[0].deregister[0].reason,
-            DeregisterReason::NotReady
-        );
-        assert_eq!(
-            p.bindings[0].deregister[0].pod.as_deref(),
-            Some("starting-1")
+            (l.reason, l.pod.as_deref(), l.detail.as_str()),
+            (
+                LeaveReason::Draining,
+                Some("starting-1"),
+                "pod starting-1 is not ready"
+            )
         );
     }
 
@@ -723,19 +744,62 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn draining_targets_are_left_alone() {
-        let mut i = input("lbl-1", vec![want("10.0.0.1", 80, "a")]);
-        i.desired.draining.insert(("10.0.0.2".into(), 80));
+    fn targets_tke_may_be_draining_are_left_alone() {
+        // Wanted: web-1. Bound besides: a terminating pod at weight 0 (TKE's drain), a not-ready pod at
+        // weight 10 (TKE sets 0 soon), an unknown address at weight 0, a terminating pod on a port it does
+        // not serve (stale), and an address that belongs to no pod of the Service any more.
+        let mut i = input("lbl-1", vec![want("10.0.0.1", 80, "web-1")]);
+        i.desired
+            .known
+            .insert("10.0.0.2".into(), known("web-2", PodState::Terminating, 80));
+        i.desired
+            .known
+            .insert("10.0.0.3".into(), known("web-3", PodState::NotReady, 80));
+        i.desired
+            .known
+            .insert("10.0.0.5".into(), known("web-5", PodState::Terminating, 80));
         let p = plan(
             &[i],
             &actual(
                 "lbl-1",
-                vec![eni("10.0.0.1", 80, 10), eni("10.0.0.2", 80, 0)],
+                vec![
+                    eni("10.0.0.1", 80, 10),
+                    eni("10.0.0.2", 80, 0),
+                    eni("10.0.0.3", 80, 10),
+                    eni("10.0.0.4", 80, 0),
+                    eni("10.0.0.5", 81, 10),
+                    eni("10.0.0.9", 80, 10),
+                ],
             ),
             &PlanOptions::default(),
         );
-        assert!(!p.has_changes());
-        assert_eq!(p.bindings[0].leave[0].reason, LeaveReason::Draining);
+        let b = &p.bindings[0];
+        let left: Vec<_> = b
+            .leave
+            .iter()
+            .map(|l| (l.target.ip.as_str(), l.reason, l.detail.as_str()))
+            .collect();
+        assert_eq!(
+            left,
+            [
+                ("10.0.0.2", LeaveReason::Draining, "weight 0"),
+                ("10.0.0.3", LeaveReason::Draining, "pod web-3 is not ready"),
+                ("10.0.0.4", LeaveReason::Draining, "weight 0"),
+            ]
+        );
+        let removed: Vec<_> = b
+            .deregister
+            .iter()
+            .map(|d| (d.target.ip.as_str(), d.target.port, d.reason))
+            .collect();
+        assert_eq!(
+            removed,
+            [
+                ("10.0.0.5", 81, DeregisterReason::PortChanged),
+                ("10.0.0.9", 80, DeregisterReason::NotAnEndpoint)
+            ]
+        );
+        assert_eq!(b.keep.len(), 1);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! `sync`'s safety: guards that refuse a plan, targets that are left alone.
 
+use serde_json::json;
+
 use crate::support::fake_clb::FakeTarget;
 use crate::sync_world::*;
 
@@ -74,4 +76,79 @@ fn node_targets_are_left_alone_unless_pruned() {
         .find(|c| c.action == "BatchDeregisterTargets")
         .unwrap();
     assert_eq!(dereg.body["Targets"][0]["InstanceId"], "ins-node1");
+}
+
+/// TKE keeps terminating and not-ready pods bound at weight 0 until they are gone (graceful drain). A
+/// sync must not remove them: only addresses that belong to no pod of the Service go.
+#[test]
+fn a_weight_0_target_of_a_terminating_pod_survives_apply() {
+    let mut objs = ready_web(3);
+    // web-4 is being deleted; its endpoint no longer serves. web-5 is not ready.
+    let mut leaving = pod("web", "web-4", "10.0.0.4", false, Some(true), 8080);
+    leaving["metadata"]["deletionTimestamp"] = json!("2026-12-01T10:00:00Z");
+    objs.push(leaving);
+    objs.push(pod("web", "web-5", "10.0.0.5", false, Some(false), 8080));
+    let mut terminating = slice("web", "b", 8080, &[("10.0.0.5", "web-5", false)]);
+    terminating["endpoints"].as_array_mut().unwrap().push(json!({
+        "addresses": ["10.0.0.4"], "conditions": {"ready": false, "serving": false, "terminating": true},
+        "targetRef": {"kind": "Pod", "name": "web-4", "namespace": "default"}}));
+    objs.push(terminating);
+    // web-5's containers are not ready: it waits on more than TKE's gate.
+    let web5 = objs
+        .iter_mut()
+        .find(|o| o["metadata"]["name"] == "web-5")
+        .unwrap();
+    web5["status"]["conditions"][1]["status"] = json!("False");
+    let w = world(objs);
+    for i in 1..=3 {
+        w.clb.bind("lbl-http", "", &format!("10.0.0.{i}"), 8080, 10);
+    }
+    w.clb.bind("lbl-http", "", "10.0.0.4", 8080, 0);
+    w.clb.bind("lbl-http", "", "10.0.0.5", 8080, 10);
+    // A pod that is gone: its address belongs to no pod of the Service.
+    w.clb.bind("lbl-http", "", "10.0.0.9", 8080, 10);
+
+    let (code, v) = w.json(&["svc/web", "--apply"]);
+    assert_eq!(code, 0, "{v:#}");
+    let leave: Vec<(&str, &str, &str)> = v["listeners"][0]["leave"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["ip"].as_str().unwrap(),
+                l["reason"].as_str().unwrap(),
+                l["detail"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        leave,
+        [
+            ("10.0.0.4", "draining", "weight 0"),
+            ("10.0.0.5", "draining", "pod web-5 is not ready")
+        ]
+    );
+    assert_eq!(v["listeners"][0]["deregister"][0]["ip"], "10.0.0.9");
+    assert_eq!(
+        v["listeners"][0]["deregister"][0]["reason"],
+        "not-an-endpoint"
+    );
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        [
+            "10.0.0.1:8080/10",
+            "10.0.0.2:8080/10",
+            "10.0.0.3:8080/10",
+            "10.0.0.4:8080/0",
+            "10.0.0.5:8080/10"
+        ]
+    );
+    // The table says so too.
+    let (code, out, _) = w.run(&["svc/web"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("left alone: draining (pod web-5 is not ready)"),
+        "{out}"
+    );
 }
