@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, Table};
 
-use super::{Style, lines, new_table};
+use super::{Style, first_few, lines, new_table};
 use crate::model::consts::READINESS_GATE;
 use crate::sync::SyncOutcome;
 use crate::sync::apply::WriteAction;
@@ -28,6 +28,7 @@ fn leave_reason(r: LeaveReason) -> &'static str {
     match r {
         LeaveReason::NonEni => "left alone: not an ENI target",
         LeaveReason::Draining => "left alone: draining",
+        LeaveReason::PodNotOnEni => "left alone: pod not on an ENI",
     }
 }
 
@@ -200,6 +201,18 @@ pub fn plan<W: Write>(w: &mut W, o: &SyncOutcome, style: &Style) -> io::Result<(
         plan.register_count(),
         plan.deregister_count()
     )];
+    let skipped = plan.skipped();
+    if !skipped.is_empty() {
+        let who: Vec<String> = skipped
+            .iter()
+            .map(|s| format!("{} ({})", s.pod, s.reason.describe()))
+            .collect();
+        notes.push(format!(
+            "{} pod(s) not on an ENI were not registered as ENI targets: {}.",
+            skipped.len(),
+            first_few(&who, 3)
+        ));
+    }
     let gate = plan.gate_waiting();
     if gate > 0 {
         notes.push(format!(

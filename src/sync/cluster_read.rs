@@ -1,7 +1,8 @@
 //! What `sync` reads from the cluster, through the one port ([`crate::cluster::Cluster`]) and its read
 //! helpers, decoded once into the model: the Service (or Ingress and its backend Services), their
 //! endpoints (EndpointSlices, or the Endpoints object on clusters before 1.21), the pods their selectors
-//! select, and the `kube-system/tke-config` hints. TKE's rules come from [`crate::rules`].
+//! select, the nodes they run on (for GlobalRouter podCIDRs; optional), and the `kube-system/tke-config`
+//! hints. TKE's rules come from [`crate::rules`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,9 +15,10 @@ use crate::model::consts::{
 };
 use crate::model::endpoints::{EndpointSlice, Endpoints, SERVICE_NAME_LABEL};
 use crate::model::service::ServicePort;
-use crate::model::{ConfigMap, Endpoint, Ingress, Kind, Pod, PortRef, Service};
+use crate::model::{ConfigMap, Endpoint, Ingress, Kind, NetworkMode, Node, Pod, PortRef, Service};
 use crate::rules::direct::{ingress_switch, service_switch};
 use crate::rules::ingress::{backends, service_of};
+use crate::rules::network::{PodNetwork, pod_network};
 use crate::rules::selector::to_query;
 
 /// What to sync.
@@ -70,12 +72,80 @@ pub struct ClusterView {
     pub warnings: Vec<String>,
 }
 
-/// A backend Service with its endpoints and pods.
+/// A backend Service with its endpoints and pods, and where each pod's address comes from.
 struct Backend {
     service: Service,
     endpoints: Vec<Endpoint>,
     pods: Vec<Pod>,
+    networks: BTreeMap<String, PodNetwork>,
     api: &'static str,
+}
+
+/// The nodes, read once per sync when a pod needs them: their podCIDRs tell GlobalRouter addresses. A
+/// namespace user may not list nodes; then the networks-status annotation and hostNetwork still tell.
+#[derive(Default)]
+struct Nodes {
+    read: bool,
+    by_name: BTreeMap<String, Node>,
+}
+
+impl Nodes {
+    async fn networks<C: Cluster>(
+        &mut self,
+        c: &C,
+        pods: &[Pod],
+        warnings: &mut Vec<String>,
+    ) -> Result<BTreeMap<String, PodNetwork>, SyncError> {
+        if pods.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        if !self.read {
+            self.read = true;
+            let listed = list_all(
+                c,
+                Resource::nodes(),
+                None,
+                &ListQuery::default(),
+                &Progress::default(),
+                |mut n: Node| {
+                    crate::model::node::slim(&mut n, |_| false);
+                    n.metadata.annotations.clear();
+                    Some(n)
+                },
+            )
+            .await
+            .map_err(|f| SyncError::cluster("nodes", f.error))?;
+            match listed {
+                Listed::Items(nodes) => {
+                    self.by_name = nodes
+                        .into_iter()
+                        .map(|n| (n.name().to_string(), n))
+                        .collect();
+                }
+                Listed::Denied(e) => warnings.push(format!(
+                    "nodes are not readable ({}): pods with GlobalRouter IPs are recognised only by their \
+                     networks-status annotation, not by their node's podCIDR",
+                    e.message
+                )),
+                Listed::NotServed => {}
+            }
+        }
+        // Mixed or undetected: the evidence on each pod decides (rules::network).
+        Ok(pods
+            .iter()
+            .map(|p| {
+                let node = p
+                    .spec
+                    .node_name
+                    .as_deref()
+                    .and_then(|n| self.by_name.get(n));
+                (
+                    p.name().to_string(),
+                    pod_network(p, node, NetworkMode::Unknown),
+                )
+            })
+            .collect())
+    }
 }
 
 fn items<T>(listed: Listed<T>, what: &str) -> Result<Option<Vec<T>>, SyncError> {
@@ -89,7 +159,13 @@ fn items<T>(listed: Listed<T>, what: &str) -> Result<Option<Vec<T>>, SyncError> 
     }
 }
 
-async fn backend<C: Cluster>(c: &C, ns: &str, name: &str) -> Result<Option<Backend>, SyncError> {
+async fn backend<C: Cluster>(
+    c: &C,
+    ns: &str,
+    name: &str,
+    nodes: &mut Nodes,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Backend>, SyncError> {
     let Some(service) =
         get_object::<_, Service>(c, &Resource::of(Kind::Service, None), Some(ns), name)
             .await
@@ -147,10 +223,12 @@ async fn backend<C: Cluster>(c: &C, ns: &str, name: &str) -> Result<Option<Backe
         .map_err(|f| SyncError::cluster(&what, f.error))?;
         items(listed, &what)?.unwrap_or_default()
     };
+    let networks = nodes.networks(c, &pods, warnings).await?;
     Ok(Some(Backend {
         service,
         endpoints,
         pods,
+        networks,
         api,
     }))
 }
@@ -210,11 +288,12 @@ pub async fn read_cluster<C: Cluster>(
     let mut warnings = Vec::new();
     let mut routes = Vec::new();
     let mut api = "EndpointSlice";
+    let mut nodes = Nodes::default();
     let annotations;
 
     match target.kind {
         Kind::Service => {
-            let b = backend(c, ns, &target.name)
+            let b = backend(c, ns, &target.name, &mut nodes, &mut warnings)
                 .await?
                 .ok_or_else(|| SyncError::NotFound(target.to_string()))?;
             annotations = b.service.metadata.annotations.clone();
@@ -237,7 +316,7 @@ pub async fn read_cluster<C: Cluster>(
                     frontend: Frontend::ServicePort,
                     service: target.name.clone(),
                     port: port.clone(),
-                    desired: desired_for_port(port, &b.endpoints, &b.pods),
+                    desired: desired_for_port(port, &b.endpoints, &b.pods, &b.networks),
                 });
             }
         }
@@ -281,7 +360,7 @@ pub async fn read_cluster<C: Cluster>(
                     continue;
                 };
                 if !cache.contains_key(&path.service) {
-                    let b = backend(c, ns, &path.service).await?;
+                    let b = backend(c, ns, &path.service, &mut nodes, &mut warnings).await?;
                     if let Some(b) = &b {
                         api = b.api;
                     }
@@ -312,7 +391,7 @@ pub async fn read_cluster<C: Cluster>(
                     },
                     service: path.service,
                     port: port.clone(),
-                    desired: desired_for_port(port, &b.endpoints, &b.pods),
+                    desired: desired_for_port(port, &b.endpoints, &b.pods, &b.networks),
                 });
             }
         }
@@ -411,8 +490,9 @@ mod tests {
             .into_iter()
             .filter(|r| r.starts_with("LIST"))
             .collect();
-        assert_eq!(lists.len(), 2, "{lists:?}");
+        assert_eq!(lists.len(), 3, "{lists:?}");
         assert!(lists[1].contains("labelSelector=app%3Dweb"), "{lists:?}");
+        assert!(lists[2].starts_with("LIST /api/v1/nodes"), "{lists:?}");
     }
 
     #[test]
@@ -453,6 +533,42 @@ mod tests {
         let c = MemoryCluster::new([]);
         let err = block_on(read_cluster(&c, &svc_target())).unwrap_err();
         assert_eq!(err.to_string(), "svc/web -n default not found");
+    }
+
+    #[test]
+    fn pods_on_global_router_nodes_are_not_eni_targets_and_nodes_may_be_unreadable() {
+        let c = crate::sync::testing::web_cluster();
+        // web-1 runs on a GlobalRouter node whose podCIDR holds its address.
+        let mut web1 = c.object("Pod", Some("default"), "web-1").unwrap();
+        web1["spec"]["nodeName"] = json!("gr-node");
+        c.add(web1);
+        c.add(
+            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "gr-node"},
+            "spec": {"podCIDR": "10.0.0.0/28"}}),
+        );
+        let view = block_on(read_cluster(&c, &svc_target())).unwrap();
+        let http = &view.routes[0].desired;
+        assert_eq!(http.targets.len(), 1, "{http:?}");
+        assert_eq!(http.skipped[0].pod, "web-1");
+        assert!(
+            http.skipped[0]
+                .reason
+                .describe()
+                .contains("inside node/gr-node's podCIDR 10.0.0.0/28"),
+            "{:?}",
+            http.skipped
+        );
+        // A namespace user: nodes cannot be listed; the run goes on and says what it cannot tell.
+        c.forbid("list", "nodes");
+        let view = block_on(read_cluster(&c, &svc_target())).unwrap();
+        assert_eq!(view.routes[0].desired.targets.len(), 2);
+        assert!(
+            view.warnings
+                .iter()
+                .any(|w| w.contains("nodes are not readable")),
+            "{:?}",
+            view.warnings
+        );
     }
 
     #[test]

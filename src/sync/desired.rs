@@ -9,12 +9,17 @@
 //! serves the Service port on. TKE keeps terminating and not-ready pods bound at weight 0 until they are
 //! gone (graceful drain, always on since controller v2.2; domain notes §6.3): the planner leaves targets at
 //! such addresses alone and deregisters only addresses that belong to no pod of the Service.
+//!
+//! Only ENI addresses are ENI targets ([`crate::rules::network::pod_network`]): a pod with a GlobalRouter IP
+//! (inside its node's podCIDR, or networks-status `tke-bridge`) or on the host network is skipped with the
+//! reason, and its address is never registered as an `EniIp` target (domain notes §6.3).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{DesiredTarget, Why};
 use crate::model::service::ServicePort;
 use crate::model::{Endpoint, Pod, PortRef};
+use crate::rules::network::PodNetwork;
 use crate::rules::readiness::{Readiness, readiness};
 
 /// A pod's state as far as its CLB target is concerned.
@@ -59,6 +64,57 @@ pub struct KnownAddr {
     pub state: PodState,
     /// The port it serves the Service port on, when known.
     pub port: Option<i64>,
+    /// Why the pod is not on an ENI, when it is not.
+    pub not_eni: Option<NotEni>,
+}
+
+/// Why a pod's address is not an ENI address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NotEni {
+    /// `hostNetwork`: the address is the node's.
+    HostNetwork,
+    /// A GlobalRouter IP, with the evidence.
+    GlobalRouter(String),
+    /// A Cilium-Overlay address.
+    Overlay,
+}
+
+impl NotEni {
+    /// Where the pod's address comes from, if not from an ENI.
+    pub fn of(network: &PodNetwork) -> Option<NotEni> {
+        match network {
+            PodNetwork::Eni | PodNetwork::SuperNode => None,
+            PodNetwork::HostNetwork => Some(NotEni::HostNetwork),
+            PodNetwork::GlobalRouter(evidence) => Some(NotEni::GlobalRouter(evidence.clone())),
+            PodNetwork::Overlay => Some(NotEni::Overlay),
+        }
+    }
+
+    /// `host-network`, `global-router`, `overlay`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            NotEni::HostNetwork => "host-network",
+            NotEni::GlobalRouter(_) => "global-router",
+            NotEni::Overlay => "overlay",
+        }
+    }
+
+    /// For people.
+    pub fn describe(&self) -> String {
+        match self {
+            NotEni::HostNetwork => "host network: its address is the node's".to_string(),
+            NotEni::GlobalRouter(evidence) => format!("GlobalRouter IP: {evidence}"),
+            NotEni::Overlay => "Cilium-Overlay address".to_string(),
+        }
+    }
+}
+
+/// A pod the Service wants that is not registered because its address is not an ENI address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    pub pod: String,
+    pub ip: String,
+    pub reason: NotEni,
 }
 
 /// The result for one Service port.
@@ -67,6 +123,8 @@ pub struct Desired {
     pub targets: Vec<DesiredTarget>,
     /// Every address of the Service's pods and endpoints that still exist, whatever their state.
     pub known: BTreeMap<String, KnownAddr>,
+    /// Pods that would be wanted but are not on an ENI.
+    pub skipped: Vec<Skipped>,
     /// Endpoints that are neither ready nor waiting only on the gate.
     pub not_ready: usize,
     /// Problems worth a warning (a pod without the named port…).
@@ -95,9 +153,16 @@ fn ipv4(ip: &str) -> bool {
 }
 
 /// Desired targets of one Service port. `pods` are the pods the Service selects (for the gate check and
-/// for gate-waiting pods the endpoints controller has not listed yet).
-pub fn desired_for_port(sp: &ServicePort, endpoints: &[Endpoint], pods: &[Pod]) -> Desired {
+/// for gate-waiting pods the endpoints controller has not listed yet); `networks` says where each pod's
+/// address comes from (by pod name; a pod not in it counts as on an ENI).
+pub fn desired_for_port(
+    sp: &ServicePort,
+    endpoints: &[Endpoint],
+    pods: &[Pod],
+    networks: &BTreeMap<String, PodNetwork>,
+) -> Desired {
     let by_name: BTreeMap<&str, &Pod> = pods.iter().map(|p| (p.name(), p)).collect();
+    let not_eni = |pod: Option<&str>| pod.and_then(|p| networks.get(p)).and_then(NotEni::of);
     let mut out = Desired::default();
     let mut seen: BTreeSet<(String, i64)> = BTreeSet::new();
     let mut listed_ips: BTreeSet<&str> = BTreeSet::new();
@@ -125,12 +190,14 @@ pub fn desired_for_port(sp: &ServicePort, endpoints: &[Endpoint], pods: &[Pod]) 
             // endpoint and wait for the next sync.
             PodState::NotReady
         };
+        let off_eni = not_eni(ep.pod.as_deref());
         out.known.insert(
             ep.ip.clone(),
             KnownAddr {
                 pod: ep.pod.clone(),
                 state,
                 port,
+                not_eni: off_eni.clone(),
             },
         );
         let Some(port) = port else {
@@ -142,6 +209,14 @@ pub fn desired_for_port(sp: &ServicePort, endpoints: &[Endpoint], pods: &[Pod]) 
             PodState::WaitingOnGate => Some(Why::WaitingOnGate),
             PodState::Terminating | PodState::NotReady => None,
         };
+        if let (Some(reason), Some(_)) = (off_eni, why) {
+            out.skipped.push(Skipped {
+                pod: ep.pod.clone().unwrap_or_default(),
+                ip: ep.ip.clone(),
+                reason,
+            });
+            continue;
+        }
         match why {
             Some(why) if seen.insert(key.clone()) => out.targets.push(DesiredTarget {
                 ip: key.0,
@@ -164,14 +239,24 @@ pub fn desired_for_port(sp: &ServicePort, endpoints: &[Endpoint], pods: &[Pod]) 
             continue;
         };
         let port = resolve_target_port(pod, &target, sp.protocol());
+        let off_eni = not_eni(Some(pod.name()));
         out.known
             .entry(ip.to_string())
             .or_insert_with(|| KnownAddr {
                 pod: Some(pod.name().to_string()),
                 state: readiness(pod).into(),
                 port,
+                not_eni: off_eni.clone(),
             });
         if listed_ips.contains(ip) || readiness(pod) != Readiness::WaitingOnGate {
+            continue;
+        }
+        if let Some(reason) = off_eni {
+            out.skipped.push(Skipped {
+                pod: pod.name().to_string(),
+                ip: ip.to_string(),
+                reason,
+            });
             continue;
         }
         match port {
@@ -253,6 +338,10 @@ pub(crate) mod tests {
         }
     }
 
+    fn desired_for(sp: &ServicePort, endpoints: &[Endpoint], pods: &[Pod]) -> Desired {
+        desired_for_port(sp, endpoints, pods, &BTreeMap::new())
+    }
+
     pub fn http_port(target: PortRef) -> ServicePort {
         ServicePort {
             name: "http".into(),
@@ -281,7 +370,7 @@ pub(crate) mod tests {
             ep("10.0.0.2", "web-2", false, 8080),
             ep("10.0.0.3", "web-3", false, 8080),
         ];
-        let d = desired_for_port(&http_port(PortRef::Name("http".into())), &eps, &pods);
+        let d = desired_for(&http_port(PortRef::Name("http".into())), &eps, &pods);
         let got: Vec<_> = d
             .targets
             .iter()
@@ -300,7 +389,8 @@ pub(crate) mod tests {
             Some(&KnownAddr {
                 pod: Some("web-3".into()),
                 state: PodState::NotReady,
-                port: Some(8080)
+                port: Some(8080),
+                not_eni: None
             })
         );
     }
@@ -316,13 +406,13 @@ pub(crate) mod tests {
         ]))
         .unwrap();
         let eps: Vec<Endpoint> = slices.iter().flat_map(EndpointSlice::flatten).collect();
-        let d = desired_for_port(&http_port(PortRef::Name("http".into())), &eps, &[]);
+        let d = desired_for(&http_port(PortRef::Name("http".into())), &eps, &[]);
         let got: Vec<_> = d.targets.iter().map(|t| (t.ip.as_str(), t.port)).collect();
         assert_eq!(got, [("10.0.0.1", 8080), ("10.0.0.2", 8081)]);
 
         // A gate-waiting pod the controller has not listed yet: its own container port named `metrics`.
         let waiting = pod("web-9", "10.0.0.9", false, true, &[(READINESS_GATE, false)]);
-        let d = desired_for_port(
+        let d = desired_for(
             &http_port(PortRef::Name("metrics".into())),
             &[],
             std::slice::from_ref(&waiting),
@@ -335,7 +425,7 @@ pub(crate) mod tests {
             ),
             ("10.0.0.9", 9100, Why::WaitingOnGate)
         );
-        let d = desired_for_port(
+        let d = desired_for(
             &http_port(PortRef::Name("nope".into())),
             &[],
             std::slice::from_ref(&waiting),
@@ -346,7 +436,7 @@ pub(crate) mod tests {
             "{:?}",
             d.notes
         );
-        let d = desired_for_port(&http_port(PortRef::Number(7000)), &[], &[waiting]);
+        let d = desired_for(&http_port(PortRef::Number(7000)), &[], &[waiting]);
         assert_eq!(d.targets[0].port, 7000);
     }
 
@@ -370,7 +460,7 @@ pub(crate) mod tests {
             ..Default::default()
         };
         assert_eq!(
-            desired_for_port(&metrics, std::slice::from_ref(&e), &[]).targets[0].port,
+            desired_for(&metrics, std::slice::from_ref(&e), &[]).targets[0].port,
             9100
         );
         let dns_tcp = ServicePort {
@@ -381,9 +471,73 @@ pub(crate) mod tests {
             node_port: None,
         };
         assert!(
-            desired_for_port(&dns_tcp, std::slice::from_ref(&e), &[])
+            desired_for(&dns_tcp, std::slice::from_ref(&e), &[])
                 .targets
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn only_eni_addresses_are_wanted() {
+        use crate::model::NetworkMode;
+        use crate::model::consts::POD_NETWORKS_STATUS;
+        use crate::rules::network::pod_network;
+        let mut host = pod("web-1", "192.168.0.1", true, true, &[]);
+        host.spec.host_network = true;
+        let mut bridged = pod(
+            "web-2",
+            "172.16.0.9",
+            false,
+            true,
+            &[(READINESS_GATE, false)],
+        );
+        bridged.metadata.annotations.insert(
+            POD_NETWORKS_STATUS.into(),
+            r#"[{"name":"tke-bridge","ips":["172.16.0.9"]}]"#.into(),
+        );
+        let eni = pod("web-3", "10.0.0.3", true, true, &[]);
+        let pods = vec![host, bridged, eni];
+        let networks: BTreeMap<String, PodNetwork> = pods
+            .iter()
+            .map(|p| {
+                (
+                    p.name().to_string(),
+                    pod_network(p, None, NetworkMode::Unknown),
+                )
+            })
+            .collect();
+        let d = desired_for_port(
+            &http_port(PortRef::Name("http".into())),
+            &[
+                ep("192.168.0.1", "web-1", true, 8080),
+                ep("10.0.0.3", "web-3", true, 8080),
+            ],
+            &pods,
+            &networks,
+        );
+        let wanted: Vec<&str> = d.targets.iter().map(|t| t.ip.as_str()).collect();
+        assert_eq!(wanted, ["10.0.0.3"]);
+        let skipped: Vec<(&str, &str)> = d
+            .skipped
+            .iter()
+            .map(|s| (s.pod.as_str(), s.reason.id()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [("web-1", "host-network"), ("web-2", "global-router")]
+        );
+        assert!(
+            d.skipped[1]
+                .reason
+                .describe()
+                .contains("networks-status names tke-bridge"),
+            "{:?}",
+            d.skipped
+        );
+        // Their addresses are still the Service's: a target there is never taken for a stranger's.
+        assert_eq!(
+            d.known["172.16.0.9"].not_eni.as_ref().map(NotEni::id),
+            Some("global-router")
         );
     }
 
@@ -396,7 +550,7 @@ pub(crate) mod tests {
         let mut deleting = pod("web-6", "10.0.0.6", false, true, &[]);
         deleting.metadata.deletion_timestamp = Some("2026-01-01T00:00:00Z".parse().unwrap());
         let stuck = pod("web-7", "10.0.0.7", false, false, &[]);
-        let d = desired_for_port(
+        let d = desired_for(
             &http_port(PortRef::Name("http".into())),
             &[e, ep("10.0.0.6", "web-6", false, 8080)],
             &[deleting, stuck],

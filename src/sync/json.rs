@@ -53,6 +53,8 @@ pub struct SyncTotals {
     /// Targets to register whose pods wait only on TKE's readiness gate.
     pub waiting_on_readiness_gate: usize,
     pub blocked_listeners: usize,
+    /// Pods (pod + address) not registered because they are not on an ENI.
+    pub skipped_not_on_eni: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -70,7 +72,19 @@ pub struct SyncListener {
     pub deregister: Vec<SyncClbTarget>,
     pub keep: Vec<SyncKeep>,
     pub leave: Vec<SyncClbTarget>,
+    /// Pods the Service wants that are not registered: their addresses are not ENI addresses.
+    pub skipped: Vec<SyncSkipped>,
     pub guard: Option<SyncGuard>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncSkipped {
+    pub pod: String,
+    pub ip: String,
+    /// host-network | global-router | overlay
+    pub reason: &'static str,
+    pub detail: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -107,7 +121,7 @@ pub struct SyncClbTarget {
     pub kind: String,
     pub instance_id: Option<String>,
     pub pod: Option<String>,
-    /// deregister: not-an-endpoint | port-changed | non-eni; leave: non-eni | draining
+    /// deregister: not-an-endpoint | port-changed | non-eni; leave: non-eni | draining | pod-not-on-eni
     pub reason: &'static str,
     /// Why, in words (leave: `weight 0`, `pod web-3 is terminating`, …; null for deregister).
     pub detail: Option<String>,
@@ -218,6 +232,16 @@ fn listener(b: &BindingPlan) -> SyncListener {
                 detail: Some(l.detail.clone()),
             })
             .collect(),
+        skipped: b
+            .skipped
+            .iter()
+            .map(|s| SyncSkipped {
+                pod: s.pod.clone(),
+                ip: s.ip.clone(),
+                reason: s.reason.id(),
+                detail: s.reason.describe(),
+            })
+            .collect(),
         guard: b.guard.map(|g| SyncGuard {
             id: g.id(),
             message: g.describe(),
@@ -257,6 +281,7 @@ fn totals(plan: &SyncPlan) -> SyncTotals {
         leave: plan.bindings.iter().map(|b| b.leave.len()).sum(),
         waiting_on_readiness_gate: plan.gate_waiting(),
         blocked_listeners: plan.blocked().count(),
+        skipped_not_on_eni: plan.skipped().len(),
     }
 }
 

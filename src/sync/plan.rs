@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::desired::Desired;
+use super::desired::{Desired, Skipped};
 use super::model::{ActualTarget, Binding, BindingInfo, DesiredTarget, Why, addr_cmp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +93,9 @@ pub enum LeaveReason {
     /// that still exists but is terminating or not ready. TKE keeps such pods bound at weight 0 until they
     /// are gone and removes them itself; removing them drops the connections the drain protects.
     Draining,
+    /// The address belongs to a pod of the Service that is not on an ENI (GlobalRouter IP, host network):
+    /// not an ENI target, but not a stranger's address either.
+    PodNotOnEni,
 }
 
 impl LeaveReason {
@@ -100,6 +103,7 @@ impl LeaveReason {
         match self {
             LeaveReason::NonEni => "non-eni",
             LeaveReason::Draining => "draining",
+            LeaveReason::PodNotOnEni => "pod-not-on-eni",
         }
     }
 }
@@ -149,6 +153,8 @@ pub struct BindingPlan {
     pub deregister: Vec<Deregister>,
     pub keep: Vec<Keep>,
     pub leave: Vec<Leave>,
+    /// Pods the Service wants that are not registered: their addresses are not ENI addresses.
+    pub skipped: Vec<Skipped>,
     pub guard: Option<Guard>,
     /// The guard was overridden with --force.
     pub forced: bool,
@@ -197,6 +203,14 @@ impl SyncPlan {
         self.bindings.iter().map(|b| b.deregister.len()).sum()
     }
 
+    /// Pods not registered because they are not on an ENI, each once (by pod and address).
+    pub fn skipped(&self) -> Vec<&Skipped> {
+        let mut all: Vec<&Skipped> = self.bindings.iter().flat_map(|b| &b.skipped).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
     pub fn gate_waiting(&self) -> usize {
         self.bindings
             .iter()
@@ -223,6 +237,11 @@ fn merge(inputs: &[BindingInput]) -> Vec<BindingInput> {
                         .any(|x| x.ip == t.ip && x.port == t.port)
                     {
                         m.desired.targets.push(t.clone());
+                    }
+                }
+                for s in &input.desired.skipped {
+                    if !m.desired.skipped.contains(s) {
+                        m.desired.skipped.push(s.clone());
                     }
                 }
                 for (ip, known) in &input.desired.known {
@@ -331,7 +350,11 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
                 .and_then(|d| d.pod.clone());
             deregister.push(remove(DeregisterReason::PortChanged, now.or(pod)));
         } else if let Some(k) = known {
-            if k.port.is_some_and(|p| p != t.port) {
+            if let Some(not_eni) = &k.not_eni {
+                let who = k.pod.as_deref().unwrap_or("an endpoint");
+                let detail = format!("pod {who}: {}", not_eni.describe());
+                leave.push(leave_it(LeaveReason::PodNotOnEni, detail));
+            } else if k.port.is_some_and(|p| p != t.port) {
                 deregister.push(remove(DeregisterReason::PortChanged, pod));
             } else {
                 let who = match &k.pod {
@@ -362,12 +385,15 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
         .sort_by(|a, b| addr_cmp((&a.target.ip, a.target.port), (&b.target.ip, b.target.port)));
     leave.sort_by(|a, b| addr_cmp((&a.target.ip, a.target.port), (&b.target.ip, b.target.port)));
 
+    let mut skipped = desired.skipped.clone();
+    skipped.sort();
     let mut plan = BindingPlan {
         info,
         register,
         deregister,
         keep,
         leave,
+        skipped,
         guard: None,
         forced: false,
     };
@@ -431,6 +457,7 @@ pub(crate) mod tests {
             pod: Some(pod.into()),
             state,
             port: Some(port),
+            not_eni: None,
         }
     }
 
@@ -800,6 +827,39 @@ pub(crate) mod tests {
             ]
         );
         assert_eq!(b.keep.len(), 1);
+    }
+
+    #[test]
+    fn pods_not_on_an_eni_are_never_registered_and_their_targets_stay() {
+        use crate::sync::desired::NotEni;
+        let mut i = input("lbl-1", vec![want("10.0.0.1", 80, "web-1")]);
+        let mut gr = known("web-2", PodState::Ready, 80);
+        gr.not_eni = Some(NotEni::GlobalRouter(
+            "networks-status names tke-bridge".into(),
+        ));
+        i.desired.known.insert("172.16.0.2".into(), gr);
+        i.desired.skipped.push(Skipped {
+            pod: "web-2".into(),
+            ip: "172.16.0.2".into(),
+            reason: NotEni::GlobalRouter("networks-status names tke-bridge".into()),
+        });
+        let p = plan(
+            &[i],
+            &actual(
+                "lbl-1",
+                vec![eni("10.0.0.1", 80, 10), eni("172.16.0.2", 80, 10)],
+            ),
+            &PlanOptions::default(),
+        );
+        assert!(!p.has_changes());
+        let b = &p.bindings[0];
+        assert_eq!(b.leave[0].reason, LeaveReason::PodNotOnEni);
+        assert!(
+            b.leave[0].detail.starts_with("pod web-2: GlobalRouter IP"),
+            "{:?}",
+            b.leave
+        );
+        assert_eq!(p.skipped().len(), 1);
     }
 
     #[test]

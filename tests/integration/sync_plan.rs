@@ -356,3 +356,53 @@ fn sync_rejects_other_kinds_and_bad_weights() {
     assert_eq!(code, 2);
     assert!(err.contains("svc/nope -n default not found"), "{err}");
 }
+
+/// In a mixed cluster only ENI-addressed pods are ENI targets: a pod with a GlobalRouter IP (TKE's multus
+/// names `tke-bridge` in its networks-status) and a hostNetwork pod are skipped, and the plan says so.
+#[test]
+fn pods_not_on_an_eni_are_not_registered() {
+    let mut objs = ready_web(1);
+    let mut bridged = pod("web", "web-2", "172.16.0.9", true, Some(true), 8080);
+    bridged["metadata"]["annotations"] = json!({
+        "tke.cloud.tencent.com/networks-status": r#"[{"name":"tke-bridge","interface":"eth0","ips":["172.16.0.9"]}]"#});
+    objs.push(bridged);
+    let mut host = pod("web", "web-3", "192.168.0.3", true, Some(true), 8080);
+    host["spec"]["hostNetwork"] = json!(true);
+    objs.push(host);
+    objs.retain(|o| o["kind"] != "EndpointSlice");
+    objs.push(slice(
+        "web",
+        "a",
+        8080,
+        &[
+            ("10.0.0.1", "web-1", true),
+            ("172.16.0.9", "web-2", true),
+            ("192.168.0.3", "web-3", true),
+        ],
+    ));
+    let w = world(objs);
+    let (code, v) = w.json(&["svc/web"]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["summary"]["register"], 1);
+    assert_eq!(v["summary"]["skippedNotOnEni"], 2);
+    let skipped: Vec<(&str, &str)> = v["listeners"][0]["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["pod"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [("web-2", "global-router"), ("web-3", "host-network")]
+    );
+    let (_, out, _) = w.run(&["svc/web"]);
+    assert!(
+        out.contains(
+            "2 pod(s) not on an ENI were not registered as ENI targets: web-2 (GlobalRouter IP"
+        ),
+        "{out}"
+    );
+    let (code, _, err) = w.run(&["svc/web", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(w.clb.targets("lbl-http", ""), ["10.0.0.1:8080/10"]);
+}
