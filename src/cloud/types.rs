@@ -35,6 +35,15 @@ pub struct LoadBalancer {
     pub status: Option<i64>,
     #[serde(default)]
     pub vpc_id: Option<String>,
+    /// `ipv4` or `ipv6` (`IPV4`/`IPV6` on some pages: compare without case).
+    #[serde(rename = "AddressIPVersion", default)]
+    pub address_ip_version: Option<String>,
+    /// With `ipv6`: `IPv6Nat64` (IPv6 in front, IPv4 targets) or `IPv6FullChain` (IPv6 targets).
+    #[serde(rename = "IPv6Mode", default)]
+    pub ipv6_mode: Option<String>,
+    /// An `IPv6FullChain` CLB whose L7 listeners take IPv4 and IPv6 targets side by side ("mixed binding").
+    #[serde(default)]
+    pub mix_ip_target: Option<bool>,
 }
 
 /// An L7 forwarding rule (`Listener.Rules[]`).
@@ -232,6 +241,28 @@ mod tests {
         let b: BatchOutcome =
             serde_json::from_str(r#"{"FailListenerIdSet": null, "RequestId": "r"}"#).unwrap();
         assert!(b.fail_listener_id_set.is_empty());
+    }
+
+    #[test]
+    fn ip_version_fields_keep_their_odd_spelling() {
+        let lb: LoadBalancer = serde_json::from_str(
+            r#"{"LoadBalancerId": "lb-1", "AddressIPVersion": "ipv6", "IPv6Mode": "IPv6FullChain", "MixIpTarget": true}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                lb.address_ip_version.as_deref(),
+                lb.ipv6_mode.as_deref(),
+                lb.mix_ip_target
+            ),
+            (Some("ipv6"), Some("IPv6FullChain"), Some(true))
+        );
+        let lb: LoadBalancer =
+            serde_json::from_str(r#"{"AddressIPVersion": null, "IPv6Mode": null}"#).unwrap();
+        assert_eq!(
+            (lb.address_ip_version, lb.ipv6_mode, lb.mix_ip_target),
+            (None, None, None)
+        );
     }
 
     #[test]

@@ -202,16 +202,25 @@ pub fn plan<W: Write>(w: &mut W, o: &SyncOutcome, style: &Style) -> io::Result<(
         plan.deregister_count()
     )];
     let skipped = plan.skipped();
-    if !skipped.is_empty() {
+    for (not_eni, what) in [
+        (true, "not on an ENI were not registered as ENI targets"),
+        (
+            false,
+            "were not registered: no address of the family the listener takes",
+        ),
+    ] {
         let who: Vec<String> = skipped
             .iter()
+            .filter(|s| s.reason.is_not_eni() == not_eni)
             .map(|s| format!("{} ({})", s.pod, s.reason.describe()))
             .collect();
-        notes.push(format!(
-            "{} pod(s) not on an ENI were not registered as ENI targets: {}.",
-            skipped.len(),
-            first_few(&who, 3)
-        ));
+        if !who.is_empty() {
+            notes.push(format!(
+                "{} pod(s) {what}: {}.",
+                who.len(),
+                first_few(&who, 3)
+            ));
+        }
     }
     let gate = plan.gate_waiting();
     if gate > 0 {

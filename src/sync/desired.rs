@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::{DesiredTarget, Why};
+use super::model::{DesiredTarget, Why, addr_cmp};
 use crate::model::service::ServicePort;
 use crate::model::{Endpoint, Pod, PortRef};
 use crate::rules::network::PodNetwork;
@@ -109,12 +109,44 @@ impl NotEni {
     }
 }
 
-/// A pod the Service wants that is not registered because its address is not an ENI address.
+/// Why a pod the Service wants is not registered.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// Its address is not an ENI address.
+    NotEni(NotEni),
+    /// It has no address of the family the listener takes (`IPv4` or `IPv6`).
+    NoAddressFor(&'static str),
+}
+
+impl SkipReason {
+    /// `host-network`, `global-router`, `overlay`, `no-address-of-listener-family`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            SkipReason::NotEni(n) => n.id(),
+            SkipReason::NoAddressFor(_) => "no-address-of-listener-family",
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            SkipReason::NotEni(n) => n.describe(),
+            SkipReason::NoAddressFor(family) => {
+                format!("no {family} address, and the listener takes {family} targets only")
+            }
+        }
+    }
+
+    pub fn is_not_eni(&self) -> bool {
+        matches!(self, SkipReason::NotEni(_))
+    }
+}
+
+/// A pod the Service wants that is not registered (`ip`: its first address).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Skipped {
     pub pod: String,
     pub ip: String,
-    pub reason: NotEni,
+    pub reason: SkipReason,
 }
 
 /// The result for one Service port.
@@ -147,14 +179,11 @@ pub fn resolve_target_port(pod: &Pod, target: &PortRef, protocol: &str) -> Optio
     }
 }
 
-/// Whether an address is IPv4 (the CLB binds pods by their IPv4 ENI address).
-fn ipv4(ip: &str) -> bool {
-    !ip.contains(':')
-}
-
 /// Desired targets of one Service port. `pods` are the pods the Service selects (for the gate check and
 /// for gate-waiting pods the endpoints controller has not listed yet); `networks` says where each pod's
-/// address comes from (by pod name; a pod not in it counts as on an ENI).
+/// address comes from (by pod name; a pod not in it counts as on an ENI). Endpoints of both families are
+/// read: a dual-stack pod is one target with two addresses, and the planner picks the one the listener
+/// takes.
 pub fn desired_for_port(
     sp: &ServicePort,
     endpoints: &[Endpoint],
@@ -164,10 +193,28 @@ pub fn desired_for_port(
     let by_name: BTreeMap<&str, &Pod> = pods.iter().map(|p| (p.name(), p)).collect();
     let not_eni = |pod: Option<&str>| pod.and_then(|p| networks.get(p)).and_then(NotEni::of);
     let mut out = Desired::default();
-    let mut seen: BTreeSet<(String, i64)> = BTreeSet::new();
+    // One target per pod (or per address, for endpoints without a pod) and port.
+    let mut units: Vec<DesiredTarget> = Vec::new();
+    let mut index: BTreeMap<(String, i64), usize> = BTreeMap::new();
+    let mut add =
+        |units: &mut Vec<DesiredTarget>, key: (String, i64), ip: &str, pod, why| match index
+            .get(&key)
+        {
+            Some(&i) if !units[i].addrs.iter().any(|a| a == ip) => units[i].addrs.push(ip.into()),
+            Some(_) => {}
+            None => {
+                index.insert(key.clone(), units.len());
+                units.push(DesiredTarget {
+                    addrs: vec![ip.to_string()],
+                    port: key.1,
+                    pod,
+                    why,
+                });
+            }
+        };
     let mut listed_ips: BTreeSet<&str> = BTreeSet::new();
 
-    for ep in endpoints.iter().filter(|e| ipv4(&e.ip)) {
+    for ep in endpoints {
         listed_ips.insert(&ep.ip);
         let port = ep
             .ports
@@ -203,70 +250,83 @@ pub fn desired_for_port(
         let Some(port) = port else {
             continue;
         };
-        let key = (ep.ip.clone(), port);
         let why = match state {
             PodState::Ready => Some(Why::Ready),
             PodState::WaitingOnGate => Some(Why::WaitingOnGate),
             PodState::Terminating | PodState::NotReady => None,
         };
-        if let (Some(reason), Some(_)) = (off_eni, why) {
-            out.skipped.push(Skipped {
-                pod: ep.pod.clone().unwrap_or_default(),
-                ip: ep.ip.clone(),
-                reason,
-            });
-            continue;
-        }
-        match why {
-            Some(why) if seen.insert(key.clone()) => out.targets.push(DesiredTarget {
-                ip: key.0,
-                port: key.1,
-                pod: ep.pod.clone(),
-                why,
-            }),
-            Some(_) => {}
-            None if state == PodState::NotReady => out.not_ready += 1,
-            None => {}
+        match (why, off_eni) {
+            (Some(_), Some(reason)) => {
+                let s = Skipped {
+                    pod: ep.pod.clone().unwrap_or_default(),
+                    ip: ep.ip.clone(),
+                    reason: SkipReason::NotEni(reason),
+                };
+                if !out
+                    .skipped
+                    .iter()
+                    .any(|x| x.pod == s.pod && !s.pod.is_empty())
+                {
+                    out.skipped.push(s);
+                }
+            }
+            (Some(why), None) => {
+                let key = (ep.pod.clone().unwrap_or_else(|| ep.ip.clone()), port);
+                add(&mut units, key, &ep.ip, ep.pod.clone(), why);
+            }
+            (None, _) if state == PodState::NotReady => out.not_ready += 1,
+            (None, _) => {}
         }
     }
 
     // Gate-waiting pods not listed in any endpoint yet: resolve the target port in the pod itself.
     let Some(target) = sp.target() else {
+        out.targets = units;
         return out;
     };
     for pod in pods {
-        let Some(ip) = pod.ips().into_iter().find(|ip| ipv4(ip)) else {
+        let ips = pod.ips();
+        if ips.is_empty() {
             continue;
-        };
+        }
         let port = resolve_target_port(pod, &target, sp.protocol());
         let off_eni = not_eni(Some(pod.name()));
-        out.known
-            .entry(ip.to_string())
-            .or_insert_with(|| KnownAddr {
-                pod: Some(pod.name().to_string()),
-                state: readiness(pod).into(),
-                port,
-                not_eni: off_eni.clone(),
-            });
-        if listed_ips.contains(ip) || readiness(pod) != Readiness::WaitingOnGate {
+        for ip in &ips {
+            out.known
+                .entry(ip.to_string())
+                .or_insert_with(|| KnownAddr {
+                    pod: Some(pod.name().to_string()),
+                    state: readiness(pod).into(),
+                    port,
+                    not_eni: off_eni.clone(),
+                });
+        }
+        if ips.iter().any(|ip| listed_ips.contains(ip))
+            || readiness(pod) != Readiness::WaitingOnGate
+        {
             continue;
         }
         if let Some(reason) = off_eni {
             out.skipped.push(Skipped {
                 pod: pod.name().to_string(),
-                ip: ip.to_string(),
-                reason,
+                ip: ips[0].to_string(),
+                reason: SkipReason::NotEni(reason),
             });
             continue;
         }
         match port {
-            Some(port) if seen.insert((ip.to_string(), port)) => out.targets.push(DesiredTarget {
-                ip: ip.to_string(),
-                port,
-                pod: Some(pod.name().to_string()),
-                why: Why::WaitingOnGate,
-            }),
-            Some(_) => {}
+            Some(port) => {
+                for ip in &ips {
+                    let key = (pod.name().to_string(), port);
+                    add(
+                        &mut units,
+                        key,
+                        ip,
+                        Some(pod.name().to_string()),
+                        Why::WaitingOnGate,
+                    );
+                }
+            }
             None => out.notes.push(format!(
                 "pod {} has no container port named `{target}` ({}): not bound for Service port {}",
                 pod.name(),
@@ -275,6 +335,10 @@ pub fn desired_for_port(
             )),
         }
     }
+    for u in &mut units {
+        u.addrs.sort_by(|a, b| addr_cmp((a, 0), (b, 0)));
+    }
+    out.targets = units;
     out
 }
 
@@ -374,7 +438,7 @@ pub(crate) mod tests {
         let got: Vec<_> = d
             .targets
             .iter()
-            .map(|t| (t.ip.as_str(), t.port, t.why))
+            .map(|t| (t.addrs[0].as_str(), t.port, t.why))
             .collect();
         assert_eq!(
             got,
@@ -407,7 +471,11 @@ pub(crate) mod tests {
         .unwrap();
         let eps: Vec<Endpoint> = slices.iter().flat_map(EndpointSlice::flatten).collect();
         let d = desired_for(&http_port(PortRef::Name("http".into())), &eps, &[]);
-        let got: Vec<_> = d.targets.iter().map(|t| (t.ip.as_str(), t.port)).collect();
+        let got: Vec<_> = d
+            .targets
+            .iter()
+            .map(|t| (t.addrs[0].as_str(), t.port))
+            .collect();
         assert_eq!(got, [("10.0.0.1", 8080), ("10.0.0.2", 8081)]);
 
         // A gate-waiting pod the controller has not listed yet: its own container port named `metrics`.
@@ -419,7 +487,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             (
-                d.targets[0].ip.as_str(),
+                d.targets[0].addrs[0].as_str(),
                 d.targets[0].port,
                 d.targets[0].why
             ),
@@ -478,6 +546,41 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn both_families_of_a_pod_are_one_target() {
+        let mut v6 = ep("fd00::1", "web-1", true, 8080);
+        v6.node = None;
+        let mut waiting = pod("web-2", "10.0.0.2", false, true, &[(READINESS_GATE, false)]);
+        waiting.status.pod_ips = vec![
+            crate::model::pod::PodIp {
+                ip: "10.0.0.2".into(),
+            },
+            crate::model::pod::PodIp {
+                ip: "fd00::2".into(),
+            },
+        ];
+        let d = desired_for(
+            &http_port(PortRef::Name("http".into())),
+            &[v6, ep("10.0.0.1", "web-1", true, 8080)],
+            &[waiting],
+        );
+        let got: Vec<_> = d.targets.iter().map(|t| (t.addrs.clone(), t.why)).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    vec!["10.0.0.1".to_string(), "fd00::1".to_string()],
+                    Why::Ready
+                ),
+                (
+                    vec!["10.0.0.2".to_string(), "fd00::2".to_string()],
+                    Why::WaitingOnGate
+                )
+            ]
+        );
+        assert_eq!(d.known["fd00::2"].pod.as_deref(), Some("web-2"));
+    }
+
+    #[test]
     fn only_eni_addresses_are_wanted() {
         use crate::model::NetworkMode;
         use crate::model::consts::POD_NETWORKS_STATUS;
@@ -515,7 +618,7 @@ pub(crate) mod tests {
             &pods,
             &networks,
         );
-        let wanted: Vec<&str> = d.targets.iter().map(|t| t.ip.as_str()).collect();
+        let wanted: Vec<&str> = d.targets.iter().map(|t| t.addrs[0].as_str()).collect();
         assert_eq!(wanted, ["10.0.0.3"]);
         let skipped: Vec<(&str, &str)> = d
             .skipped

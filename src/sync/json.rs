@@ -41,6 +41,10 @@ pub struct SyncLoadBalancer {
     pub vpc_id: Option<String>,
     /// Found through an annotation TKE's controllers act on: they may redo their own view.
     pub tke_managed: bool,
+    /// `AddressIPVersion`, `IPv6Mode`, `MixIpTarget` as DescribeLoadBalancers gives them.
+    pub address_ip_version: Option<String>,
+    pub ipv6_mode: Option<String>,
+    pub mix_ip_target: Option<bool>,
 }
 
 #[derive(Debug, Serialize)]
@@ -68,6 +72,8 @@ pub struct SyncListener {
     pub url: Option<String>,
     pub service: String,
     pub service_port: String,
+    /// The IP families of targets the listener takes: `["IPv4"]`, `["IPv6"]` or both.
+    pub ip_families: Vec<&'static str>,
     pub register: Vec<SyncRegister>,
     pub deregister: Vec<SyncClbTarget>,
     pub keep: Vec<SyncKeep>,
@@ -82,7 +88,7 @@ pub struct SyncListener {
 pub struct SyncSkipped {
     pub pod: String,
     pub ip: String,
-    /// host-network | global-router | overlay
+    /// host-network | global-router | overlay | no-address-of-listener-family
     pub reason: &'static str,
     pub detail: String,
 }
@@ -181,6 +187,7 @@ fn listener(b: &BindingPlan) -> SyncListener {
         url: info.url.clone(),
         service: info.service.clone(),
         service_port: info.service_port.clone(),
+        ip_families: b.families.names(),
         register: b
             .register
             .iter()
@@ -281,7 +288,11 @@ fn totals(plan: &SyncPlan) -> SyncTotals {
         leave: plan.bindings.iter().map(|b| b.leave.len()).sum(),
         waiting_on_readiness_gate: plan.gate_waiting(),
         blocked_listeners: plan.blocked().count(),
-        skipped_not_on_eni: plan.skipped().len(),
+        skipped_not_on_eni: plan
+            .skipped()
+            .iter()
+            .filter(|s| s.reason.is_not_eni())
+            .count(),
     }
 }
 
@@ -303,6 +314,9 @@ pub fn payload(o: &SyncOutcome) -> SyncPayload {
             source,
             vpc_id: o.lb.vpc_id.clone(),
             tke_managed: o.lb_source.is_tke_managed(),
+            address_ip_version: o.lb.address_ip_version.clone(),
+            ipv6_mode: o.lb.ipv6_mode.clone(),
+            mix_ip_target: o.lb.mix_ip_target,
         },
         status: o.status.as_str(),
         summary: totals(&o.plan),

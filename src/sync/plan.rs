@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::desired::{Desired, Skipped};
-use super::model::{ActualTarget, Binding, BindingInfo, DesiredTarget, Why, addr_cmp};
+use super::desired::{Desired, SkipReason, Skipped};
+use super::model::{ActualTarget, Binding, BindingInfo, DesiredTarget, Families, Why, addr_cmp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlanOptions {
@@ -34,6 +34,8 @@ pub const DEFAULT_WEIGHT: i64 = 10;
 pub struct BindingInput {
     pub info: BindingInfo,
     pub desired: Desired,
+    /// The IP families of targets the listener takes.
+    pub families: Families,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,6 +151,8 @@ impl Guard {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BindingPlan {
     pub info: BindingInfo,
+    /// The IP families of targets the listener takes.
+    pub families: Families,
     pub register: Vec<Register>,
     pub deregister: Vec<Deregister>,
     pub keep: Vec<Keep>,
@@ -234,7 +238,7 @@ fn merge(inputs: &[BindingInput]) -> Vec<BindingInput> {
                         .desired
                         .targets
                         .iter()
-                        .any(|x| x.ip == t.ip && x.port == t.port)
+                        .any(|x| x.addrs == t.addrs && x.port == t.port)
                     {
                         m.desired.targets.push(t.clone());
                     }
@@ -291,13 +295,23 @@ pub fn plan(
 }
 
 fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions) -> BindingPlan {
-    let BindingInput { info, desired } = input;
+    let BindingInput {
+        info,
+        desired,
+        families,
+    } = input;
+    // Every address of every wanted pod, on its port: a bound one satisfies the pod, whatever its family
+    // (an IPv6 target of a live pod is kept).
     let wanted: BTreeMap<(&str, i64), &DesiredTarget> = desired
         .targets
         .iter()
-        .map(|t| ((t.ip.as_str(), t.port), t))
+        .flat_map(|t| t.addrs.iter().map(move |a| ((a.as_str(), t.port), t)))
         .collect();
-    let wanted_ips: BTreeSet<&str> = desired.targets.iter().map(|t| t.ip.as_str()).collect();
+    let wanted_ips: BTreeSet<&str> = desired
+        .targets
+        .iter()
+        .flat_map(|t| t.addrs.iter().map(String::as_str))
+        .collect();
 
     let mut register = Vec::new();
     let mut deregister = Vec::new();
@@ -346,7 +360,7 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
             let now = desired
                 .targets
                 .iter()
-                .find(|d| d.ip == t.ip)
+                .find(|d| d.addrs.contains(&t.ip))
                 .and_then(|d| d.pod.clone());
             deregister.push(remove(DeregisterReason::PortChanged, now.or(pod)));
         } else if let Some(k) = known {
@@ -367,15 +381,27 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
             deregister.push(remove(DeregisterReason::NotAnEndpoint, pod));
         }
     }
+    let mut skipped = desired.skipped.clone();
     for d in &desired.targets {
-        if !bound.contains(&(d.ip.as_str(), d.port)) {
-            register.push(Register {
-                ip: d.ip.clone(),
+        if d.addrs
+            .iter()
+            .any(|a| bound.contains(&(a.as_str(), d.port)))
+        {
+            continue;
+        }
+        match families.choose(&d.addrs) {
+            Some(ip) => register.push(Register {
+                ip: ip.to_string(),
                 port: d.port,
                 weight: opts.weight,
                 pod: d.pod.clone(),
                 why: d.why,
-            });
+            }),
+            None => skipped.push(Skipped {
+                pod: d.pod.clone().unwrap_or_default(),
+                ip: d.addrs.first().cloned().unwrap_or_default(),
+                reason: SkipReason::NoAddressFor(if families.v6 { "IPv6" } else { "IPv4" }),
+            }),
         }
     }
 
@@ -385,10 +411,10 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
         .sort_by(|a, b| addr_cmp((&a.target.ip, a.target.port), (&b.target.ip, b.target.port)));
     leave.sort_by(|a, b| addr_cmp((&a.target.ip, a.target.port), (&b.target.ip, b.target.port)));
 
-    let mut skipped = desired.skipped.clone();
     skipped.sort();
     let mut plan = BindingPlan {
         info,
+        families,
         register,
         deregister,
         keep,
@@ -435,7 +461,7 @@ pub(crate) mod tests {
 
     pub fn want(ip: &str, port: i64, pod: &str) -> DesiredTarget {
         DesiredTarget {
-            ip: ip.into(),
+            addrs: vec![ip.into()],
             port,
             pod: Some(pod.into()),
             why: Why::Ready,
@@ -466,7 +492,7 @@ pub(crate) mod tests {
             .iter()
             .map(|t| {
                 (
-                    t.ip.clone(),
+                    t.addrs[0].clone(),
                     known(t.pod.as_deref().unwrap(), PodState::Ready, t.port),
                 )
             })
@@ -478,6 +504,7 @@ pub(crate) mod tests {
                 known,
                 ..Default::default()
             },
+            families: Families::IPV4,
         }
     }
 
@@ -841,7 +868,9 @@ pub(crate) mod tests {
         i.desired.skipped.push(Skipped {
             pod: "web-2".into(),
             ip: "172.16.0.2".into(),
-            reason: NotEni::GlobalRouter("networks-status names tke-bridge".into()),
+            reason: SkipReason::NotEni(NotEni::GlobalRouter(
+                "networks-status names tke-bridge".into(),
+            )),
         });
         let p = plan(
             &[i],
@@ -863,9 +892,74 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn dual_stack_pods_are_one_target_in_the_listeners_family() {
+        let dual = |pod: &str, v4: &str, v6: &str| DesiredTarget {
+            addrs: vec![v4.into(), v6.into()],
+            port: 8080,
+            pod: Some(pod.into()),
+            why: Why::Ready,
+        };
+        let with = |families, targets: Vec<DesiredTarget>| {
+            let mut i = input("lbl-1", vec![]);
+            for t in &targets {
+                for a in &t.addrs {
+                    i.desired.known.insert(
+                        a.clone(),
+                        known(t.pod.as_deref().unwrap(), PodState::Ready, 8080),
+                    );
+                }
+            }
+            i.desired.targets = targets;
+            i.families = families;
+            i
+        };
+        // An IPv6 target of a live pod is that pod's target: kept, and its IPv4 address is not added.
+        let p = plan(
+            &[with(
+                Families::IPV4,
+                vec![
+                    dual("web-1", "10.0.0.1", "fd00::1"),
+                    dual("web-2", "10.0.0.2", "fd00::2"),
+                ],
+            )],
+            &actual(
+                "lbl-1",
+                vec![eni("fd00::1", 8080, 10), eni("10.0.0.2", 8080, 10)],
+            ),
+            &PlanOptions::default(),
+        );
+        assert!(!p.has_changes(), "{p:#?}");
+        assert_eq!(p.bindings[0].keep.len(), 2);
+        // A listener that takes both registers the IPv6 address (TKE's default preference); one that takes
+        // IPv6 only cannot place an IPv4-only pod and says so.
+        let both = Families { v4: true, v6: true };
+        let p = plan(
+            &[with(both, vec![dual("web-3", "10.0.0.3", "fd00::3")])],
+            &BTreeMap::new(),
+            &PlanOptions::default(),
+        );
+        assert_eq!(p.bindings[0].register[0].ip, "fd00::3");
+        let v6 = Families {
+            v4: false,
+            v6: true,
+        };
+        let p = plan(
+            &[with(v6, vec![want("10.0.0.4", 8080, "web-4")])],
+            &BTreeMap::new(),
+            &PlanOptions::default(),
+        );
+        assert!(p.bindings[0].register.is_empty());
+        assert_eq!(
+            p.bindings[0].skipped[0].reason,
+            SkipReason::NoAddressFor("IPv6")
+        );
+    }
+
+    #[test]
     fn multiple_listeners_and_l7_rules_are_independent() {
         let l7 = |loc: &str, targets| BindingInput {
             info: info("lbl-7", Some(loc)),
+            families: Families::IPV4,
             desired: Desired {
                 targets,
                 ..Default::default()

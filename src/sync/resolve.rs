@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::cluster_read::{ClusterView, Frontend};
-use super::model::{Binding, BindingInfo};
+use super::model::{Binding, BindingInfo, Families};
 use super::plan::BindingInput;
 use crate::cloud::{Listener, LoadBalancer, Rule};
 use crate::model::Kind;
@@ -170,6 +170,7 @@ pub fn bind_routes(
                     inputs.push(BindingInput {
                         info: info(listener, Some(rule)),
                         desired: route.desired.clone(),
+                        families: Families::of(lb, listener.is_l7()),
                     });
                 }
             }
@@ -187,6 +188,7 @@ pub fn bind_routes(
                     Some(listener) => inputs.push(BindingInput {
                         info: info(listener, None),
                         desired: route.desired.clone(),
+                        families: Families::of(lb, listener.is_l7()),
                     }),
                     None => warnings.push(format!(
                         "no {protocol}:{port} listener on {lb_id} for port {}; skipped",

@@ -152,3 +152,68 @@ fn a_weight_0_target_of_a_terminating_pod_survives_apply() {
         "{out}"
     );
 }
+
+/// Dual stack: both families of a pod's addresses are its endpoints. An IPv6 target of a live pod is that
+/// pod's target and stays; a new pod gets the address family the listener takes (IPv6 on an
+/// `IPv6FullChain` CLB).
+#[test]
+fn an_ipv6_target_of_a_live_pod_survives() {
+    let mut objs = vec![
+        service(
+            "web",
+            json!({"service.cloud.tencent.com/direct-access": "true", "service.kubernetes.io/loadbalance-id": "lb-v6"}),
+            json!([{"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}]),
+        ),
+        tke_config(),
+    ];
+    objs[0]["spec"]["ipFamilies"] = json!(["IPv4", "IPv6"]);
+    for i in 1..=2 {
+        let mut p = pod(
+            "web",
+            &format!("web-{i}"),
+            &format!("10.0.0.{i}"),
+            true,
+            Some(true),
+            8080,
+        );
+        p["status"]["podIPs"] =
+            json!([{"ip": format!("10.0.0.{i}")}, {"ip": format!("fd00::{i}")}]);
+        objs.push(p);
+    }
+    objs.push(slice(
+        "web",
+        "v4",
+        8080,
+        &[("10.0.0.1", "web-1", true), ("10.0.0.2", "web-2", true)],
+    ));
+    let mut v6 = slice(
+        "web",
+        "v6",
+        8080,
+        &[("fd00::1", "web-1", true), ("fd00::2", "web-2", true)],
+    );
+    v6["addressType"] = json!("IPv6");
+    objs.push(v6);
+    let w = world(objs);
+    w.clb.add_lb_ipv6("lb-v6", VPC, false);
+    w.clb.add_listener("lb-v6", "lbl-v6", "TCP", 80);
+    w.clb.bind("lbl-v6", "", "fd00::1", 8080, 10);
+
+    let (code, v) = w.json(&["svc/web"]);
+    assert_eq!(code, 1, "{v:#}");
+    let l = &v["listeners"][0];
+    assert_eq!(l["ipFamilies"], json!(["IPv6"]));
+    assert_eq!(l["keep"][0]["ip"], "fd00::1");
+    assert_eq!(l["keep"][0]["pod"], "web-1");
+    assert_eq!(l["deregister"], json!([]));
+    assert_eq!(l["register"][0]["ip"], "fd00::2");
+    assert_eq!(v["loadBalancer"]["ipv6Mode"], "IPv6FullChain");
+
+    let (code, _, err) = w.run(&["svc/web", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        w.clb.targets("lbl-v6", ""),
+        ["fd00::1:8080/10", "fd00::2:8080/10"]
+    );
+    assert_eq!(w.clb.count("BatchDeregisterTargets"), 0);
+}

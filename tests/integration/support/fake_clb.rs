@@ -167,7 +167,18 @@ impl FakeClb {
         self.state.lock().unwrap().lbs.push(json!({
             "LoadBalancerId": id, "LoadBalancerName": format!("{id}-name"), "LoadBalancerType": "OPEN",
             "Forward": 1, "Status": 1, "VpcId": vpc, "LoadBalancerVips": ["203.0.113.10"], "LoadBalancerDomain": null,
-            "Tags": []
+            "Tags": [], "AddressIPVersion": "ipv4", "IPv6Mode": null, "MixIpTarget": false
+        }));
+    }
+
+    /// An IPv6 CLB (`AddressIPVersion: ipv6`, `IPv6Mode: IPv6FullChain`): its listeners take IPv6 targets;
+    /// with `mix`, its L7 listeners take IPv4 targets too (`MixIpTarget`).
+    pub fn add_lb_ipv6(&self, id: &str, vpc: &str, mix: bool) {
+        self.state.lock().unwrap().lbs.push(json!({
+            "LoadBalancerId": id, "LoadBalancerName": format!("{id}-name"), "LoadBalancerType": "OPEN",
+            "Forward": 1, "Status": 1, "VpcId": vpc, "LoadBalancerVips": [], "AddressIPv6": "2402:4e00::10",
+            "LoadBalancerDomain": null, "Tags": [], "AddressIPVersion": "ipv6", "IPv6Mode": "IPv6FullChain",
+            "MixIpTarget": mix
         }));
     }
 
@@ -707,6 +718,23 @@ fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError
             ));
         }
         let l7 = matches!(l.protocol.as_str(), "HTTP" | "HTTPS");
+        // The target's family must be one the listener takes (UNCERTAIN: from the field documentation of
+        // AddressIPVersion, IPv6Mode and MixIpTarget; the fake is strict).
+        if let Some(ip) = eni_ip {
+            let the_lb = st.lbs.iter().find(|x| x["LoadBalancerId"] == lb.as_str());
+            let full_chain = the_lb.is_some_and(|x| x["IPv6Mode"] == "IPv6FullChain");
+            let mix = the_lb.is_some_and(|x| x["MixIpTarget"] == true);
+            let v6 = ip.contains(':');
+            let ok = if full_chain { v6 || (mix && l7) } else { !v6 };
+            if !ok {
+                return Err(err(
+                    "InvalidParameter",
+                    format!(
+                        "the listener {listener} cannot bind {ip}: wrong IP version for this CLB"
+                    ),
+                ));
+            }
+        }
         let location = t["LocationId"].as_str().unwrap_or("").to_string();
         if l7 && !l.rules.iter().any(|(loc, _, _)| *loc == location) {
             return Err(err(
