@@ -149,6 +149,18 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
                     .and_then(|()| std::io::stdout().flush());
             }
         }
+        SyncEvent::PlanChanged(o) => {
+            ui.warn(
+                "the endpoints or targets changed between the plan and the first write: nothing was written; \
+                 the new plan follows",
+            );
+            if !json && printed.is_ok() {
+                printed = std::io::stdout()
+                    .lock()
+                    .write_all(&plan_text(o, &style))
+                    .and_then(|()| std::io::stdout().flush());
+            }
+        }
         SyncEvent::Progress(line) => ui.note(line),
         SyncEvent::Detail(line) => ui.detail(line),
         SyncEvent::Warning(line) => ui.warn(line),
@@ -170,7 +182,7 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
 fn plan_text(o: &SyncOutcome, style: &render::Style) -> Vec<u8> {
     let mut text = Vec::new();
     let _ = render::sync::plan(&mut text, o, style);
-    if o.applying && o.plan.has_changes() && o.status != SyncStatus::Blocked {
+    if o.applying && o.status == SyncStatus::ChangesPending {
         text.push(b'\n');
     }
     text
@@ -202,6 +214,10 @@ fn finish(o: &SyncOutcome, json: bool, style: &render::Style, ui: &Ui) -> anyhow
             );
         }
         SyncStatus::Partial => ui.warn("the plan was applied only in part; see the result above"),
+        SyncStatus::PlanChanged => bail!(
+            "the plan changed before the first write (pods or targets changed while it was shown): nothing \
+             was changed. Review the new plan above and run sync again"
+        ),
         SyncStatus::Failed => ui.warn(format!(
             "nothing was changed: {}",
             o.apply

@@ -22,6 +22,9 @@ pub enum SyncStatus {
     Partial,
     /// --apply changed nothing and failed, or was refused.
     Failed,
+    /// --apply re-read the endpoints and targets right before the first write and found a different plan:
+    /// nothing was written; the outcome holds the new plan.
+    PlanChanged,
 }
 
 impl SyncStatus {
@@ -33,6 +36,7 @@ impl SyncStatus {
             SyncStatus::Applied => "applied",
             SyncStatus::Partial => "partial",
             SyncStatus::Failed => "failed",
+            SyncStatus::PlanChanged => "plan-changed",
         }
     }
 
@@ -45,7 +49,7 @@ impl SyncStatus {
             SyncStatus::Blocked if applying => Exit::Error,
             SyncStatus::Blocked => Exit::Changes,
             SyncStatus::Partial => Exit::Partial,
-            SyncStatus::Failed => Exit::Error,
+            SyncStatus::Failed | SyncStatus::PlanChanged => Exit::Error,
         }
     }
 }
@@ -152,5 +156,6 @@ mod tests {
         assert_eq!(SyncStatus::Partial.exit(true), Exit::Partial);
         assert_eq!(SyncStatus::Failed.exit(true), Exit::Error);
         assert_eq!(SyncStatus::Applied.exit(true), Exit::Ok);
+        assert_eq!(SyncStatus::PlanChanged.exit(true), Exit::Error);
     }
 }

@@ -207,6 +207,41 @@ impl SyncPlan {
         self.bindings.iter().map(|b| b.deregister.len()).sum()
     }
 
+    /// What applying this plan would send: every registration and deregistration (binding, register?,
+    /// address, port, weight or instance), and the bindings a guard blocks. Two plans with the same writes
+    /// are the same plan as far as the CLB is concerned.
+    #[allow(clippy::type_complexity)]
+    pub fn writes(
+        &self,
+    ) -> (
+        BTreeSet<(Binding, bool, String, i64, String)>,
+        BTreeSet<Binding>,
+    ) {
+        let mut writes = BTreeSet::new();
+        for b in self.bindings.iter().filter(|b| !b.blocked()) {
+            for r in &b.register {
+                writes.insert((
+                    b.info.binding.clone(),
+                    true,
+                    r.ip.clone(),
+                    r.port,
+                    r.weight.to_string(),
+                ));
+            }
+            for d in &b.deregister {
+                writes.insert((
+                    b.info.binding.clone(),
+                    false,
+                    d.target.ip.clone(),
+                    d.target.port,
+                    d.target.instance_id.clone().unwrap_or_default(),
+                ));
+            }
+        }
+        let blocked = self.blocked().map(|b| b.info.binding.clone()).collect();
+        (writes, blocked)
+    }
+
     /// Pods not registered because they are not on an ENI, each once (by pod and address).
     pub fn skipped(&self) -> Vec<&Skipped> {
         let mut all: Vec<&Skipped> = self.bindings.iter().flat_map(|b| &b.skipped).collect();

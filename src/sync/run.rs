@@ -15,6 +15,9 @@ use crate::cloud::Clb;
 use crate::cluster::Cluster;
 use crate::model::Kind;
 
+/// How many times a person at a terminal is shown a changed plan before the run gives up.
+const MAX_PLAN_ROUNDS: usize = 3;
+
 /// What to sync and how.
 #[derive(Debug, Clone)]
 pub struct SyncRequest {
@@ -41,6 +44,9 @@ pub trait Confirm {
 pub enum SyncEvent<'a> {
     /// The plan (and the warnings), before anything is written and before the question.
     Plan(&'a SyncOutcome),
+    /// The re-read right before the first write found a different plan (in the outcome): nothing was
+    /// written.
+    PlanChanged(&'a SyncOutcome),
     /// A line of progress: one per write call.
     Progress(&'a str),
     /// A detail for `-v`.
@@ -114,17 +120,52 @@ pub async fn run<K: Cluster, L: Clb>(
     if !request.apply || !outcome.plan.has_changes() || outcome.status == SyncStatus::Blocked {
         return Ok(outcome);
     }
-    if request.ask {
-        let question = format!(
-            "Apply to CLB {lb_id}: register {} and deregister {} target(s)?",
-            outcome.plan.register_count(),
-            outcome.plan.deregister_count()
-        );
-        if !confirm.confirm(&question).map_err(SyncError::Prompt)? {
-            outcome.declined = true;
+    let mut rounds = 0;
+    let inputs = loop {
+        if request.ask {
+            let question = format!(
+                "{}Apply to CLB {lb_id}: register {} and deregister {} target(s)?",
+                if rounds > 0 {
+                    "The plan changed (see above). "
+                } else {
+                    ""
+                },
+                outcome.plan.register_count(),
+                outcome.plan.deregister_count()
+            );
+            if !confirm.confirm(&question).map_err(SyncError::Prompt)? {
+                outcome.declined = true;
+                outcome.status = plan_status(&outcome.plan);
+                return Ok(outcome);
+            }
+        }
+        // Pods and targets change while a person reads a plan: read both again right before the first
+        // write, and write only the plan that was shown.
+        let view = read_cluster(cluster, &request.target).await?;
+        let (now_inputs, _) = bind_routes(&view, &outcome.lb, &listeners);
+        let actual = read_actual(clb, &lb_id, &now_inputs).await?;
+        let now = plan(&now_inputs, &actual, &request.options);
+        if now.writes() == outcome.plan.writes() {
+            events(SyncEvent::Detail(
+                "re-read the endpoints and targets before writing: the plan is unchanged",
+            ));
+            outcome.plan = now;
+            break now_inputs;
+        }
+        rounds += 1;
+        outcome.plan = now;
+        outcome.status = plan_status(&outcome.plan);
+        if !request.ask || rounds >= MAX_PLAN_ROUNDS {
+            outcome.status = SyncStatus::PlanChanged;
+            events(SyncEvent::PlanChanged(&outcome));
             return Ok(outcome);
         }
-    }
+        events(SyncEvent::PlanChanged(&outcome));
+        if outcome.status != SyncStatus::ChangesPending {
+            // Nothing to do any more, or a guard trips now.
+            return Ok(outcome);
+        }
+    };
 
     let applied = apply(clb, &lb_id, &outcome.plan, &mut |line| {
         events(SyncEvent::Progress(line))
@@ -223,6 +264,7 @@ mod tests {
         let result = block_on(run(cluster, clb, confirm, req, &mut |e| {
             seen.push(match e {
                 SyncEvent::Plan(o) => format!("plan: {}", o.status.as_str()),
+                SyncEvent::PlanChanged(o) => format!("plan changed: {}", o.status.as_str()),
                 SyncEvent::Progress(l) => format!("progress: {l}"),
                 SyncEvent::Detail(l) => format!("detail: {l}"),
                 SyncEvent::Warning(l) => format!("warning: {l}"),
@@ -320,6 +362,85 @@ mod tests {
         let mut yes = Scripted::answering(&[true]);
         let (o, _) = go(&cluster, &clb, &mut yes, &request(true, true));
         assert_eq!(o.unwrap().status, SyncStatus::Applied);
+    }
+
+    #[test]
+    fn a_pod_deleted_between_plan_and_write_stops_the_run_with_nothing_written() {
+        // The plan registers web-2 (waiting on TKE's gate); web-2 is deleted after the cluster was read for
+        // the plan (while the CLB's targets are read), so only the re-read before the write sees it.
+        let cluster = std::sync::Arc::new(web_cluster());
+        let clb = web_clb();
+        let c = cluster.clone();
+        clb.before("DescribeTargets", 1, move || {
+            c.remove("Pod", Some("default"), "web-2");
+            let mut slice = c.object("EndpointSlice", Some("default"), "web-x").unwrap();
+            slice["endpoints"].as_array_mut().unwrap().truncate(1);
+            c.add(slice);
+        });
+        let (o, events) = go(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &request(true, false),
+        );
+        let o = o.unwrap();
+        assert_eq!((o.status, o.exit()), (SyncStatus::PlanChanged, Exit::Error));
+        assert_eq!(
+            o.plan.register_count(),
+            2,
+            "the new plan: web-1 on both ports"
+        );
+        assert!(o.apply.is_none());
+        assert!(
+            clb.calls().iter().all(|c| !c.starts_with("Batch")),
+            "{:?}",
+            clb.calls()
+        );
+        assert!(
+            events.contains(&"plan changed: plan-changed".to_string()),
+            "{events:?}"
+        );
+    }
+
+    #[test]
+    fn on_a_terminal_a_changed_plan_is_asked_again() {
+        let cluster = std::sync::Arc::new(web_cluster());
+        let clb = web_clb();
+        // While the person reads the first plan, web-2 goes away.
+        let c = cluster.clone();
+        let mut confirm = Scripted::answering(&[true, true]);
+        confirm.before = Some(Box::new(move |round| {
+            if round == 0 {
+                c.remove("Pod", Some("default"), "web-2");
+                let mut slice = c.object("EndpointSlice", Some("default"), "web-x").unwrap();
+                slice["endpoints"].as_array_mut().unwrap().truncate(1);
+                c.add(slice);
+            }
+        }));
+        let (o, _) = go(&cluster, &clb, &mut confirm, &request(true, true));
+        let o = o.unwrap();
+        assert_eq!(o.status, SyncStatus::Applied);
+        assert_eq!(
+            confirm.questions,
+            [
+                "Apply to CLB lb-1: register 4 and deregister 0 target(s)?",
+                "The plan changed (see above). Apply to CLB lb-1: register 2 and deregister 0 target(s)?"
+            ]
+        );
+        assert_eq!(o.apply.unwrap().registered, 2);
+        // An unchanged plan is written as shown: the re-read costs one more DescribeTargets.
+        let (cluster, clb) = (web_cluster(), web_clb());
+        let (o, events) = go(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &request(true, false),
+        );
+        assert_eq!(o.unwrap().status, SyncStatus::Applied);
+        assert!(
+            events.iter().any(|e| e.contains("the plan is unchanged")),
+            "{events:?}"
+        );
     }
 
     #[test]

@@ -20,8 +20,12 @@ struct State {
     calls: Vec<String>,
 }
 
+type Hook = (String, usize, Box<dyn FnMut()>);
+
 pub struct MemClb {
     state: RefCell<State>,
+    /// (action, nth call, what to do before answering it).
+    hooks: RefCell<Vec<Hook>>,
 }
 
 impl MemClb {
@@ -39,7 +43,16 @@ impl MemClb {
                 lbs: vec![lb],
                 ..Default::default()
             }),
+            hooks: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Run `f` before answering the `nth` (1-based) call of `action`: someone changing the world between
+    /// two steps of a sync.
+    pub fn before(&self, action: &str, nth: usize, f: impl FnMut() + 'static) {
+        self.hooks
+            .borrow_mut()
+            .push((action.to_string(), nth, Box::new(f)));
     }
 
     pub fn add_listener(&self, l: Listener) {
@@ -68,6 +81,19 @@ impl MemClb {
     }
 
     fn enter(&self, call: String) -> Result<(), CloudError> {
+        let action = call.split(':').next().unwrap_or_default().to_string();
+        let n = 1 + self
+            .state
+            .borrow()
+            .calls
+            .iter()
+            .filter(|c| c.split(':').next() == Some(action.as_str()))
+            .count();
+        for (a, nth, f) in self.hooks.borrow_mut().iter_mut() {
+            if *a == action && *nth == n {
+                f();
+            }
+        }
         let mut s = self.state.borrow_mut();
         s.calls.push(call.clone());
         match s.next_error.take() {

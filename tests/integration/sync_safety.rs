@@ -217,3 +217,47 @@ fn an_ipv6_target_of_a_live_pod_survives() {
     );
     assert_eq!(w.clb.count("BatchDeregisterTargets"), 0);
 }
+
+/// Plans go stale: pods and targets change while a person reads a plan. `--apply` reads both again right
+/// before the first write and writes nothing when the plan changed.
+#[test]
+fn a_pod_deleted_between_plan_and_write_stops_the_run_with_no_write() {
+    let w = world(ready_web(3));
+    w.clb.bind("lbl-http", "", "10.0.0.1", 8080, 10);
+    w.clb.bind("lbl-http", "", "10.0.0.2", 8080, 10);
+    // The plan registers web-3. It is deleted after the cluster was read for the plan.
+    let pause = w.clb.pause_before("DescribeTargets", 1);
+    let child = w.spawn(&["svc/web", "--apply", "--yes", "-o", "json"]);
+    pause.wait();
+    w.delete("/api/v1/namespaces/default/pods/web-3");
+    w.kube.put_object(slice(
+        "web",
+        "a",
+        8080,
+        &[("10.0.0.1", "web-1", true), ("10.0.0.2", "web-2", true)],
+    ));
+    pause.release();
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert_eq!(w.clb.writes(), 0, "nothing written");
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["status"], "plan-changed");
+    assert_eq!(v["summary"]["register"], 0, "the new plan: nothing to do");
+    assert!(
+        stderr.contains("the plan changed before the first write"),
+        "{stderr}"
+    );
+
+    // The same run without the change writes the plan it showed.
+    let (code, _, err) = w.run(&["svc/web", "--apply", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(w.clb.writes(), 0, "in sync now: nothing to write");
+}

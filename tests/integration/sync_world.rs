@@ -119,6 +119,49 @@ impl World {
         cmd
     }
 
+    /// The same command, started in the background (for tests that change the world while it runs).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("tkedirect"));
+        for var in [
+            "KUBECONFIG",
+            "TENCENTCLOUD_REGION",
+            "TENCENTCLOUD_TOKEN",
+            "TENCENTCLOUD_SECURITY_TOKEN",
+            "TENCENTCLOUD_SESSION_TOKEN",
+            "TENCENTCLOUD_CREDENTIALS_FILE",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.arg("sync")
+            .args(args)
+            .arg("--kubeconfig")
+            .arg(self.kube.kubeconfig())
+            .env("HOME", self.home.path())
+            .env("TENCENTCLOUD_SECRET_ID", fake_clb::SECRET_ID)
+            .env("TENCENTCLOUD_SECRET_KEY", fake_clb::SECRET_KEY)
+            .env("TKEDIRECT_CLB_ENDPOINT", self.clb.url())
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        cmd.spawn().expect("tkedirect starts")
+    }
+
+    /// Delete an object on the fake API server, as `kubectl delete` would (HTTP DELETE).
+    pub fn delete(&self, path: &str) {
+        use std::io::{Read, Write};
+        let addr = self.kube.url().trim_start_matches("http://").to_string();
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "DELETE {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    }
+
     /// Run; return (exit code, stdout, stderr).
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
         let out = self.cmd(args).output().unwrap();

@@ -78,6 +78,35 @@ struct State {
     rate_violations: usize,
     error_content_type: String,
     next_id: u64,
+    /// Requests to hold before answering them.
+    pauses: Vec<PauseAt>,
+}
+
+struct PauseAt {
+    action: String,
+    nth: usize,
+    reached: std::sync::mpsc::Sender<()>,
+    release: std::sync::mpsc::Receiver<()>,
+}
+
+/// A request held by the fake (see [`FakeClb::pause_before`]).
+pub struct Pause {
+    reached: std::sync::mpsc::Receiver<()>,
+    release: std::sync::mpsc::Sender<()>,
+}
+
+impl Pause {
+    /// Wait until the request arrives (panics after 30 s).
+    pub fn wait(&self) {
+        self.reached
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the paused request never came");
+    }
+
+    /// Let it be answered.
+    pub fn release(self) {
+        let _ = self.release.send(());
+    }
 }
 
 /// The fake server. Serves until dropped.
@@ -287,6 +316,23 @@ impl FakeClb {
     /// Content-Type of error answers (the real API's SDKs only parse exactly application/json).
     pub fn set_error_content_type(&self, ct: &str) {
         self.state.lock().unwrap().error_content_type = ct.into();
+    }
+
+    /// Hold the `nth` (1-based) request of `action` until [`Pause::release`]: the test changes the world
+    /// between two steps of a run.
+    pub fn pause_before(&self, action: &str, nth: usize) -> Pause {
+        let (reached_tx, reached_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel();
+        self.state.lock().unwrap().pauses.push(PauseAt {
+            action: action.into(),
+            nth,
+            reached: reached_tx,
+            release: release_rx,
+        });
+        Pause {
+            reached: reached_rx,
+            release: release_tx,
+        }
     }
 
     /// Requests refused for going over 20/s per action (not counting injected errors).
@@ -833,6 +879,24 @@ async fn handle(
         .await
         .map(|b| b.to_bytes())
         .unwrap_or_default();
+    let held = {
+        let mut st = state.lock().unwrap();
+        let action = parts
+            .headers
+            .get("x-tc-action")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let n = 1 + st.calls.iter().filter(|c| c.action == action).count();
+        st.pauses
+            .iter()
+            .position(|p| p.action == action && p.nth == n)
+            .map(|i| st.pauses.remove(i))
+    };
+    if let Some(p) = held {
+        // Blocks this fake's only thread: nothing else is answered meanwhile, as intended.
+        let _ = p.reached.send(());
+        let _ = p.release.recv_timeout(Duration::from_secs(30));
+    }
     let mut st = state.lock().unwrap();
     st.next_id += 1;
     let request_id = format!("fake-{:08}", st.next_id);
