@@ -236,6 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'tkedirect' -ScriptBlock {
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'CLB API endpoint (default https://clb.tencentcloudapi.com): a regional, international or VPC-internal host. Plain http:// only for loopback addresses; TLS certificates are always verified')
             [CompletionResult]::new('--lb', '--lb', [CompletionResultType]::ParameterName, 'CLB id (lb-xxxxxxxx) when the object carries none in its annotations; must agree with them if it does')
             [CompletionResult]::new('--weight', '--weight', [CompletionResultType]::ParameterName, 'Weight of newly registered targets, 0–100 (targets already bound keep theirs)')
+            [CompletionResult]::new('--max-targets', '--max-targets', [CompletionResultType]::ParameterName, 'Targets one listener or L7 rule may hold, used when the CLB API does not say (DescribeQuota''s TOTAL_TARGET_BIND_QUOTA); a plan that would go over it is blocked')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of the plan and the result')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of the plan and the result')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (a terminal, unless NO_COLOR is set), always, never')

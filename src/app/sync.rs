@@ -15,7 +15,7 @@ use crate::exit::Exit;
 use crate::model::Kind;
 use crate::render;
 use crate::report::{Format, envelope};
-use crate::sync::plan::PlanOptions;
+use crate::sync::plan::{PlanOptions, QuotaSource, TargetQuota};
 use crate::sync::{self, Confirm, SyncEvent, SyncOutcome, SyncRequest, SyncStatus, SyncTarget};
 
 pub fn run(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
@@ -130,6 +130,10 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
             weight: args.weight,
             force: args.force,
             prune_non_eni: args.prune_non_eni,
+            quota: TargetQuota {
+                limit: usize::try_from(args.max_targets).unwrap_or(usize::MAX),
+                source: QuotaSource::Flag,
+            },
         },
         apply: args.apply,
         ask: ui.stdin_tty && !args.yes,

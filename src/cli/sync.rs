@@ -35,6 +35,10 @@ pub struct SyncArgs {
     /// Weight of newly registered targets, 0–100 (targets already bound keep theirs).
     #[arg(long, value_name = "0-100", default_value_t = 10, value_parser = clap::value_parser!(i64).range(0..=100), help_heading = "What to change")]
     pub weight: i64,
+    /// Targets one listener or L7 rule may hold, used when the CLB API does not say (DescribeQuota's
+    /// TOTAL_TARGET_BIND_QUOTA); a plan that would go over it is blocked.
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..), help_heading = "What to change")]
+    pub max_targets: u64,
     /// Change the CLB: register, then deregister, then re-read and verify. Without it, only the plan is shown.
     #[arg(long, help_heading = "What to change")]
     pub apply: bool,

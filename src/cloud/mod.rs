@@ -15,7 +15,8 @@ pub mod tencent;
 pub mod types;
 
 pub use types::{
-    Backend, BatchOutcome, BatchTarget, Listener, ListenerBackend, LoadBalancer, Rule, RuleTargets,
+    Backend, BatchOutcome, BatchTarget, Listener, ListenerBackend, LoadBalancer, Quota, Rule,
+    RuleTargets,
 };
 
 /// CLB API version.
@@ -63,6 +64,8 @@ pub trait Clb {
         load_balancer_id: &str,
         targets: &[BatchTarget],
     ) -> Result<BatchOutcome, CloudError>;
+    /// The account's CLB quotas in the region (`TOTAL_TARGET_BIND_QUOTA`: targets per listener or rule).
+    async fn describe_quota(&self) -> Result<Vec<Quota>, CloudError>;
 }
 
 /// A failed API call.

@@ -443,6 +443,11 @@ impl Clb for TencentClb {
         )
         .await
     }
+
+    async fn describe_quota(&self) -> Result<Vec<Quota>, CloudError> {
+        let r: DescribeQuotaResponse = self.call("DescribeQuota", &DescribeQuotaRequest {}).await?;
+        Ok(r.quota_set)
+    }
 }
 
 #[cfg(test)]

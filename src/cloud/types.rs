@@ -162,6 +162,23 @@ pub struct BatchOutcome {
     pub request_id: String,
 }
 
+/// One quota of the account in the region (`DescribeQuota` → `QuotaSet[]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Quota {
+    /// `TOTAL_TARGET_BIND_QUOTA` (devices one forwarding rule, or L4 listener, may bind), `TOTAL_LISTENER_QUOTA`…
+    #[serde(default, deserialize_with = "null_default")]
+    pub quota_id: String,
+    /// Null where it means nothing (per-rule quotas).
+    #[serde(default)]
+    pub quota_current: Option<i64>,
+    #[serde(default)]
+    pub quota_limit: Option<i64>,
+}
+
+/// The quota of targets one listener or L7 rule holds.
+pub const TARGET_BIND_QUOTA: &str = "TOTAL_TARGET_BIND_QUOTA";
+
 // ---- requests and the parts of responses tkedirect reads ----
 
 #[derive(Debug, Serialize)]
@@ -206,6 +223,17 @@ pub struct DescribeTargetsRequest<'a> {
 pub struct DescribeTargetsResponse {
     #[serde(default, deserialize_with = "null_default")]
     pub listeners: Vec<ListenerBackend>,
+}
+
+/// `DescribeQuota` takes no parameters.
+#[derive(Debug, Serialize)]
+pub struct DescribeQuotaRequest {}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeQuotaResponse {
+    #[serde(default, deserialize_with = "null_default")]
+    pub quota_set: Vec<Quota>,
 }
 
 #[derive(Debug, Serialize)]
@@ -262,6 +290,20 @@ mod tests {
         assert_eq!(
             (lb.address_ip_version, lb.ipv6_mode, lb.mix_ip_target),
             (None, None, None)
+        );
+    }
+
+    #[test]
+    fn quotas() {
+        let r: DescribeQuotaResponse = serde_json::from_str(
+            r#"{"QuotaSet": [{"QuotaId": "TOTAL_TARGET_BIND_QUOTA", "QuotaCurrent": null, "QuotaLimit": 200},
+                             {"QuotaId": "TOTAL_OPEN_CLB_QUOTA", "QuotaCurrent": 16, "QuotaLimit": 100}], "RequestId": "r"}"#,
+        )
+        .unwrap();
+        assert_eq!(r.quota_set[0].quota_id, TARGET_BIND_QUOTA);
+        assert_eq!(
+            (r.quota_set[0].quota_current, r.quota_set[0].quota_limit),
+            (None, Some(200))
         );
     }
 

@@ -294,8 +294,26 @@ pub fn result<W: Write>(w: &mut W, o: &SyncOutcome, style: &Style) -> io::Result
         count(WriteAction::Deregister)
     ));
     if !apply.failed_listeners.is_empty() {
+        // The CLB's own words (`Message`), each once.
+        let mut reasons: Vec<&str> = Vec::new();
+        for c in apply
+            .calls
+            .iter()
+            .filter(|c| !c.failed_listeners.is_empty())
+        {
+            if let Some(m) = c.message.as_deref()
+                && !reasons.contains(&m)
+            {
+                reasons.push(m);
+            }
+        }
+        let why = if reasons.is_empty() {
+            String::new()
+        } else {
+            format!(": the CLB says \"{}\"", reasons.join("\"; \""))
+        };
         out.push(format!(
-            "Failed on listener(s) {} (FailListenerIdSet); their old targets were kept ({} deregistration(s) skipped).",
+            "Failed on listener(s) {} (FailListenerIdSet){why}; their old targets were kept ({} deregistration(s) skipped).",
             apply.failed_listeners.iter().cloned().collect::<Vec<_>>().join(", "),
             apply.skipped
         ));

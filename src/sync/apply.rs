@@ -186,8 +186,8 @@ mod tests {
 
     use super::*;
     use crate::sync::model::Binding;
-    use crate::sync::plan::tests::{eni, input, want};
-    use crate::sync::plan::{PlanOptions, plan};
+    use crate::sync::plan::plan;
+    use crate::sync::plan::tests::{eni, input, no_quota, want};
     use crate::sync::testing::{MemClb, block_on};
 
     fn binding(l: &str) -> Binding {
@@ -208,11 +208,7 @@ mod tests {
         let wanted: Vec<_> = (0..=600)
             .map(|i| want(&format!("10.0.{}.{}", i / 200, i % 200), 80, "p"))
             .collect();
-        let p = plan(
-            &[input("lbl-1", wanted)],
-            &clb.actual(),
-            &PlanOptions::default(),
-        );
+        let p = plan(&[input("lbl-1", wanted)], &clb.actual(), &no_quota());
         let report = block_on(apply(&clb, "lb-1", &p, &mut |_| {}));
         assert!(report.clean(), "{report:?}");
         assert_eq!((report.registered, report.deregistered), (600, 1));
@@ -234,7 +230,7 @@ mod tests {
                     .collect(),
             )],
             &clb.actual(),
-            &PlanOptions::default(),
+            &no_quota(),
         );
         assert!(!again.has_changes());
     }
@@ -261,7 +257,7 @@ mod tests {
                 vec![want("10.0.0.1", 81, "a"), want("10.9.0.2", 81, "b")],
             ),
         ];
-        let p = plan(&inputs, &clb.actual(), &PlanOptions::default());
+        let p = plan(&inputs, &clb.actual(), &no_quota());
         let report = block_on(apply(&clb, "lb-1", &p, &mut |_| {}));
         assert_eq!(
             report.failed_listeners,
@@ -287,7 +283,7 @@ mod tests {
         let p = plan(
             &[input("lbl-1", vec![want("10.0.0.1", 80, "a")])],
             &BTreeMap::new(),
-            &PlanOptions::default(),
+            &no_quota(),
         );
         let report = block_on(apply(&clb, "lb-1", &p, &mut |_| {}));
         assert!(report.error.as_deref().unwrap().contains("InternalError"));
@@ -299,11 +295,7 @@ mod tests {
     fn blocked_bindings_are_not_touched() {
         let clb = MemClb::new("lb-1");
         clb.bind(&binding("lbl-1"), vec![eni("10.9.0.1", 80, 10)]);
-        let p = plan(
-            &[input("lbl-1", vec![])],
-            &clb.actual(),
-            &PlanOptions::default(),
-        );
+        let p = plan(&[input("lbl-1", vec![])], &clb.actual(), &no_quota());
         assert!(p.bindings[0].blocked());
         let report = block_on(apply(&clb, "lb-1", &p, &mut |_| {}));
         assert!(clb.calls().is_empty());

@@ -17,6 +17,8 @@ pub struct SyncPayload {
     pub load_balancer: SyncLoadBalancer,
     /// in-sync | changes-pending | blocked | applied | partial | failed
     pub status: &'static str,
+    /// Targets one listener or L7 rule holds: `{limit, source: "DescribeQuota" | "--max-targets"}`.
+    pub target_quota: SyncQuota,
     pub summary: SyncTotals,
     pub listeners: Vec<SyncListener>,
     pub warnings: Vec<String>,
@@ -45,6 +47,13 @@ pub struct SyncLoadBalancer {
     pub address_ip_version: Option<String>,
     pub ipv6_mode: Option<String>,
     pub mix_ip_target: Option<bool>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncQuota {
+    pub limit: usize,
+    pub source: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -136,7 +145,7 @@ pub struct SyncClbTarget {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncGuard {
-    /// would-empty | removes-more-than-half
+    /// would-empty | removes-more-than-half | exceeds-quota
     pub id: &'static str,
     pub message: String,
     /// --force was given.
@@ -319,6 +328,10 @@ pub fn payload(o: &SyncOutcome) -> SyncPayload {
             mix_ip_target: o.lb.mix_ip_target,
         },
         status: o.status.as_str(),
+        target_quota: SyncQuota {
+            limit: o.quota.limit,
+            source: o.quota.source_name(),
+        },
         summary: totals(&o.plan),
         listeners: o.plan.bindings.iter().map(listener).collect(),
         warnings: o.warnings.clone(),
@@ -380,6 +393,7 @@ pub(crate) mod tests {
             endpoints_api: "EndpointSlice",
             warnings: vec!["w".to_string()],
             plan: p,
+            quota: Default::default(),
             status: SyncStatus::Applied,
             applying: true,
             declined: false,

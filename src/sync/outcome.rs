@@ -2,7 +2,7 @@
 
 use super::apply::ApplyResult;
 use super::cluster_read::SyncTarget;
-use super::plan::SyncPlan;
+use super::plan::{SyncPlan, TargetQuota};
 use super::resolve::LbSource;
 use crate::cloud::LoadBalancer;
 use crate::exit::Exit;
@@ -89,6 +89,8 @@ pub struct SyncOutcome {
     pub endpoints_api: &'static str,
     pub warnings: Vec<String>,
     pub plan: SyncPlan,
+    /// Targets one listener or rule holds, and where that came from.
+    pub quota: TargetQuota,
     pub status: SyncStatus,
     /// --apply was given.
     pub applying: bool,

@@ -9,9 +9,10 @@ use super::clb_read::{listeners, load_balancer, read_actual};
 use super::cluster_read::{SyncTarget, read_cluster};
 use super::error::SyncError;
 use super::outcome::{SyncOutcome, SyncStatus, apply_status, plan_status};
-use super::plan::{BindingInput, PlanOptions, SyncPlan, plan};
+use super::plan::{BindingInput, PlanOptions, QuotaSource, SyncPlan, TargetQuota, plan};
 use super::resolve::bind_routes;
 use crate::cloud::Clb;
+use crate::cloud::types::TARGET_BIND_QUOTA;
 use crate::cluster::Cluster;
 use crate::model::Kind;
 
@@ -26,6 +27,7 @@ pub struct SyncRequest {
     pub region: String,
     /// `--lb`.
     pub lb: Option<String>,
+    /// Weight, --force, --prune-non-eni; `quota` is `--max-targets`, used when `DescribeQuota` gives none.
     pub options: PlanOptions,
     /// `--apply`: change the CLB. Without it only the plan is made.
     pub apply: bool,
@@ -99,8 +101,12 @@ pub async fn run<K: Cluster, L: Clb>(
         ));
     }
 
+    let options = PlanOptions {
+        quota: target_quota(clb, request.options.quota, events).await,
+        ..request.options
+    };
     let actual = read_actual(clb, &lb_id, &inputs).await?;
-    let the_plan = plan(&inputs, &actual, &request.options);
+    let the_plan = plan(&inputs, &actual, &options);
     let mut outcome = SyncOutcome {
         target: request.target.clone(),
         region: request.region.clone(),
@@ -110,6 +116,7 @@ pub async fn run<K: Cluster, L: Clb>(
         warnings,
         status: plan_status(&the_plan),
         plan: the_plan,
+        quota: options.quota,
         applying: request.apply,
         declined: false,
         apply: None,
@@ -144,7 +151,7 @@ pub async fn run<K: Cluster, L: Clb>(
         let view = read_cluster(cluster, &request.target).await?;
         let (now_inputs, _) = bind_routes(&view, &outcome.lb, &listeners);
         let actual = read_actual(clb, &lb_id, &now_inputs).await?;
-        let now = plan(&now_inputs, &actual, &request.options);
+        let now = plan(&now_inputs, &actual, &options);
         if now.writes() == outcome.plan.writes() {
             events(SyncEvent::Detail(
                 "re-read the endpoints and targets before writing: the plan is unchanged",
@@ -171,19 +178,49 @@ pub async fn run<K: Cluster, L: Clb>(
         events(SyncEvent::Progress(line))
     })
     .await;
-    let verified = verify(
-        clb,
-        &lb_id,
-        &inputs,
-        &request.options,
-        applied.clean(),
-        events,
-    )
-    .await;
+    let verified = verify(clb, &lb_id, &inputs, &options, applied.clean(), events).await;
     outcome.status = apply_status(&applied, verified.as_ref());
     outcome.apply = Some(applied);
     outcome.verified = verified;
     Ok(outcome)
+}
+
+/// How many targets a listener or rule holds: `TOTAL_TARGET_BIND_QUOTA` from `DescribeQuota` when the API
+/// gives it, else `flag` (`--max-targets`).
+async fn target_quota<L: Clb>(
+    clb: &L,
+    flag: TargetQuota,
+    events: &mut dyn FnMut(SyncEvent<'_>),
+) -> TargetQuota {
+    match clb.describe_quota().await {
+        Ok(quotas) => {
+            let limit = quotas
+                .iter()
+                .find(|q| q.quota_id == TARGET_BIND_QUOTA)
+                .and_then(|q| q.quota_limit)
+                .and_then(|l| usize::try_from(l).ok())
+                .filter(|l| *l > 0);
+            match limit {
+                Some(limit) => {
+                    events(SyncEvent::Detail(&format!(
+                        "DescribeQuota: {TARGET_BIND_QUOTA} {limit} targets per listener or rule"
+                    )));
+                    TargetQuota {
+                        limit,
+                        source: QuotaSource::Api,
+                    }
+                }
+                None => flag,
+            }
+        }
+        Err(e) => {
+            events(SyncEvent::Detail(&format!(
+                "no quota from the API ({e}); --max-targets {} applies",
+                flag.limit
+            )));
+            flag
+        }
+    }
 }
 
 /// Re-read the targets and re-plan. When every call succeeded but the re-read still differs, read again
@@ -296,6 +333,7 @@ mod tests {
                 "DescribeLoadBalancers",
                 "DescribeListeners",
                 "DescribeListeners",
+                "DescribeQuota",
                 "DescribeTargets"
             ]
         );
@@ -441,6 +479,34 @@ mod tests {
             events.iter().any(|e| e.contains("the plan is unchanged")),
             "{events:?}"
         );
+    }
+
+    #[test]
+    fn the_quota_comes_from_the_api_else_from_the_flag() {
+        use crate::sync::plan::QuotaSource;
+        let (cluster, clb) = (web_cluster(), web_clb());
+        clb.set_bind_quota(Some(1));
+        let (o, _) = go(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &request(true, false),
+        );
+        let o = o.unwrap();
+        assert_eq!((o.quota.limit, o.quota.source), (1, QuotaSource::Api));
+        assert_eq!((o.status, o.exit()), (SyncStatus::Blocked, Exit::Error));
+        assert_eq!(o.plan.bindings[0].guard.unwrap().id(), "exceeds-quota");
+        clb.set_bind_quota(None);
+        // The API lists no such quota: --max-targets (here its default) applies.
+        let (o, _) = go(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &request(false, false),
+        );
+        let o = o.unwrap();
+        assert_eq!((o.quota.limit, o.quota.source), (200, QuotaSource::Flag));
+        assert_eq!(o.status, SyncStatus::ChangesPending);
     }
 
     #[test]

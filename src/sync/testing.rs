@@ -18,6 +18,8 @@ struct State {
     failing: BTreeSet<String>,
     next_error: Option<String>,
     calls: Vec<String>,
+    /// `TOTAL_TARGET_BIND_QUOTA`; None: DescribeQuota answers without it.
+    bind_quota: Option<i64>,
 }
 
 type Hook = (String, usize, Box<dyn FnMut()>);
@@ -41,6 +43,7 @@ impl MemClb {
         MemClb {
             state: RefCell::new(State {
                 lbs: vec![lb],
+                bind_quota: Some(200),
                 ..Default::default()
             }),
             hooks: RefCell::new(Vec::new()),
@@ -53,6 +56,11 @@ impl MemClb {
         self.hooks
             .borrow_mut()
             .push((action.to_string(), nth, Box::new(f)));
+    }
+
+    /// What DescribeQuota says `TOTAL_TARGET_BIND_QUOTA` is (None: not listed).
+    pub fn set_bind_quota(&self, quota: Option<i64>) {
+        self.state.borrow_mut().bind_quota = quota;
     }
 
     pub fn add_listener(&self, l: Listener) {
@@ -151,6 +159,19 @@ impl MemClb {
 }
 
 impl Clb for MemClb {
+    async fn describe_quota(&self) -> Result<Vec<crate::cloud::Quota>, CloudError> {
+        self.enter("DescribeQuota".into())?;
+        let limit = self.state.borrow().bind_quota;
+        Ok(limit
+            .map(|l| crate::cloud::Quota {
+                quota_id: crate::cloud::types::TARGET_BIND_QUOTA.into(),
+                quota_current: None,
+                quota_limit: Some(l),
+            })
+            .into_iter()
+            .collect())
+    }
+
     async fn describe_load_balancers(
         &self,
         ids: &[String],

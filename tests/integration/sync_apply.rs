@@ -183,3 +183,40 @@ fn apply_asks_on_a_terminal() {
         ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]
     );
 }
+
+/// A listener holds a limited number of backends (DescribeQuota's TOTAL_TARGET_BIND_QUOTA, else
+/// `--max-targets`): the plan says so before anything is written, and when the CLB refuses anyway its own
+/// reason is in the table.
+#[test]
+fn the_backend_quota_is_said_before_writing_and_the_clbs_refusal_shows_in_the_table() {
+    let w = world(ready_web(4));
+    w.clb.set_bind_quota(Some(3));
+    let (code, out, _) = w.run(&["svc/web"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "Blocked: lbl-http TCP:80 would hold 4 targets; the CLB holds 3 per listener or rule (TOTAL_TARGET_BIND_QUOTA from DescribeQuota)"
+        ),
+        "{out}"
+    );
+    let (code, v) = w.json(&["svc/web", "--apply"]);
+    assert_eq!(code, 2, "{v:#}");
+    assert_eq!(v["listeners"][0]["guard"]["id"], "exceeds-quota");
+    assert_eq!(
+        v["targetQuota"],
+        json!({"limit": 3, "source": "DescribeQuota"})
+    );
+    assert_eq!(w.clb.writes(), 0);
+
+    // Not allowed to ask for the quota: --max-targets decides. Set too high, the CLB refuses and says why.
+    w.clb
+        .inject("DescribeQuota", "AuthFailure.UnauthorizedOperation", 2);
+    let (code, out, err) = w.run(&["svc/web", "--apply", "--max-targets", "10", "-v"]);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(err.contains("no quota from the API"), "{err}");
+    assert!(
+        out.contains("the CLB says \"LimitExceeded: the number of backends of listener lbl-http would exceed the quota 3"),
+        "{out}"
+    );
+    assert!(w.clb.targets("lbl-http", "").is_empty());
+}

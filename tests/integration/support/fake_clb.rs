@@ -80,6 +80,9 @@ struct State {
     next_id: u64,
     /// Requests to hold before answering them.
     pauses: Vec<PauseAt>,
+    /// `TOTAL_TARGET_BIND_QUOTA`: targets one listener or rule holds; registrations beyond it fail that
+    /// listener. None: DescribeQuota does not list it and nothing is enforced.
+    bind_quota: Option<i64>,
 }
 
 struct PauseAt {
@@ -133,6 +136,7 @@ impl FakeClb {
     pub fn start() -> FakeClb {
         let mut state = State {
             error_content_type: "application/json".into(),
+            bind_quota: Some(200),
             ..Default::default()
         };
         state
@@ -316,6 +320,11 @@ impl FakeClb {
     /// Content-Type of error answers (the real API's SDKs only parse exactly application/json).
     pub fn set_error_content_type(&self, ct: &str) {
         self.state.lock().unwrap().error_content_type = ct.into();
+    }
+
+    /// What DescribeQuota says `TOTAL_TARGET_BIND_QUOTA` is, and what the fake enforces (None: neither).
+    pub fn set_bind_quota(&self, quota: Option<i64>) {
+        self.state.lock().unwrap().bind_quota = quota;
     }
 
     /// Hold the `nth` (1-based) request of `action` until [`Pause::release`]: the test changes the world
@@ -703,6 +712,16 @@ fn dispatch(st: &mut State, action: &str, body: &Value) -> Result<Value, ApiErro
         "BatchRegisterTargets" | "BatchDeregisterTargets" => {
             batch(st, action == "BatchRegisterTargets", body)
         }
+        "DescribeQuota" => {
+            let mut set = vec![
+                json!({"QuotaId": "TOTAL_OPEN_CLB_QUOTA", "QuotaCurrent": st.lbs.len(), "QuotaLimit": 100}),
+                json!({"QuotaId": "TOTAL_LISTENER_QUOTA", "QuotaCurrent": null, "QuotaLimit": 50}),
+            ];
+            if let Some(q) = st.bind_quota {
+                set.push(json!({"QuotaId": "TOTAL_TARGET_BIND_QUOTA", "QuotaCurrent": null, "QuotaLimit": q}));
+            }
+            Ok(json!({"QuotaSet": set}))
+        }
         other => Err(err(
             "InvalidAction",
             format!("The action `{other}` is invalid or not found."),
@@ -821,7 +840,30 @@ fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError
         by_listener.entry(p.0.clone()).or_default().push(i);
     }
     let mut failed = Vec::new();
+    let mut messages: Vec<String> = Vec::new();
     for (listener, idx) in by_listener {
+        // The backend quota per listener or rule (UNCERTAIN how the service words its refusal; the fake
+        // fails the listener and says why in Message).
+        if register && let Some(q) = st.bind_quota {
+            let mut per_binding: BTreeMap<String, i64> = BTreeMap::new();
+            for i in &idx {
+                *per_binding.entry(parsed[*i].1.clone()).or_default() += 1;
+            }
+            let over = per_binding.iter().find(|(loc, adding)| {
+                let bound = st
+                    .targets
+                    .get(&(listener.clone(), (*loc).clone()))
+                    .map_or(0, Vec::len) as i64;
+                bound + **adding > q
+            });
+            if over.is_some() {
+                messages.push(format!(
+                    "LimitExceeded: the number of backends of listener {listener} would exceed the quota {q} (TOTAL_TARGET_BIND_QUOTA)"
+                ));
+                failed.push(listener);
+                continue;
+            }
+        }
         let ok = !st.failing.contains(&listener)
             && idx.iter().all(|i| {
                 let (l, loc, ip, inst, port, _) = &parsed[*i];
@@ -863,8 +905,10 @@ fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError
     }
     let message = if failed.is_empty() {
         Value::Null
-    } else {
+    } else if messages.is_empty() {
         json!("some listeners failed")
+    } else {
+        json!(messages.join("; "))
     };
     Ok(json!({"FailListenerIdSet": failed, "Message": message}))
 }
