@@ -237,6 +237,7 @@ Register-ArgumentCompleter -Native -CommandName 'tkedirect' -ScriptBlock {
             [CompletionResult]::new('--lb', '--lb', [CompletionResultType]::ParameterName, 'CLB id (lb-xxxxxxxx) when the object carries none in its annotations; must agree with them if it does')
             [CompletionResult]::new('--weight', '--weight', [CompletionResultType]::ParameterName, 'Weight of newly registered targets, 0–100 (targets already bound keep theirs)')
             [CompletionResult]::new('--max-targets', '--max-targets', [CompletionResultType]::ParameterName, 'Targets one listener or L7 rule may hold, used when the CLB API does not say (DescribeQuota''s TOTAL_TARGET_BIND_QUOTA); a plan that would go over it is blocked')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for each of the CLB''s asynchronous tasks (DescribeTaskStatus) before stopping: 30s, 2m, 0 (ask once, do not wait). Also how long a run waits for a task an earlier run left running')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of the plan and the result')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of the plan and the result')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (a terminal, unless NO_COLOR is set), always, never')

@@ -580,7 +580,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__sync)
-            opts="-n -y -o -v -q -h -V --namespace --kubeconfig --context --request-timeout --region --endpoint --lb --weight --max-targets --apply --yes --force --prune-non-eni --output --color --verbose --quiet --help --version"
+            opts="-n -y -o -v -q -h -V --namespace --kubeconfig --context --request-timeout --region --endpoint --lb --weight --max-targets --wait --apply --yes --force --prune-non-eni --output --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -623,6 +623,10 @@ _tkedirect() {
                     return 0
                     ;;
                 --max-targets)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -16,7 +16,10 @@ use crate::model::Kind;
 use crate::render;
 use crate::report::{Format, envelope};
 use crate::sync::plan::{PlanOptions, QuotaSource, TargetQuota};
-use crate::sync::{self, Confirm, SyncEvent, SyncOutcome, SyncRequest, SyncStatus, SyncTarget};
+use crate::sync::{
+    self, Confirm, MemoryLedger, PendingTask, SyncEvent, SyncOutcome, SyncRequest, SyncStatus,
+    SyncTarget, TaskLedger, Timing,
+};
 
 pub fn run(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
     if !matches!(args.target.kind, Kind::Service | Kind::Ingress) {
@@ -42,6 +45,96 @@ impl Confirm for TerminalConfirm {
             line.trim().to_ascii_lowercase().as_str(),
             "y" | "yes"
         ))
+    }
+}
+
+/// The CLB tasks a sync started and has not seen end, kept between runs in
+/// `$XDG_STATE_HOME/tkedirect/clb-tasks.json` (else `~/.local/state/tkedirect/clb-tasks.json`), so that a
+/// rerun waits for them instead of sending the same batch again. Without a home, only in memory.
+struct FileLedger {
+    path: Option<std::path::PathBuf>,
+    memory: MemoryLedger,
+    /// The last error writing the file.
+    error: Option<String>,
+}
+
+/// Tasks older than this are forgotten: the CLB has long ended them.
+const LEDGER_MAX_AGE_SECS: i64 = 24 * 3600;
+
+impl FileLedger {
+    fn open(ui: &Ui) -> FileLedger {
+        let dir = std::env::var_os("XDG_STATE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .filter(|h| !h.is_empty())
+                    .map(|h| std::path::PathBuf::from(h).join(".local/state"))
+            });
+        let path = dir.map(|d| d.join("tkedirect").join("clb-tasks.json"));
+        let now = jiff::Timestamp::now().as_second();
+        let tasks: Vec<PendingTask> = path
+            .as_ref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| match serde_json::from_slice(&bytes) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    ui.detail(format!("ignoring an unreadable task ledger: {e}"));
+                    None
+                }
+            })
+            .unwrap_or_default();
+        FileLedger {
+            path,
+            memory: MemoryLedger {
+                tasks: tasks
+                    .into_iter()
+                    .filter(|t| now - t.started < LEDGER_MAX_AGE_SECS)
+                    .collect(),
+            },
+            error: None,
+        }
+    }
+
+    fn shown(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| "memory".into(), |p| p.display().to_string())
+    }
+
+    fn save(&mut self) {
+        let Some(path) = &self.path else {
+            return;
+        };
+        let write = || -> std::io::Result<()> {
+            let dir = path.parent().unwrap_or(std::path::Path::new("."));
+            std::fs::create_dir_all(dir)?;
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".clb-tasks-")
+                .tempfile_in(dir)?;
+            serde_json::to_writer_pretty(&mut tmp, &self.memory.tasks)?;
+            tmp.persist(path).map_err(|e| e.error)?;
+            Ok(())
+        };
+        self.error = write().err().map(|e| e.to_string());
+    }
+}
+
+impl TaskLedger for FileLedger {
+    fn pending(&self, region: &str, load_balancer_id: &str) -> Vec<PendingTask> {
+        self.memory.pending(region, load_balancer_id)
+    }
+
+    fn record(&mut self, task: PendingTask) {
+        self.memory.record(task);
+        self.save();
+    }
+
+    fn forget(&mut self, task_id: &str) {
+        if self.memory.tasks.iter().any(|t| t.task_id == task_id) {
+            self.memory.forget(task_id);
+            self.save();
+        }
     }
 }
 
@@ -137,6 +230,10 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
         },
         apply: args.apply,
         ask: ui.stdin_tty && !args.yes,
+        timing: Timing {
+            task_wait: args.wait,
+            ..Timing::default()
+        },
     };
     let json = args.output == Format::Json;
     let style = ui.style();
@@ -169,15 +266,23 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
         SyncEvent::Detail(line) => ui.detail(line),
         SyncEvent::Warning(line) => ui.warn(line),
     };
+    let mut ledger = FileLedger::open(ui);
     let result = sync::run(
         &cluster,
         &clb,
         &mut TerminalConfirm,
+        &mut ledger,
         &request,
         &mut on_event,
     )
     .await;
     report_calls(ui, &clb);
+    if let Some(e) = &ledger.error {
+        ui.warn(format!(
+            "could not remember the CLB's running tasks in {}: {e}",
+            ledger.shown()
+        ));
+    }
     printed?;
     let outcome = result?;
     finish(&outcome, json, &style, ui)

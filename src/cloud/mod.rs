@@ -16,7 +16,7 @@ pub mod types;
 
 pub use types::{
     Backend, BatchOutcome, BatchTarget, Listener, ListenerBackend, LoadBalancer, Quota, Rule,
-    RuleTargets,
+    RuleTargets, TaskStatus,
 };
 
 /// CLB API version.
@@ -66,6 +66,8 @@ pub trait Clb {
     ) -> Result<BatchOutcome, CloudError>;
     /// The account's CLB quotas in the region (`TOTAL_TARGET_BIND_QUOTA`: targets per listener or rule).
     async fn describe_quota(&self) -> Result<Vec<Quota>, CloudError>;
+    /// The state of the asynchronous task a write started (`task_id`: that call's `RequestId`).
+    async fn describe_task_status(&self, task_id: &str) -> Result<TaskStatus, CloudError>;
 }
 
 /// A failed API call.

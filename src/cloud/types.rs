@@ -176,6 +176,25 @@ pub struct Quota {
     pub quota_limit: Option<i64>,
 }
 
+/// `DescribeTaskStatus`: the state of an asynchronous task (`TaskId` = the `RequestId` of the call that
+/// started it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TaskStatus {
+    /// 0 succeeded, 1 failed, 2 running.
+    #[serde(default)]
+    pub status: Option<i64>,
+    /// Why it failed.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeTaskStatusRequest<'a> {
+    pub task_id: &'a str,
+}
+
 /// The quota of targets one listener or L7 rule holds.
 pub const TARGET_BIND_QUOTA: &str = "TOTAL_TARGET_BIND_QUOTA";
 
@@ -290,6 +309,22 @@ mod tests {
         assert_eq!(
             (lb.address_ip_version, lb.ipv6_mode, lb.mix_ip_target),
             (None, None, None)
+        );
+    }
+
+    #[test]
+    fn task_status() {
+        let t: TaskStatus = serde_json::from_str(
+            r#"{"Status": 1, "Message": "ENI not found", "LoadBalancerIds": ["lb-1"], "RequestId": "r"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (t.status, t.message.as_deref()),
+            (Some(1), Some("ENI not found"))
+        );
+        assert_eq!(
+            serde_json::to_string(&DescribeTaskStatusRequest { task_id: "req-1" }).unwrap(),
+            r#"{"TaskId":"req-1"}"#
         );
     }
 

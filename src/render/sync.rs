@@ -285,14 +285,18 @@ pub fn result<W: Write>(w: &mut W, o: &SyncOutcome, style: &Style) -> io::Result
     };
     let mut out = Vec::new();
     let count = |a: WriteAction| apply.calls.iter().filter(|c| c.action == a).count();
-    out.push(format!(
+    if apply.calls.is_empty() {
+        out.push("Nothing was sent.".to_string());
+    } else {
+        out.push(format!(
         "Applied: {} registered, {} deregistered in {} call(s) (BatchRegisterTargets ×{}, BatchDeregisterTargets ×{}).",
         apply.registered,
         apply.deregistered,
         apply.calls.len(),
         count(WriteAction::Register),
         count(WriteAction::Deregister)
-    ));
+        ));
+    }
     if !apply.failed_listeners.is_empty() {
         // The CLB's own words (`Message`), each once.
         let mut reasons: Vec<&str> = Vec::new();

@@ -162,6 +162,8 @@ pub struct SyncApply {
     pub skipped_deregistrations: usize,
     pub not_sent: usize,
     pub error: Option<String>,
+    /// Tasks (RequestIds) still running when the run stopped waiting; a rerun waits for them.
+    pub pending_tasks: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -174,6 +176,9 @@ pub struct SyncCall {
     pub message: Option<String>,
     pub request_id: String,
     pub error: Option<String>,
+    /// How the call's task ended: succeeded | failed | none (not a task) | running | unknown; null when the
+    /// call itself failed.
+    pub task: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -278,6 +283,7 @@ fn apply(a: &ApplyResult) -> SyncApply {
                 message: c.message.clone(),
                 request_id: c.request_id.clone(),
                 error: c.error.clone(),
+                task: c.task,
             })
             .collect(),
         registered: a.registered,
@@ -286,6 +292,7 @@ fn apply(a: &ApplyResult) -> SyncApply {
         skipped_deregistrations: a.skipped,
         not_sent: a.not_sent,
         error: a.error.clone(),
+        pending_tasks: a.pending_tasks.clone(),
     }
 }
 
@@ -405,6 +412,7 @@ pub(crate) mod tests {
                     message: None,
                     request_id: "r-1".into(),
                     error: None,
+                    task: Some("succeeded"),
                 }],
                 registered: 1,
                 ..Default::default()

@@ -2,15 +2,16 @@
 //! its listeners ([`Clb`]), plan, ask ([`Confirm`]), apply, verify, and say how it ended
 //! ([`SyncOutcome`], which maps to the exit code). The app only wires the real adapters and renders.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::apply::apply;
+use super::apply::{ApplyResult, Writer, apply};
 use super::clb_read::{listeners, load_balancer, read_actual};
 use super::cluster_read::{SyncTarget, read_cluster};
 use super::error::SyncError;
 use super::outcome::{SyncOutcome, SyncStatus, apply_status, plan_status};
 use super::plan::{BindingInput, PlanOptions, QuotaSource, SyncPlan, TargetQuota, plan};
 use super::resolve::bind_routes;
+use super::tasks::{TaskEnd, TaskLedger, wait_for};
 use crate::cloud::Clb;
 use crate::cloud::types::TARGET_BIND_QUOTA;
 use crate::cluster::Cluster;
@@ -33,6 +34,26 @@ pub struct SyncRequest {
     pub apply: bool,
     /// Ask before the first write (a person at a terminal, no `--yes`).
     pub ask: bool,
+    pub timing: Timing,
+}
+
+/// How long a sync waits for the CLB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// For each asynchronous task (`--wait`), and for tasks of an earlier run still running.
+    pub task_wait: Duration,
+    /// For a clean apply to show in `DescribeTargets` before the run is called partial (TKE's controller
+    /// gives the CLB about as long).
+    pub verify_window: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            task_wait: Duration::from_secs(30),
+            verify_window: Duration::from_secs(10),
+        }
+    }
 }
 
 /// The confirmation prompt.
@@ -62,6 +83,7 @@ pub async fn run<K: Cluster, L: Clb>(
     cluster: &K,
     clb: &L,
     confirm: &mut dyn Confirm,
+    ledger: &mut dyn TaskLedger,
     request: &SyncRequest,
     events: &mut dyn FnMut(SyncEvent<'_>),
 ) -> Result<SyncOutcome, SyncError> {
@@ -105,6 +127,33 @@ pub async fn run<K: Cluster, L: Clb>(
         quota: target_quota(clb, request.options.quota, events).await,
         ..request.options
     };
+    // Tasks an earlier sync started on this CLB: their changes may not show in the targets yet.
+    let mut busy = Vec::new();
+    for t in ledger.pending(&request.region, &lb_id) {
+        events(SyncEvent::Detail(&format!(
+            "waiting for the CLB's task {} ({}) of an earlier sync",
+            t.task_id, t.action
+        )));
+        match wait_for(clb, &t.task_id, request.timing.task_wait).await {
+            TaskEnd::StillRunning => busy.push(t),
+            TaskEnd::Failed(why) => {
+                ledger.forget(&t.task_id);
+                warnings.push(format!(
+                    "the CLB's task {} ({}) of an earlier sync failed: {why}",
+                    t.task_id, t.action
+                ));
+            }
+            _ => ledger.forget(&t.task_id),
+        }
+    }
+    let busy_ids: Vec<String> = busy.iter().map(|t| t.task_id.clone()).collect();
+    if !busy.is_empty() {
+        warnings.push(format!(
+            "the CLB's task {} of an earlier sync is still running: the targets read now may not show its \
+             changes yet, and --apply sends nothing until it has ended",
+            busy_ids.join(", ")
+        ));
+    }
     let actual = read_actual(clb, &lb_id, &inputs).await?;
     let the_plan = plan(&inputs, &actual, &options);
     let mut outcome = SyncOutcome {
@@ -125,6 +174,21 @@ pub async fn run<K: Cluster, L: Clb>(
     events(SyncEvent::Plan(&outcome));
 
     if !request.apply || !outcome.plan.has_changes() || outcome.status == SyncStatus::Blocked {
+        return Ok(outcome);
+    }
+    if !busy_ids.is_empty() {
+        // The same batch may be in that task: sending it again would fight it.
+        outcome.status = SyncStatus::Failed;
+        outcome.apply = Some(ApplyResult {
+            not_sent: outcome.plan.register_count() + outcome.plan.deregister_count(),
+            error: Some(format!(
+                "the CLB's task {} of an earlier sync is still running; nothing was sent. Run sync again once \
+                 it has ended (--wait sets how long to wait for it)",
+                busy_ids.join(", ")
+            )),
+            pending_tasks: busy_ids,
+            ..Default::default()
+        });
         return Ok(outcome);
     }
     let mut rounds = 0;
@@ -174,11 +238,24 @@ pub async fn run<K: Cluster, L: Clb>(
         }
     };
 
-    let applied = apply(clb, &lb_id, &outcome.plan, &mut |line| {
-        events(SyncEvent::Progress(line))
-    })
+    let applied = apply(
+        clb,
+        &lb_id,
+        &outcome.plan,
+        &mut Writer {
+            region: &request.region,
+            ledger,
+            task_wait: request.timing.task_wait,
+            progress: &mut |line| events(SyncEvent::Progress(line)),
+        },
+    )
     .await;
-    let verified = verify(clb, &lb_id, &inputs, &options, applied.clean(), events).await;
+    let window = if applied.clean() {
+        request.timing.verify_window
+    } else {
+        Duration::ZERO
+    };
+    let verified = verify(clb, &lb_id, &inputs, &options, window, events).await;
     outcome.status = apply_status(&applied, verified.as_ref());
     outcome.apply = Some(applied);
     outcome.verified = verified;
@@ -223,22 +300,19 @@ async fn target_quota<L: Clb>(
     }
 }
 
-/// Re-read the targets and re-plan. When every call succeeded but the re-read still differs, read again
-/// a little later (the API may take a moment to show what it did).
+/// Re-read the targets and re-plan. After a clean apply the CLB gets `window` to show what it did (read
+/// again after 0.5 s, 1 s, 2 s, 4 s… while the window lasts) before the run is called partial.
 async fn verify<L: Clb>(
     clb: &L,
     lb: &str,
     inputs: &[BindingInput],
     options: &PlanOptions,
-    clean: bool,
+    window: Duration,
     events: &mut dyn FnMut(SyncEvent<'_>),
 ) -> Option<SyncPlan> {
-    let attempts = if clean { 3 } else { 1 };
+    let started = Instant::now();
     let mut last = None;
-    for attempt in 0..attempts {
-        if attempt > 0 {
-            tokio::time::sleep(Duration::from_secs(attempt)).await;
-        }
+    for n in 0u32.. {
         match read_actual(clb, lb, inputs).await {
             Ok(actual) => {
                 let p = plan(inputs, &actual, options);
@@ -250,9 +324,18 @@ async fn verify<L: Clb>(
             }
             Err(e) => {
                 events(SyncEvent::Warning(&format!("could not verify: {e}")));
-                return last;
+                break;
             }
         }
+        let delay = Duration::from_millis(500u64 << n.min(4));
+        if started.elapsed() + delay > window {
+            break;
+        }
+        events(SyncEvent::Detail(&format!(
+            "DescribeTargets does not show every change yet; reading again in {:.1} s",
+            delay.as_secs_f64()
+        )));
+        tokio::time::sleep(delay).await;
     }
     last
 }
@@ -266,6 +349,7 @@ mod tests {
     use crate::exit::Exit;
     use crate::sync::model::Binding;
     use crate::sync::plan::tests::eni;
+    use crate::sync::tasks::MemoryLedger;
     use crate::sync::testing::{MemClb, Scripted, block_on, web_clb, web_cluster};
 
     fn request(apply: bool, ask: bool) -> SyncRequest {
@@ -280,6 +364,10 @@ mod tests {
             options: PlanOptions::default(),
             apply,
             ask,
+            timing: Timing {
+                task_wait: Duration::from_secs(5),
+                verify_window: Duration::from_millis(100),
+            },
         }
     }
 
@@ -297,8 +385,18 @@ mod tests {
         confirm: &mut Scripted,
         req: &SyncRequest,
     ) -> (Result<SyncOutcome, SyncError>, Vec<String>) {
+        go_with(cluster, clb, confirm, &mut MemoryLedger::default(), req)
+    }
+
+    fn go_with(
+        cluster: &crate::cluster::memory::MemoryCluster,
+        clb: &MemClb,
+        confirm: &mut Scripted,
+        ledger: &mut MemoryLedger,
+        req: &SyncRequest,
+    ) -> (Result<SyncOutcome, SyncError>, Vec<String>) {
         let mut seen = Vec::new();
-        let result = block_on(run(cluster, clb, confirm, req, &mut |e| {
+        let result = block_on(run(cluster, clb, confirm, ledger, req, &mut |e| {
             seen.push(match e {
                 SyncEvent::Plan(o) => format!("plan: {}", o.status.as_str()),
                 SyncEvent::PlanChanged(o) => format!("plan changed: {}", o.status.as_str()),
@@ -507,6 +605,82 @@ mod tests {
         let o = o.unwrap();
         assert_eq!((o.quota.limit, o.quota.source), (200, QuotaSource::Flag));
         assert_eq!(o.status, SyncStatus::ChangesPending);
+    }
+
+    #[test]
+    fn async_writes_are_waited_for_before_verifying_and_never_sent_twice() {
+        // Each write is a task that runs for two polls; the targets show only when it has ended.
+        let (cluster, clb) = (web_cluster(), web_clb());
+        clb.async_tasks(2);
+        let mut ledger = MemoryLedger::default();
+        let (o, _) = go_with(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &mut ledger,
+            &request(true, false),
+        );
+        let o = o.unwrap();
+        assert_eq!(o.status, SyncStatus::Applied, "{:?}", o.apply);
+        let calls = clb.calls();
+        let last_poll = calls
+            .iter()
+            .rposition(|c| c == "DescribeTaskStatus")
+            .unwrap();
+        let verify = calls.iter().rposition(|c| c == "DescribeTargets").unwrap();
+        assert!(
+            last_poll < verify,
+            "verified after the task ended: {calls:?}"
+        );
+        assert!(ledger.tasks.is_empty());
+
+        // A task that outlasts the wait: the run stops (partial), the task stays in the ledger, and a rerun
+        // sends nothing while it runs; once it has ended, the rerun finds the CLB in sync.
+        let (cluster, clb) = (web_cluster(), web_clb());
+        clb.async_tasks(1_000);
+        let mut ledger = MemoryLedger::default();
+        let mut short = request(true, false);
+        short.timing.task_wait = Duration::from_millis(100);
+        let (o, _) = go_with(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &mut ledger,
+            &short,
+        );
+        let o = o.unwrap();
+        assert_eq!((o.status, o.exit()), (SyncStatus::Partial, Exit::Partial));
+        assert_eq!(o.apply.as_ref().unwrap().pending_tasks.len(), 1);
+        assert_eq!(ledger.tasks.len(), 1);
+        let writes = |c: &MemClb| c.calls().iter().filter(|c| c.starts_with("Batch")).count();
+        assert_eq!(writes(&clb), 1);
+        let (o, _) = go_with(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &mut ledger,
+            &short,
+        );
+        let o = o.unwrap();
+        assert_eq!((o.status, o.exit()), (SyncStatus::Failed, Exit::Error));
+        assert!(
+            o.warnings.iter().any(|w| w.contains("still running")),
+            "{:?}",
+            o.warnings
+        );
+        assert_eq!(writes(&clb), 1, "not sent again");
+        clb.async_tasks(0);
+        clb.end_tasks();
+        let (o, _) = go_with(
+            &cluster,
+            &clb,
+            &mut Scripted::default(),
+            &mut ledger,
+            &short,
+        );
+        assert_eq!(o.unwrap().status, SyncStatus::InSync);
+        assert_eq!(writes(&clb), 1);
+        assert!(ledger.tasks.is_empty());
     }
 
     #[test]

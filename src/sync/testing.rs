@@ -20,6 +20,14 @@ struct State {
     calls: Vec<String>,
     /// `TOTAL_TARGET_BIND_QUOTA`; None: DescribeQuota answers without it.
     bind_quota: Option<i64>,
+    /// Writes are asynchronous: each task is "running" for this many DescribeTaskStatus polls, and the
+    /// targets change only when it ends.
+    async_polls: Option<u32>,
+    /// Tasks end in failure with this message.
+    failing_tasks: Option<String>,
+    /// Task id → (polls left, changes to make when it ends); sync writes are listed with nothing left.
+    tasks: BTreeMap<String, (u32, Vec<(BatchTarget, bool)>)>,
+    next_task: u32,
 }
 
 type Hook = (String, usize, Box<dyn FnMut()>);
@@ -61,6 +69,23 @@ impl MemClb {
     /// What DescribeQuota says `TOTAL_TARGET_BIND_QUOTA` is (None: not listed).
     pub fn set_bind_quota(&self, quota: Option<i64>) {
         self.state.borrow_mut().bind_quota = quota;
+    }
+
+    /// Make writes asynchronous: each task runs for `polls` DescribeTaskStatus calls.
+    pub fn async_tasks(&self, polls: u32) {
+        self.state.borrow_mut().async_polls = Some(polls);
+    }
+
+    /// Let every running task end at its next poll.
+    pub fn end_tasks(&self) {
+        for (left, _) in self.state.borrow_mut().tasks.values_mut() {
+            *left = 0;
+        }
+    }
+
+    /// Make tasks end in failure, with `message`.
+    pub fn fail_tasks(&self, message: &str) {
+        self.state.borrow_mut().failing_tasks = Some(message.into());
     }
 
     pub fn add_listener(&self, l: Listener) {
@@ -124,18 +149,41 @@ impl MemClb {
         self.enter(format!("{action}:{}", targets.len()))?;
         let mut s = self.state.borrow_mut();
         let mut failed = BTreeSet::new();
+        let mut changes = Vec::new();
         for t in targets {
             if s.failing.contains(&t.listener_id) {
                 failed.insert(t.listener_id.clone());
-                continue;
+            } else {
+                changes.push((t.clone(), add));
             }
+        }
+        s.next_task += 1;
+        let id = format!("mem-{}", s.next_task);
+        match s.async_polls {
+            Some(polls) => {
+                s.tasks.insert(id.clone(), (polls, changes));
+            }
+            None => {
+                Self::change(&mut s, &changes);
+                s.tasks.insert(id.clone(), (0, Vec::new()));
+            }
+        }
+        Ok(BatchOutcome {
+            fail_listener_id_set: failed.into_iter().collect(),
+            message: None,
+            request_id: id,
+        })
+    }
+
+    fn change(s: &mut State, changes: &[(BatchTarget, bool)]) {
+        for (t, add) in changes {
             let b = Binding {
                 listener_id: t.listener_id.clone(),
                 location_id: t.location_id.clone(),
             };
             let ip = t.eni_ip.clone().unwrap_or_default();
             let list = s.targets.entry(b).or_default();
-            if add {
+            if *add {
                 list.push(ActualTarget {
                     ip,
                     port: t.port,
@@ -150,15 +198,45 @@ impl MemClb {
                 });
             }
         }
-        Ok(BatchOutcome {
-            fail_listener_id_set: failed.into_iter().collect(),
-            message: None,
-            request_id: "mem".into(),
-        })
     }
 }
 
 impl Clb for MemClb {
+    async fn describe_task_status(
+        &self,
+        task_id: &str,
+    ) -> Result<crate::cloud::TaskStatus, CloudError> {
+        self.enter("DescribeTaskStatus".into())?;
+        let mut s = self.state.borrow_mut();
+        let Some((left, changes)) = s.tasks.get_mut(task_id) else {
+            return Err(CloudError::Api {
+                action: "DescribeTaskStatus".into(),
+                code: "ResourceNotFound".into(),
+                message: format!("task {task_id} not found"),
+                request_id: "mem".into(),
+            });
+        };
+        if *left > 0 {
+            *left -= 1;
+            return Ok(crate::cloud::TaskStatus {
+                status: Some(2),
+                message: None,
+            });
+        }
+        let changes = std::mem::take(changes);
+        if let Some(m) = s.failing_tasks.clone() {
+            return Ok(crate::cloud::TaskStatus {
+                status: Some(1),
+                message: Some(m),
+            });
+        }
+        Self::change(&mut s, &changes);
+        Ok(crate::cloud::TaskStatus {
+            status: Some(0),
+            message: None,
+        })
+    }
+
     async fn describe_quota(&self) -> Result<Vec<crate::cloud::Quota>, CloudError> {
         self.enter("DescribeQuota".into())?;
         let limit = self.state.borrow().bind_quota;

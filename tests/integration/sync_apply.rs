@@ -220,3 +220,80 @@ fn the_backend_quota_is_said_before_writing_and_the_clbs_refusal_shows_in_the_ta
     );
     assert!(w.clb.targets("lbl-http", "").is_empty());
 }
+
+/// A write that answers with a task is waited for (DescribeTaskStatus) before the next write and before
+/// verifying: a task that takes longer than a few seconds is not called a partial failure.
+#[test]
+fn asynchronous_writes_are_awaited_before_verifying() {
+    let w = world(ready_web(2));
+    w.clb.bind("lbl-http", "", "10.0.0.1", 8080, 10);
+    w.clb.async_tasks(std::time::Duration::from_millis(3500));
+    let (code, out, err) = w.run(&["svc/web", "--apply"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("Verified with DescribeTargets: in sync."),
+        "{out}"
+    );
+    assert!(
+        err.contains("BatchRegisterTargets 1/1: 1 targets (task succeeded)"),
+        "{err}"
+    );
+    let calls = w.clb.calls();
+    let polls: Vec<usize> = calls
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.action == "DescribeTaskStatus")
+        .map(|(i, _)| i)
+        .collect();
+    assert!(polls.len() >= 3, "polled while the task ran: {polls:?}");
+    let verify = calls
+        .iter()
+        .rposition(|c| c.action == "DescribeTargets")
+        .unwrap();
+    assert!(*polls.last().unwrap() < verify);
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]
+    );
+}
+
+/// A rerun while the CLB's task from an earlier run is still running does not send the same batch again:
+/// the task is remembered (in the state directory) and waited for.
+#[test]
+fn a_rerun_while_a_task_still_runs_does_not_send_the_batch_again() {
+    let w = world(ready_web(2));
+    w.clb.bind("lbl-http", "", "10.0.0.1", 8080, 10);
+    w.clb.async_tasks(std::time::Duration::from_secs(6));
+    // The first run stops waiting after a second: partly done, the task still running.
+    let (code, out, err) = w.run(&["svc/web", "--apply", "--wait", "1s"]);
+    assert_eq!(code, 3, "{out}\n{err}");
+    assert!(out.contains("was still running after 1 s"), "{out}");
+    let ledger = w.home.path().join(".local/state/tkedirect/clb-tasks.json");
+    assert!(
+        std::fs::read_to_string(&ledger)
+            .unwrap()
+            .contains("BatchRegisterTargets")
+    );
+    // Right away again: the targets do not show the registration yet, but it is not sent twice.
+    let (code, v) = w.json(&["svc/web", "--apply", "--wait", "0"]);
+    assert_eq!(code, 2, "{v:#}");
+    assert_eq!(v["status"], "failed");
+    assert!(
+        v["apply"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("of an earlier sync is still running"),
+        "{v:#}"
+    );
+    assert_eq!(w.clb.count("BatchRegisterTargets"), 1);
+    // Given time, the rerun waits for the task and finds the CLB in sync.
+    let (code, out, err) = w.run(&["svc/web", "--apply", "--wait", "20s"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(err.contains("In sync: nothing to apply"), "{err}");
+    assert_eq!(w.clb.count("BatchRegisterTargets"), 1);
+    assert_eq!(
+        w.clb.targets("lbl-http", ""),
+        ["10.0.0.1:8080/10", "10.0.0.2:8080/10"]
+    );
+    assert_eq!(std::fs::read_to_string(&ledger).unwrap().trim(), "[]");
+}

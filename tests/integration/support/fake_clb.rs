@@ -3,12 +3,14 @@
 //! It checks every request the way the real service does — method, the X-TC-* headers, the
 //! TC3-HMAC-SHA256 `Authorization` recomputed from the received headers and body (its own
 //! implementation, not tkedirect's), the 5-minute timestamp window, the session token — and answers with
-//! the real error codes. It implements DescribeLoadBalancers, DescribeListeners, DescribeTargets,
+//! the real error codes. It implements DescribeLoadBalancers (with AddressIPVersion, IPv6Mode,
+//! MixIpTarget), DescribeListeners, DescribeTargets, DescribeQuota, DescribeTaskStatus,
 //! BatchRegisterTargets and BatchDeregisterTargets with their documented limits (≤ 20 ids, ≤ 20 listener
-//! ids, ≤ 500 targets, weight 0–100, EniIp xor InstanceId, LocationId on L7) and the 20 requests/second
-//! per action frequency limit. Tests can inject errors (RequestLimitExceeded,
-//! FailedOperation.ResourceInOperating, …), a listener that always lands in FailListenerIdSet, and clock
-//! skew. Every request is recorded.
+//! ids, ≤ 500 targets, weight 0–100, EniIp xor InstanceId, LocationId on L7, the target's IP family, the
+//! backend quota per listener or rule) and the 20 requests/second per action frequency limit. Tests can
+//! inject errors (RequestLimitExceeded, FailedOperation.ResourceInOperating, …), a listener that always
+//! lands in FailListenerIdSet, clock skew, asynchronous writes (tasks that take a while, during which the
+//! CLB refuses other writes as busy), and hold a request until released. Every request is recorded.
 //!
 //! Where the documentation is silent, the fake is stricter than the service is likely to be: registering
 //! a bound address or deregistering an unbound one fails that listener (tkedirect never sends either).
@@ -83,6 +85,23 @@ struct State {
     /// `TOTAL_TARGET_BIND_QUOTA`: targets one listener or rule holds; registrations beyond it fail that
     /// listener. None: DescribeQuota does not list it and nothing is enforced.
     bind_quota: Option<i64>,
+    /// Batch writes are asynchronous tasks that take this long; None: synchronous.
+    task_duration: Option<Duration>,
+    /// Tasks by id (the RequestId of the write that started them).
+    tasks: BTreeMap<String, FakeTask>,
+    /// RequestIds of synchronous writes (DescribeTaskStatus says they succeeded).
+    done_writes: BTreeSet<String>,
+}
+
+/// One target change: (listener, location, EniIp, InstanceId, port, weight).
+type Op = (String, String, Option<String>, Option<String>, i64, i64);
+
+struct FakeTask {
+    lb: String,
+    register: bool,
+    ops: Vec<Op>,
+    ends_at: Instant,
+    done: bool,
 }
 
 struct PauseAt {
@@ -325,6 +344,13 @@ impl FakeClb {
     /// What DescribeQuota says `TOTAL_TARGET_BIND_QUOTA` is, and what the fake enforces (None: neither).
     pub fn set_bind_quota(&self, quota: Option<i64>) {
         self.state.lock().unwrap().bind_quota = quota;
+    }
+
+    /// Make Batch* writes asynchronous tasks that take `d` (RegisterTargets-like): their changes show only
+    /// when they have ended, DescribeTaskStatus says 2 (running) until then, and another write to the same
+    /// CLB meanwhile is refused with FailedOperation.ResourceInOperating.
+    pub fn async_tasks(&self, d: Duration) {
+        self.state.lock().unwrap().task_duration = Some(d);
     }
 
     /// Hold the `nth` (1-based) request of `action` until [`Pause::release`]: the test changes the world
@@ -610,7 +636,52 @@ fn backend(t: &FakeTarget) -> Value {
     })
 }
 
-fn dispatch(st: &mut State, action: &str, body: &Value) -> Result<Value, ApiError> {
+/// End the tasks whose time has come, making their changes.
+fn end_tasks(st: &mut State) {
+    let now = Instant::now();
+    let due: Vec<String> = st
+        .tasks
+        .iter()
+        .filter(|(_, t)| !t.done && t.ends_at <= now)
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in due {
+        let (register, ops) = {
+            let t = st.tasks.get_mut(&id).unwrap();
+            t.done = true;
+            (t.register, std::mem::take(&mut t.ops))
+        };
+        apply_ops(st, register, ops);
+    }
+}
+
+fn apply_ops(st: &mut State, register: bool, ops: Vec<Op>) {
+    for (l, loc, ip, inst, port, weight) in ops {
+        let list = st.targets.entry((l, loc)).or_default();
+        if register {
+            list.push(FakeTarget {
+                ip: ip.unwrap_or_default(),
+                port,
+                weight,
+                kind: "ENI".into(),
+                instance_id: None,
+            });
+        } else {
+            list.retain(|t| {
+                !(t.port == port
+                    && (ip.as_ref() == Some(&t.ip) || (inst.is_some() && inst == t.instance_id)))
+            });
+        }
+    }
+}
+
+fn dispatch(
+    st: &mut State,
+    action: &str,
+    body: &Value,
+    request_id: &str,
+) -> Result<Value, ApiError> {
+    end_tasks(st);
     match action {
         "DescribeLoadBalancers" => {
             let ids: Vec<&str> = body["LoadBalancerIds"]
@@ -710,7 +781,19 @@ fn dispatch(st: &mut State, action: &str, body: &Value) -> Result<Value, ApiErro
             Ok(json!({"Listeners": out}))
         }
         "BatchRegisterTargets" | "BatchDeregisterTargets" => {
-            batch(st, action == "BatchRegisterTargets", body)
+            batch(st, action == "BatchRegisterTargets", body, request_id)
+        }
+        "DescribeTaskStatus" => {
+            let id = str_field(body, "TaskId")?;
+            let status = match st.tasks.get(id) {
+                Some(t) if t.done => 0,
+                Some(_) => 2,
+                None if st.done_writes.contains(id) => 0,
+                None => {
+                    return Err(err("InvalidParameter", format!("TaskId {id} not found")));
+                }
+            };
+            Ok(json!({"Status": status, "Message": null, "LoadBalancerIds": []}))
         }
         "DescribeQuota" => {
             let mut set = vec![
@@ -729,9 +812,20 @@ fn dispatch(st: &mut State, action: &str, body: &Value) -> Result<Value, ApiErro
     }
 }
 
-fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError> {
+fn batch(
+    st: &mut State,
+    register: bool,
+    body: &Value,
+    request_id: &str,
+) -> Result<Value, ApiError> {
     let lb = str_field(body, "LoadBalancerId")?.to_string();
     lb_exists(st, &lb)?;
+    if st.tasks.values().any(|t| t.lb == lb && !t.done) {
+        return Err(err(
+            "FailedOperation.ResourceInOperating",
+            "LoadBalancer is operating, please try again later.",
+        ));
+    }
     let targets = body["Targets"].as_array().ok_or_else(|| {
         err(
             "MissingParameter",
@@ -840,6 +934,7 @@ fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError
         by_listener.entry(p.0.clone()).or_default().push(i);
     }
     let mut failed = Vec::new();
+    let mut accepted: Vec<Op> = Vec::new();
     let mut messages: Vec<String> = Vec::new();
     for (listener, idx) in by_listener {
         // The backend quota per listener or rule (UNCERTAIN how the service words its refusal; the fake
@@ -883,24 +978,24 @@ fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError
             failed.push(listener);
             continue;
         }
-        for i in idx {
-            let (l, loc, ip, inst, port, weight) = parsed[i].clone();
-            let list = st.targets.entry((l, loc)).or_default();
-            if register {
-                list.push(FakeTarget {
-                    ip: ip.unwrap_or_default(),
-                    port,
-                    weight,
-                    kind: "ENI".into(),
-                    instance_id: None,
-                });
-            } else {
-                list.retain(|t| {
-                    !(t.port == port
-                        && (ip.as_ref() == Some(&t.ip)
-                            || (inst.is_some() && inst == t.instance_id)))
-                });
-            }
+        accepted.extend(idx.into_iter().map(|i| parsed[i].clone()));
+    }
+    match st.task_duration {
+        Some(d) => {
+            st.tasks.insert(
+                request_id.to_string(),
+                FakeTask {
+                    lb: lb.clone(),
+                    register,
+                    ops: accepted,
+                    ends_at: Instant::now() + d,
+                    done: false,
+                },
+            );
+        }
+        None => {
+            apply_ops(st, register, accepted);
+            st.done_writes.insert(request_id.to_string());
         }
     }
     let message = if failed.is_empty() {
@@ -992,7 +1087,7 @@ async fn handle(
         if json_body.is_null() && !body.is_empty() {
             return Err(err("InvalidParameter.FormatError", "the body is not JSON"));
         }
-        dispatch(&mut st, &action, &json_body)
+        dispatch(&mut st, &action, &json_body, &request_id)
     })();
 
     let (value, error, content_type) = match result {
