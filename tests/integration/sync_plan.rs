@@ -406,3 +406,47 @@ fn pods_not_on_an_eni_are_not_registered() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(w.clb.targets("lbl-http", ""), ["10.0.0.1:8080/10"]);
 }
+
+/// On a terminal the plan wraps at its width and long lists show the first few rows (util-linux `script`
+/// gives a pseudo-terminal; skipped where it is not installed).
+#[test]
+fn the_plan_fits_terminals_of_80_and_160_columns() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("`script` not found: skipping the terminal test");
+        return;
+    }
+    let w = world(ready_web(30));
+    let bin = assert_cmd::cargo::cargo_bin("tkedirect");
+    for cols in [80usize, 160] {
+        let line = format!(
+            "stty rows 50 cols {cols}; '{}' sync svc/web --kubeconfig '{}' 2>/dev/null",
+            bin.display(),
+            w.kube.kubeconfig().display()
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", w.home.path())
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .env("TENCENTCLOUD_SECRET_ID", fake_clb::SECRET_ID)
+            .env("TENCENTCLOUD_SECRET_KEY", fake_clb::SECRET_KEY)
+            .env("TKEDIRECT_CLB_ENDPOINT", w.clb.url())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+        assert!(text.contains("and 20 more"), "{cols} columns:\n{text}");
+        assert!(
+            text.contains("Plan: 30 to register"),
+            "{cols} columns:\n{text}"
+        );
+        let long: Vec<&str> = text.lines().filter(|l| l.chars().count() > cols).collect();
+        assert!(long.is_empty(), "wider than {cols} columns: {long:#?}");
+    }
+}
