@@ -342,6 +342,7 @@ pub fn result<W: Write>(w: &mut W, o: &SyncOutcome, style: &Style) -> io::Result
             writeln!(w, "{}", paragraph(style, &line))?;
             writeln!(w, "{}", verified_table(v, style))?;
         }
+        None if apply.calls.is_empty() => {}
         None => writeln!(w, "Not verified: the targets could not be re-read.")?,
     }
     writeln!(w, "Result: {}.", o.status.as_str())
