@@ -612,7 +612,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__sync)
-            opts="-n -y -o -v -q -h -V --namespace --kubeconfig --context --request-timeout --region --endpoint --credentials-source --lb --weight --apply --yes --force --prune-non-eni --output --color --verbose --quiet --help --version"
+            opts="-n -y -o -v -q -h -V --namespace --kubeconfig --context --request-timeout --region --endpoint --credentials-source --lb --weight --max-targets --wait --apply --yes --force --prune-non-eni --output --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,6 +655,14 @@ _tkedirect() {
                     return 0
                     ;;
                 --weight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-targets)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -237,6 +237,8 @@ set edit:completion:arg-completer[tkedirect] = {|@words|
             cand --credentials-source 'Where Tencent Cloud credentials come from: `auto` tries env, profile, tccli, oidc (TKE pod identity), then cvm-role (instance metadata); the others use that source only (docs/credentials.md)'
             cand --lb 'CLB id (lb-xxxxxxxx) when the object carries none in its annotations; must agree with them if it does'
             cand --weight 'Weight of newly registered targets, 0–100 (targets already bound keep theirs)'
+            cand --max-targets 'Targets one listener or L7 rule may hold, used when the CLB API does not say (DescribeQuota''s TOTAL_TARGET_BIND_QUOTA); a plan that would go over it is blocked'
+            cand --wait 'How long to wait for each of the CLB''s asynchronous tasks (DescribeTaskStatus) before stopping: 30s, 2m, 0 (ask once, do not wait). Also how long a run waits for a task an earlier run left running'
             cand -o 'Output format of the plan and the result'
             cand --output 'Output format of the plan and the result'
             cand --color 'When to use colors: auto (a terminal, unless NO_COLOR is set), always, never'

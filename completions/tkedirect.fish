@@ -238,6 +238,8 @@ oidc\t''
 cvm-role\t''"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l lb -d 'CLB id (lb-xxxxxxxx) when the object carries none in its annotations; must agree with them if it does' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l weight -d 'Weight of newly registered targets, 0–100 (targets already bound keep theirs)' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l max-targets -d 'Targets one listener or L7 rule may hold, used when the CLB API does not say (DescribeQuota\'s TOTAL_TARGET_BIND_QUOTA); a plan that would go over it is blocked' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l wait -d 'How long to wait for each of the CLB\'s asynchronous tasks (DescribeTaskStatus) before stopping: 30s, 2m, 0 (ask once, do not wait). Also how long a run waits for a task an earlier run left running' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -s o -l output -d 'Output format of the plan and the result' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
 json\t'The versioned JSON envelope of docs/output-formats.md (`{"version": 1, ...}`)'"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand sync" -l color -d 'When to use colors: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''

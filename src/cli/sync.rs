@@ -46,6 +46,14 @@ pub struct SyncArgs {
     /// Weight of newly registered targets, 0–100 (targets already bound keep theirs).
     #[arg(long, value_name = "0-100", default_value_t = 10, value_parser = clap::value_parser!(i64).range(0..=100), help_heading = "What to change")]
     pub weight: i64,
+    /// Targets one listener or L7 rule may hold, used when the CLB API does not say (DescribeQuota's
+    /// TOTAL_TARGET_BIND_QUOTA); a plan that would go over it is blocked.
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..), help_heading = "What to change")]
+    pub max_targets: u64,
+    /// How long to wait for each of the CLB's asynchronous tasks (DescribeTaskStatus) before stopping: 30s,
+    /// 2m, 0 (ask once, do not wait). Also how long a run waits for a task an earlier run left running.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = wait_duration, help_heading = "What to change")]
+    pub wait: std::time::Duration,
     /// Change the CLB: register, then deregister, then re-read and verify. Without it, only the plan is shown.
     #[arg(long, help_heading = "What to change")]
     pub apply: bool,
@@ -62,4 +70,11 @@ pub struct SyncArgs {
     #[arg(short = 'o', long, default_value = "table", value_name = "FORMAT", help_heading = "Output",
           value_parser = output_formats(&[Format::Table, Format::Json]))]
     pub output: Format,
+}
+
+/// `--wait`: a kubectl-style duration; 0 means do not wait.
+fn wait_duration(s: &str) -> Result<std::time::Duration, String> {
+    super::kube::parse_duration(s)
+        .map(Option::unwrap_or_default)
+        .ok_or_else(|| format!("`{s}` is not a duration like 30s, 2m, 500ms or 0"))
 }

@@ -18,7 +18,8 @@ pub mod tencent;
 pub mod types;
 
 pub use types::{
-    Backend, BatchOutcome, BatchTarget, Listener, ListenerBackend, LoadBalancer, Rule, RuleTargets,
+    Backend, BatchOutcome, BatchTarget, Listener, ListenerBackend, LoadBalancer, Quota, Rule,
+    RuleTargets, TaskStatus,
 };
 
 /// CLB API version.
@@ -66,6 +67,10 @@ pub trait Clb {
         load_balancer_id: &str,
         targets: &[BatchTarget],
     ) -> Result<BatchOutcome, CloudError>;
+    /// The account's CLB quotas in the region (`TOTAL_TARGET_BIND_QUOTA`: targets per listener or rule).
+    async fn describe_quota(&self) -> Result<Vec<Quota>, CloudError>;
+    /// The state of the asynchronous task a write started (`task_id`: that call's `RequestId`).
+    async fn describe_task_status(&self, task_id: &str) -> Result<TaskStatus, CloudError>;
 }
 
 /// A failed API call.

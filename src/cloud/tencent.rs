@@ -445,6 +445,16 @@ impl Clb for TencentClb {
         )
         .await
     }
+
+    async fn describe_task_status(&self, task_id: &str) -> Result<TaskStatus, CloudError> {
+        self.call("DescribeTaskStatus", &DescribeTaskStatusRequest { task_id })
+            .await
+    }
+
+    async fn describe_quota(&self) -> Result<Vec<Quota>, CloudError> {
+        let r: DescribeQuotaResponse = self.call("DescribeQuota", &DescribeQuotaRequest {}).await?;
+        Ok(r.quota_set)
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod github;
 pub mod json;
 pub mod live;
 pub mod sarif;
+pub mod sync;
 pub mod table;
 
 use comfy_table::{ContentArrangement, Table, presets};
