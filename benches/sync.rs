@@ -12,7 +12,7 @@
 mod fake_clb;
 // Its unit-test module's imports are unused outside `cargo test`.
 #[allow(unused_imports)]
-#[path = "../tests/integration/support/fake_kube.rs"]
+#[path = "../tests/integration/support/fake_kube/mod.rs"]
 mod fake_kube;
 
 use std::process::Command;

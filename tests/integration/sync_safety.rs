@@ -229,7 +229,7 @@ fn a_pod_deleted_between_plan_and_write_stops_the_run_with_no_write() {
     let pause = w.clb.pause_before("DescribeTargets", 1);
     let child = w.spawn(&["svc/web", "--apply", "--yes", "-o", "json"]);
     pause.wait();
-    w.delete("/api/v1/namespaces/default/pods/web-3");
+    w.delete_pod("default", "web-3");
     w.kube.put_object(slice(
         "web",
         "a",

@@ -147,19 +147,9 @@ impl World {
         cmd.spawn().expect("tkedirect starts")
     }
 
-    /// Delete an object on the fake API server, as `kubectl delete` would (HTTP DELETE).
-    pub fn delete(&self, path: &str) {
-        use std::io::{Read, Write};
-        let addr = self.kube.url().trim_start_matches("http://").to_string();
-        let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        write!(
-            s,
-            "DELETE {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).unwrap();
-        assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    /// Delete a pod on the fake API server (as if its deletion had just completed).
+    pub fn delete_pod(&self, namespace: &str, name: &str) {
+        self.kube.delete_object("v1", "pods", Some(namespace), name);
     }
 
     /// Run; return (exit code, stdout, stderr).
