@@ -9,6 +9,7 @@ mod cli;
 mod conventions;
 mod credentials;
 mod doctor;
+mod doctor_files;
 mod edit;
 mod fake_kube;
 mod fuzz;
