@@ -19,6 +19,7 @@ mod helm_plugin;
 mod interrupt;
 mod live;
 mod plugin;
+mod pre_commit;
 mod properties;
 mod proxy;
 mod sync;
