@@ -288,13 +288,17 @@ fn fingerprints_survive_edits_that_move_lines_and_uris_are_relative_to_the_worki
     }
 }
 
-/// The facts of a fixture cluster, read through the fake API server as an admin would
-/// (`doctor -A --dump-facts`), written into `dir`.
+/// The facts of a fixture cluster, read through the fake API server as docs/ci.md tells an admin to
+/// (`doctor -n kube-system --dump-facts`), written into `dir`.
 fn facts_of(cluster: &str, dir: &Path) -> PathBuf {
+    facts_scoped(cluster, dir, "-n=kube-system")
+}
+
+fn facts_scoped(cluster: &str, dir: &Path, scope: &str) -> PathBuf {
     let fake = FakeKube::from_fixture(cluster);
-    let path = dir.join(format!("{cluster}.json"));
+    let path = dir.join(format!("{cluster}{scope}.json"));
     let o = tkedirect()
-        .args(["doctor", "-A", "-q", "--kubeconfig"])
+        .args(["doctor", scope, "-q", "--kubeconfig"])
         .arg(fake.kubeconfig())
         .arg("--dump-facts")
         .arg(&path)
@@ -331,6 +335,10 @@ fn a_cilium_overlay_cluster_fails_the_service_that_asks_for_direct_access_at_its
         "{}",
         v["findings"][0]["message"]
     );
+    // Facts of every namespace give the same verdict: only the cluster-level part is used.
+    let all = facts_scoped("cilium-overlay", dir.path(), "-A");
+    let (_, v_all) = json(&["-f", &file, "--facts", all.to_str().unwrap()]);
+    assert_eq!(found(&v_all), found(&v));
     // The same in the table, with the location first.
     let table = doctor(&["-f", &file, "--facts", facts.to_str().unwrap()]);
     assert_eq!(table.status.code(), Some(1));
@@ -875,4 +883,60 @@ fn the_schema_check_rejects_broken_sarif() {
             },
         );
     }
+}
+
+/// The jq program docs/ci.md gives for GitLab's Code Quality report, run on real SARIF.
+#[test]
+fn the_gitlab_code_quality_conversion_in_the_docs_works() {
+    let docs = std::fs::read_to_string(Path::new(ROOT).join("docs/ci.md")).unwrap();
+    let program = docs
+        .split_once("<!-- codequality.jq")
+        .and_then(|(_, rest)| rest.split_once("<!-- /codequality.jq -->"))
+        .map(|(block, _)| block)
+        .and_then(|b| b.split_once("```jq\n"))
+        .and_then(|(_, b)| b.split_once("```"))
+        .map(|(program, _)| program.to_string())
+        .expect("docs/ci.md has the marked jq program");
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = doctor(&[&["-f", "examples/", "-o", "sarif"][..], &MIXED].concat());
+    std::fs::write(dir.path().join("tkedirect.sarif"), &sarif.stdout).unwrap();
+    std::fs::write(dir.path().join("codequality.jq"), program).unwrap();
+    let o = match Command::new("jq")
+        .current_dir(dir.path())
+        .args(["-f", "codequality.jq", "tkedirect.sarif"])
+        .output()
+    {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("SKIPPED the GitLab Code Quality conversion: no jq ({e})");
+            return;
+        }
+    };
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let issues = report.as_array().unwrap();
+    assert_eq!(issues.len(), 4, "{report:#}");
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), 4, "unique fingerprints");
+    assert_eq!(
+        issues[0],
+        serde_json::json!({
+            "description": issues[0]["description"],
+            "check_name": "tkedirect/ingress-backend-cluster-ip",
+            "fingerprint": issues[0]["fingerprint"],
+            "severity": "major",
+            "location": {"path": "examples/web-ingress.yaml", "lines": {"begin": 15}}
+        })
+    );
+    assert!(
+        issues[0]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("ing/web routes to svc/web")
+    );
+    assert_eq!(issues[3]["severity"], "info");
 }
