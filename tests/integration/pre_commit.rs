@@ -18,8 +18,9 @@ fn run(dir: &Path, program: &str, args: &[&str], path: &str) -> Output {
             "PRE_COMMIT_HOME",
             dir.parent().unwrap().join("pre-commit-cache"),
         )
+        // No system or user git configuration (signing, hooksPath, templates) leaks in.
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir.parent().unwrap())
+        .env("GIT_CONFIG_GLOBAL", dir.parent().unwrap().join("gitconfig"))
         .env_remove("KUBECONFIG")
         .env_remove("NO_COLOR")
         .output()
@@ -121,6 +122,7 @@ fn hooks_run_by_the_real_pre_commit() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("gitconfig"), "").unwrap();
     // tkedirect (the binary under test) first on PATH: `language: system` runs what PATH finds.
     let bin: PathBuf = assert_cmd::cargo::cargo_bin("tkedirect")
         .parent()
