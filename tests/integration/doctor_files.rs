@@ -563,7 +563,7 @@ fn workload_eni_opt_in_missing_links_services_and_workloads_across_files() {
         .collect();
     // deploy/cart has the annotation: enough where TKE's ENI webhook may run; deploy/legacy backs no
     // direct Service.
-    assert_eq!(opt_in, [web.clone()]);
+    assert_eq!(opt_in, std::slice::from_ref(&web));
     // Files given one by one link the same way.
     let (_, one_by_one) = json(
         &[
