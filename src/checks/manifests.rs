@@ -23,6 +23,20 @@ fn decode<T: DeserializeOwned + Default>(v: &serde_json::Value) -> T {
     serde_json::from_value(v.clone()).unwrap_or_default()
 }
 
+/// The annotation keys of an object whose values are YAML booleans or numbers (the model keeps them as
+/// text). A null is left out: the API server reads it as "".
+fn not_strings(v: &serde_json::Value) -> Vec<String> {
+    v.pointer("/metadata/annotations")
+        .and_then(serde_json::Value::as_object)
+        .map(|a| {
+            a.iter()
+                .filter(|(_, v)| v.is_boolean() || v.is_number())
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The profile's cluster-level facts with the objects of the files in place of the cluster's own.
 /// Objects without a namespace count as in `namespace` (default `default`); with `only`, objects of
 /// other namespaces are left out.
@@ -83,8 +97,16 @@ pub fn facts(
         }
         let kind = o.kind().to_string();
         match kind.as_str() {
-            "Service" => facts.services.push(decode::<Service>(&value)),
-            "Ingress" => facts.ingresses.push(decode::<Ingress>(&value)),
+            "Service" => {
+                let mut s = decode::<Service>(&value);
+                s.metadata.not_strings = not_strings(&value);
+                facts.services.push(s);
+            }
+            "Ingress" => {
+                let mut i = decode::<Ingress>(&value);
+                i.metadata.not_strings = not_strings(&value);
+                facts.ingresses.push(i);
+            }
             "Pod" => facts.pods.push(decode::<Pod>(&value)),
             "ConfigMap"
                 if ns == "kube-system" && KUBE_SYSTEM_CONFIGMAPS.contains(&name.as_str()) =>

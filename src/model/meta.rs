@@ -52,6 +52,12 @@ pub struct ObjectMeta {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub annotations: BTreeMap<String, String>,
+    /// Annotation keys whose value in a manifest is not a YAML string (an unquoted `true` or `1`): kept as
+    /// text in `annotations`, but the API server rejects the object (`kubectl apply`: "cannot unmarshal
+    /// bool into … annotations of type string"). Set for manifests only (`checks::manifests`); live
+    /// objects cannot have them, and facts files do not carry them.
+    #[serde(skip)]
+    pub not_strings: Vec<String>,
     #[serde(deserialize_with = "de::list", skip_serializing_if = "Vec::is_empty")]
     pub owner_references: Vec<OwnerReference>,
     #[serde(

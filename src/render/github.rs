@@ -1,5 +1,6 @@
 //! `-o github`: GitHub Actions workflow commands, one annotation per finding
-//! (`::error title=tkedirect/<id>::<object>: <message> Fix: <fix>`).
+//! (`::error file=k8s/web.yaml,line=7,col=46,title=tkedirect/<id>::<object>: <message> Fix: <fix>`; without
+//! `file`, `line` and `col` for live objects and for standard input, which the runner has no file for).
 
 use std::io::Write;
 
@@ -24,18 +25,21 @@ pub fn audit<W: Write>(w: &mut W, report: &Audit) -> std::io::Result<()> {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let object = f
+        let mut object = f
             .subject
             .as_ref()
             .map_or_else(|| "cluster".to_string(), |s| s.to_string());
         let mut props = String::new();
-        if let Some(l) = &f.location {
-            props.push_str(&format!(
+        match &f.location {
+            Some(l) if l.in_file() => props.push_str(&format!(
                 "file={},line={},col={},",
                 property(&l.path),
                 l.line,
                 l.column
-            ));
+            )),
+            // Standard input: no file to annotate, so the position goes into the message.
+            Some(l) => object.push_str(&format!(" ({l})")),
+            None => {}
         }
         writeln!(
             w,

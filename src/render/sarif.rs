@@ -23,16 +23,51 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A path as given on the command line, relative to the working directory when it is inside it, with
-/// forward slashes (a URI reference).
+/// A path as given on the command line as a SARIF `artifactLocation.uri`, which must be a URI reference:
+/// relative to the working directory when it is inside it, with forward slashes and no `./` (as GitHub code
+/// scanning expects), else a `file://` URI; characters a URI cannot hold as they are (spaces, `%`, `#`, `?`,
+/// `:`, non-ASCII) are percent-encoded.
 fn uri(path: &str) -> String {
     let p = std::path::Path::new(path);
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| p.strip_prefix(&cwd).ok().map(|r| r.to_path_buf()))
-        .unwrap_or_else(|| p.to_path_buf());
-    let text = relative.to_string_lossy().replace('\\', "/");
-    text.trim_start_matches("./").to_string()
+    let cwd = std::env::current_dir().ok();
+    let inside = cwd
+        .as_deref()
+        .and_then(|cwd| p.strip_prefix(cwd).ok())
+        .map(std::path::Path::to_path_buf);
+    let (relative, text) = match inside {
+        Some(r) => (true, r.to_string_lossy().into_owned()),
+        None => (p.is_relative(), path.to_string()),
+    };
+    let text = if std::path::MAIN_SEPARATOR == '\\' {
+        text.replace('\\', "/")
+    } else {
+        text
+    };
+    let mut text = text.as_str();
+    while let Some(rest) = text.strip_prefix("./") {
+        text = rest;
+    }
+    let encoded = percent_encode(text);
+    if relative {
+        encoded
+    } else if encoded.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        format!("file:///{encoded}")
+    }
+}
+
+/// Percent-encode everything but unreserved characters, `/`, `@` and the sub-delimiters (RFC 3986 §2).
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/@!$&'()*+,;=".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A stable identity for a result: the check, the object and the node, not the line.
@@ -97,7 +132,7 @@ pub fn audit<W: Write>(w: &mut W, report: &Audit) -> std::io::Result<()> {
                 }
             };
             let mut loc = json!({"logicalLocations": [location]});
-            if let Some(l) = f.location.as_ref().filter(|l| l.path != "<stdin>") {
+            if let Some(l) = f.location.as_ref().filter(|l| l.in_file()) {
                 loc["physicalLocation"] = physical(l);
             }
             json!({
@@ -125,4 +160,27 @@ pub fn audit<W: Write>(w: &mut W, report: &Audit) -> std::io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *w, &sarif)?;
     w.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_uri_references() {
+        assert_eq!(uri("k8s/web.yaml"), "k8s/web.yaml");
+        assert_eq!(uri("./k8s/./web.yaml"), "k8s/./web.yaml");
+        assert_eq!(uri("my charts/web #2.yaml"), "my%20charts/web%20%232.yaml");
+        assert_eq!(uri("a:b/100%.yaml"), "a%3Ab/100%25.yaml");
+        assert_eq!(uri("k8s/café.yaml"), "k8s/caf%C3%A9.yaml");
+        let cwd = std::env::current_dir().unwrap();
+        let inside = cwd.join("k8s").join("web.yaml");
+        assert_eq!(uri(inside.to_str().unwrap()), "k8s/web.yaml");
+        if cfg!(unix) && !cwd.starts_with("/nonexistent-root") {
+            assert_eq!(
+                uri("/nonexistent-root/x y.yaml"),
+                "file:///nonexistent-root/x%20y.yaml"
+            );
+        }
+    }
 }

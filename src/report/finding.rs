@@ -94,6 +94,16 @@ pub struct Location {
     pub column: usize,
 }
 
+impl Location {
+    /// How standard input (`-f -`) is named; such a location has no file a CI annotation could point at.
+    pub const STDIN: &'static str = "<stdin>";
+
+    /// Whether it points into a file (not standard input).
+    pub fn in_file(&self) -> bool {
+        self.path != Self::STDIN
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.path, self.line, self.column)
