@@ -9,7 +9,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::Full;
 
-use super::{Credentials, CredentialsError, Secret, Source};
+use super::{CredentialSource, Credentials, CredentialsError, Secret};
 use crate::cloud::endpoint::Endpoint;
 use crate::cloud::net::{ExchangeError, HttpClient, Net, exchange};
 
@@ -163,7 +163,7 @@ impl Cvm {
             token: Some(parsed.token)
                 .filter(|t| !t.is_empty())
                 .map(Secret::new),
-            source: Source::CvmRole {
+            source: CredentialSource::CvmRole {
                 role,
                 metadata: self.url(""),
             },

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{Credentials, CredentialsError, Secret, Source};
+use super::{CredentialSource, Credentials, CredentialsError, Secret};
 
 /// Read `[default]` `secret_id` / `secret_key` from an SDK-style INI file.
 pub(super) fn read_profile_file(path: &Path) -> Result<Credentials, CredentialsError> {
@@ -31,7 +31,7 @@ pub(super) fn read_profile_file(path: &Path) -> Result<Credentials, CredentialsE
         secret_id: take("secret_id")?,
         secret_key: Secret::new(take("secret_key")?),
         token: None,
-        source: Source::ProfileFile(path.to_path_buf()),
+        source: CredentialSource::ProfileFile(path.to_path_buf()),
         expires_at: None,
     })
 }
@@ -98,7 +98,7 @@ pub(super) fn read_tccli(path: &Path, profile: &str) -> Result<Credentials, Cred
             secret_id: id,
             secret_key: Secret::new(key),
             token: nonempty(parsed.token).map(Secret::new),
-            source: Source::Tccli {
+            source: CredentialSource::Tccli {
                 profile: profile.to_string(),
                 path: path.to_path_buf(),
             },

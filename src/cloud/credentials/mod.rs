@@ -82,7 +82,7 @@ pub const TEST_STS_ENDPOINT_VAR: &str = "TKEDIRECT_TEST_STS_ENDPOINT";
 
 /// Where a set of credentials came from (printed with -v; holds no secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub enum CredentialSource {
     /// The environment; `token_var` names the variable the session token came from.
     Env { token_var: Option<&'static str> },
     /// An SDK-style INI profile file.
@@ -100,23 +100,23 @@ pub enum Source {
     CvmRole { role: String, metadata: String },
 }
 
-impl fmt::Display for Source {
+impl fmt::Display for CredentialSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Source::Env { token_var: None } => {
+            CredentialSource::Env { token_var: None } => {
                 write!(f, "environment ({SECRET_ID_VAR}, {SECRET_KEY_VAR})")
             }
-            Source::Env { token_var: Some(t) } => {
+            CredentialSource::Env { token_var: Some(t) } => {
                 write!(
                     f,
                     "environment ({SECRET_ID_VAR}, {SECRET_KEY_VAR}, session token from {t})"
                 )
             }
-            Source::ProfileFile(p) => write!(f, "profile file {} [default]", p.display()),
-            Source::Tccli { profile, path } => {
+            CredentialSource::ProfileFile(p) => write!(f, "profile file {} [default]", p.display()),
+            CredentialSource::Tccli { profile, path } => {
                 write!(f, "tccli profile `{profile}` ({})", path.display())
             }
-            Source::Oidc {
+            CredentialSource::Oidc {
                 provider_id,
                 role_arn,
                 token_file,
@@ -127,7 +127,7 @@ impl fmt::Display for Source {
                 mask_account(role_arn),
                 token_file.display()
             ),
-            Source::CvmRole { role, metadata } => {
+            CredentialSource::CvmRole { role, metadata } => {
                 write!(f, "CVM role `{role}` (instance metadata {metadata})")
             }
         }
@@ -153,7 +153,7 @@ pub struct Credentials {
     pub secret_id: String,
     pub secret_key: Secret,
     pub token: Option<Secret>,
-    pub source: Source,
+    pub source: CredentialSource,
     /// Unix seconds after which the service refuses them (temporary credentials only).
     pub expires_at: Option<i64>,
 }
@@ -424,7 +424,7 @@ fn from_env_vars(
             Ok(Some(Credentials {
                 secret_id: id.trim().to_string(),
                 secret_key: Secret::new(key.trim()),
-                source: Source::Env {
+                source: CredentialSource::Env {
                     token_var: token.as_ref().map(|(var, _)| *var),
                 },
                 token: token.map(|(_, t)| Secret::new(t.trim())),
@@ -580,7 +580,7 @@ mod tests {
             secret_id: "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE".into(),
             secret_key: Secret::new("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"),
             token: Some(Secret::new("tok-123456789")),
-            source: Source::Env {
+            source: CredentialSource::Env {
                 token_var: Some("TENCENTCLOUD_TOKEN"),
             },
             expires_at: None,
@@ -610,7 +610,7 @@ mod tests {
         assert_eq!(c.token.unwrap().expose(), "security");
         assert_eq!(
             c.source,
-            Source::Env {
+            CredentialSource::Env {
                 token_var: Some("TENCENTCLOUD_SECURITY_TOKEN")
             }
         );
@@ -670,7 +670,9 @@ mod tests {
             ("AKIDtccli", "tcclikey")
         );
         assert_eq!(c.token.unwrap().expose(), "tcclitoken");
-        assert!(matches!(c.source, Source::Tccli { ref profile, .. } if profile == "work"));
+        assert!(
+            matches!(c.source, CredentialSource::Tccli { ref profile, .. } if profile == "work")
+        );
 
         // The SDK profile file wins over tccli.
         std::fs::create_dir_all(home.path().join(".tencentcloud")).unwrap();
@@ -839,7 +841,7 @@ mod tests {
             mask_account("qcs::cam::uin/100012345678:roleName/ci"),
             "qcs::cam::uin/***:roleName/ci"
         );
-        let s = Source::Oidc {
+        let s = CredentialSource::Oidc {
             provider_id: "cls-abc".into(),
             role_arn: "qcs::cam::uin/100012345678:roleName/ci".into(),
             token_file: "/var/run/secrets/tke/token".into(),
@@ -854,7 +856,7 @@ mod tests {
             secret_id: "AKIDtemporary0123456789".into(),
             secret_key: Secret::new("key"),
             token: None,
-            source: Source::CvmRole {
+            source: CredentialSource::CvmRole {
                 role: "ci".into(),
                 metadata:
                     "http://metadata.tencentyun.com/latest/meta-data/cam/security-credentials/"

@@ -19,7 +19,7 @@ use http_body_util::Full;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Credentials, CredentialsError, Secret, Source, TKE_PROVIDER_ID_VAR, TKE_REGION_VAR,
+    CredentialSource, Credentials, CredentialsError, Secret, TKE_PROVIDER_ID_VAR, TKE_REGION_VAR,
     TKE_ROLE_ARN_VAR, TKE_TOKEN_FILE_VAR, nonempty,
 };
 use crate::cloud::endpoint::Endpoint;
@@ -189,7 +189,7 @@ impl Oidc {
             token: Some(parsed.credentials.token)
                 .filter(|t| !t.is_empty())
                 .map(Secret::new),
-            source: Source::Oidc {
+            source: CredentialSource::Oidc {
                 provider_id: self.settings.provider_id.clone(),
                 role_arn: self.settings.role_arn.clone(),
                 token_file: self.settings.token_file.clone(),

@@ -124,7 +124,7 @@ mod tests {
     use std::cell::Cell;
     use std::rc::Rc;
 
-    use super::super::{Secret, Source};
+    use super::super::{CredentialSource, Secret};
     use super::*;
 
     fn creds(id: &str, expires_at: Option<i64>) -> Credentials {
@@ -132,7 +132,7 @@ mod tests {
             secret_id: id.to_string(),
             secret_key: Secret::new("k"),
             token: None,
-            source: Source::Env { token_var: None },
+            source: CredentialSource::Env { token_var: None },
             expires_at,
         }
     }
