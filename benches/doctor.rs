@@ -7,7 +7,7 @@
 //! Run: `cargo bench --bench doctor` (add `-- --pods 20000` etc. to change sizes).
 
 #[allow(unused_imports)]
-#[path = "../tests/integration/support/fake_kube.rs"]
+#[path = "../tests/integration/support/fake_kube/mod.rs"]
 mod fake_kube;
 
 use std::collections::BTreeMap;

@@ -12,7 +12,7 @@
 mod fake_clb;
 // Its unit-test module's imports are unused outside `cargo test`.
 #[allow(unused_imports)]
-#[path = "../tests/integration/support/fake_kube.rs"]
+#[path = "../tests/integration/support/fake_kube/mod.rs"]
 mod fake_kube;
 
 use std::process::Command;
@@ -74,6 +74,8 @@ fn run(
     let started = Instant::now();
     let out = Command::new(bin)
         .args(["sync", "svc/web", "--apply", "-o", "json", "-q"])
+        // Far more pods per listener than a real CLB holds: the fake enforces no quota here.
+        .args(["--max-targets", "1000000"])
         .args(extra)
         .arg("--kubeconfig")
         .arg(kube.kubeconfig())
@@ -103,13 +105,14 @@ fn report(
     let n = |a: &str| counts.get(a).copied().unwrap_or(0);
     println!(
         "{name:<28} exit {code}  wall {:>7.3} s  DescribeLoadBalancers {}  DescribeListeners {}  DescribeTargets {}  \
-         BatchRegisterTargets {}  BatchDeregisterTargets {}  (rate-limit refusals {})",
+         BatchRegisterTargets {}  BatchDeregisterTargets {}  DescribeTaskStatus {}  (rate-limit refusals {})",
         wall.as_secs_f64(),
         n("DescribeLoadBalancers"),
         n("DescribeListeners"),
         n("DescribeTargets"),
         n("BatchRegisterTargets"),
         n("BatchDeregisterTargets"),
+        n("DescribeTaskStatus"),
         clb.rate_violations()
     );
     assert_eq!(code, 0, "{name}: exit code");
@@ -140,6 +143,7 @@ fn main() {
     );
 
     let clb = fake_clb::FakeClb::start();
+    clb.set_bind_quota(None);
     clb.add_lb(LB, "vpc-bench");
     for (i, p) in PORTS.iter().enumerate() {
         clb.add_listener(LB, &format!("lbl-p{i}"), "TCP", *p);

@@ -98,7 +98,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__check)
-            opts="-o -v -q -h -V --kubeconfig --context --request-timeout --output --fail-on --kube-version --network-mode --global-route-direct-access --facts --color --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --kubeconfig --context --request-timeout --output --fail-on --grace --kube-version --network-mode --global-route-direct-access --eni-webhook --facts --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -128,12 +128,20 @@ _tkedirect() {
                     COMPREPLY=($(compgen -W "info warning error never" -- "${cur}"))
                     return 0
                     ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kube-version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --network-mode)
                     COMPREPLY=($(compgen -W "global-router vpc-cni mixed super-node cilium-overlay" -- "${cur}"))
+                    return 0
+                    ;;
+                --eni-webhook)
+                    COMPREPLY=($(compgen -W "present absent" -- "${cur}"))
                     return 0
                     ;;
                 --facts)
@@ -185,7 +193,7 @@ _tkedirect() {
                     return 0
                     ;;
                 --network-mode)
-                    COMPREPLY=($(compgen -W "vpc-cni mixed global-router" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "global-router vpc-cni mixed super-node cilium-overlay" -- "${cur}"))
                     return 0
                     ;;
                 --eni)
@@ -243,7 +251,7 @@ _tkedirect() {
                     return 0
                     ;;
                 --network-mode)
-                    COMPREPLY=($(compgen -W "vpc-cni mixed global-router" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "global-router vpc-cni mixed super-node cilium-overlay" -- "${cur}"))
                     return 0
                     ;;
                 --eni)
@@ -263,11 +271,11 @@ _tkedirect() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)
@@ -294,12 +302,20 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__doctor)
-            opts="-n -A -l -o -v -q -h -V --kubeconfig --context --request-timeout --namespace --all-namespaces --selector --output --fail-on --dump-facts --facts --color --verbose --quiet --help --version"
+            opts="-f -R -n -A -l -o -v -q -h -V --filename --recursive --kubeconfig --context --request-timeout --namespace --all-namespaces --selector --output --fail-on --grace --kube-version --network-mode --global-route-direct-access --eni-webhook --dump-facts --facts --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -338,6 +354,22 @@ _tkedirect() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "info warning error never" -- "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network-mode)
+                    COMPREPLY=($(compgen -W "global-router vpc-cni mixed super-node cilium-overlay" -- "${cur}"))
+                    return 0
+                    ;;
+                --eni-webhook)
+                    COMPREPLY=($(compgen -W "present absent" -- "${cur}"))
                     return 0
                     ;;
                 --dump-facts)
@@ -383,7 +415,7 @@ _tkedirect() {
                     return 0
                     ;;
                 --network-mode)
-                    COMPREPLY=($(compgen -W "vpc-cni mixed global-router" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "global-router vpc-cni mixed super-node cilium-overlay" -- "${cur}"))
                     return 0
                     ;;
                 --eni)
@@ -403,11 +435,11 @@ _tkedirect() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)
@@ -592,7 +624,7 @@ _tkedirect() {
             return 0
             ;;
         tkedirect__subcmd__sync)
-            opts="-n -y -o -v -q -h -V --namespace --kubeconfig --context --request-timeout --region --endpoint --lb --weight --apply --yes --force --prune-non-eni --output --color --verbose --quiet --help --version"
+            opts="-n -y -o -v -q -h -V --namespace --kubeconfig --context --request-timeout --region --endpoint --credentials-source --lb --weight --max-targets --wait --apply --yes --force --prune-non-eni --output --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -626,11 +658,23 @@ _tkedirect() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --credentials-source)
+                    COMPREPLY=($(compgen -W "auto env profile tccli oidc cvm-role" -- "${cur}"))
+                    return 0
+                    ;;
                 --lb)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --weight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-targets)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -6,43 +6,25 @@ use anyhow::Context;
 
 use crate::app::output::Ui;
 use crate::cli::manifest::VerifyArg;
-use crate::cli::{DiffArgs, EditArgs, InputArgs, PatchArgs};
+use crate::cli::{Deliver, DiffArgs, FilesEdit, InputArgs, PatchArgs};
 use crate::exit::Exit;
 use crate::patch::engine::{self, Outcome, Source, Verify};
+use crate::patch::guard::Hold;
 use crate::patch::select::Reason;
-use crate::patch::{Intent, NetworkMode, Options, Verdict};
+use crate::patch::{EniFlavor, Intent, NetworkMode, Options, Verdict};
 use crate::render;
 use crate::source::files::{self, Origin};
 use crate::source::write::atomic_write;
 use crate::yaml;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Enable,
-    Disable,
-}
-
-/// How the result is delivered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Deliver {
-    Print,
-    Write,
-    Diff,
-}
-
-pub fn run_edit(mode: Mode, args: EditArgs, ui: &Ui) -> anyhow::Result<Exit> {
-    let intent = match mode {
-        Mode::Enable => Intent::Enable,
-        Mode::Disable => Intent::Disable,
-    };
-    let deliver = if args.write {
-        Deliver::Write
-    } else if args.diff {
-        Deliver::Diff
-    } else {
-        Deliver::Print
-    };
-    run(intent, &args.input, &args.patch, deliver, ui)
+pub fn run_edit(intent: Intent, files: FilesEdit, ui: &Ui) -> anyhow::Result<Exit> {
+    run(
+        options(intent, &files.patch, files.force),
+        &files.input,
+        &files.patch,
+        files.deliver,
+        ui,
+    )
 }
 
 pub fn run_diff(args: DiffArgs, ui: &Ui) -> anyhow::Result<Exit> {
@@ -51,17 +33,22 @@ pub fn run_diff(args: DiffArgs, ui: &Ui) -> anyhow::Result<Exit> {
     } else {
         Intent::Enable
     };
-    run(intent, &args.input, &args.patch, Deliver::Diff, ui)
+    run(
+        options(intent, &args.patch, false),
+        &args.input,
+        &args.patch,
+        Deliver::Diff,
+        ui,
+    )
 }
 
-pub fn options(intent: Intent, patch: &PatchArgs) -> Options {
+pub fn options(intent: Intent, patch: &PatchArgs, force: bool) -> Options {
     Options {
         intent,
-        mode: patch
-            .network_mode
-            .map_or(NetworkMode::VpcCni, NetworkMode::from),
-        eni: patch.eni.into(),
+        mode: patch.network_mode.unwrap_or(NetworkMode::VpcCni),
+        eni: patch.eni.unwrap_or(EniFlavor::Shared),
         container: patch.container.clone(),
+        force,
     }
 }
 
@@ -73,13 +60,18 @@ fn report_errors(ui: &Ui, errors: impl IntoIterator<Item = String>) {
 }
 
 fn run(
-    intent: Intent,
+    opts: Options,
     input: &InputArgs,
     patch: &PatchArgs,
     deliver: Deliver,
     ui: &Ui,
 ) -> anyhow::Result<Exit> {
-    let opts = options(intent, patch);
+    let intent = opts.intent;
+    if opts.mode == NetworkMode::CiliumOverlay && intent == Intent::Enable {
+        anyhow::bail!(
+            "--network-mode cilium-overlay: TKE does not support CLB direct pod access with Cilium-Overlay networking (pod IPs are not routable from the CLB); nothing was changed"
+        );
+    }
     let (inputs, notes) = match files::discover(&input.files, input.recursive) {
         Ok(found) => found,
         Err(errors) => {
@@ -152,6 +144,15 @@ fn run(
         return Ok(Exit::Error);
     }
     tell(&outcome, &sources, &opts, ui);
+    let refused = outcome
+        .selection
+        .chosen
+        .iter()
+        .any(|(i, _)| matches!(outcome.records[*i].verdict, Verdict::Held(Hold::Refuse(_))));
+    if refused {
+        ui.note("nothing was written: `disable --force` does it anyway");
+        return Ok(Exit::Error);
+    }
 
     let changed = outcome.outputs.iter().any(Option::is_some);
     let mut stdout = std::io::stdout().lock();
@@ -244,7 +245,8 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
         Intent::Enable => "enable",
         Intent::Disable => "disable",
     };
-    let (mut changed, mut done, mut skipped) = (0usize, 0usize, 0usize);
+    let (mut changed, mut done, mut skipped, mut kept, mut refused) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
     // Per-object lines are shown with -v only: on 30,000 objects, formatting them for nothing shows.
     let detail = |ui: &Ui, line: &dyn Fn() -> String| {
         if ui.verbose >= 1 {
@@ -254,23 +256,36 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
     for (idx, reason) in &outcome.selection.chosen {
         let r = &outcome.records[*idx];
         let at = || format!("{}:{}", sources[r.source].name, r.line);
-        let what = &outcome.summaries[*idx].oref;
+        let what = &r.summary.oref;
         if let Reason::Linked { from, via } = reason {
-            let from = &outcome.summaries[*from].oref;
+            let from = &outcome.records[*from].summary.oref;
             let via = via
-                .map(|v| format!(" via {}", outcome.summaries[v].oref))
+                .map(|v| format!(" via {}", outcome.records[v].summary.oref))
                 .unwrap_or_default();
             ui.note(format!(
                 "linked {what} to {from}{via} (its pod template matches the Service selector)"
             ));
         }
         match &r.verdict {
-            Verdict::Change { notes, .. } => {
+            Verdict::Change {
+                notes, warnings, ..
+            } => {
                 changed += 1;
                 detail(ui, &|| format!("{verb} {what} ({})", at()));
                 for n in notes {
                     ui.note(format!("{what}: {n}"));
                 }
+                for w in warnings {
+                    ui.warn(format!("{what}: {w}"));
+                }
+            }
+            Verdict::Held(Hold::Keep(why)) => {
+                kept += 1;
+                ui.warn(format!("{what}: keeps its ENI opt-in: {why} ({})", at()));
+            }
+            Verdict::Held(Hold::Refuse(why)) => {
+                refused += 1;
+                report_errors(ui, [format!("{why} ({})", at())]);
             }
             Verdict::Done(why) => {
                 done += 1;
@@ -280,7 +295,7 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
                 skipped += 1;
                 if *reason == Reason::Named {
                     ui.warn(format!("{what}: skipped: {why} ({})", at()));
-                } else if !(what.kind.is_workload() && opts.mode != NetworkMode::Mixed) {
+                } else if !(r.summary.oref.kind.is_workload() && opts.mode != NetworkMode::Mixed) {
                     detail(ui, &|| format!("{what}: skipped: {why} ({})", at()));
                 }
             }
@@ -301,7 +316,7 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
         .selection
         .chosen
         .iter()
-        .filter(|(i, _)| outcome.summaries[*i].oref.kind.is_workload())
+        .filter(|(i, _)| outcome.records[*i].summary.oref.kind.is_workload())
         .count();
     let files = outcome.outputs.iter().filter(|o| o.is_some()).count();
     let mut summary = match opts.intent {
@@ -326,6 +341,7 @@ fn tell(outcome: &Outcome, sources: &[Source], opts: &Options, ui: &Ui) {
             }
         ));
     }
+    summary.push_str(&render::live::held(kept, refused));
     let shown_skips = if opts.mode == NetworkMode::Mixed {
         skipped
     } else {

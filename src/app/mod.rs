@@ -2,6 +2,7 @@
 
 mod check;
 mod completions;
+pub mod confirm;
 mod doctor;
 mod edit;
 mod explain;
@@ -16,8 +17,9 @@ use std::io::Write;
 use clap::FromArgMatches;
 
 use crate::cli::invocation::{self, Invocation};
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, EditArgs, EditRun};
 use crate::exit::Exit;
+use crate::patch::Intent;
 use output::Ui;
 
 /// The whole program: parse arguments, run, print the error story, map to an exit code. `argv[0]` decides
@@ -69,23 +71,19 @@ fn finish(result: anyhow::Result<Exit>, ui: &Ui) -> std::process::ExitCode {
     }
 }
 
+/// `enable` / `disable`: manifests with -f, else live objects, decided once by the parser.
+fn files_or_live(intent: Intent, args: EditArgs, ui: &Ui) -> anyhow::Result<Exit> {
+    match args.resolve(intent)? {
+        EditRun::Files(files) => edit::run_edit(intent, files, ui),
+        EditRun::Live(edit) => live::run(intent, edit, ui),
+    }
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli, ui: &Ui) -> anyhow::Result<Exit> {
     match cli.command {
-        Command::Enable(args) if args.input.files.is_empty() => {
-            live::run(crate::patch::Intent::Enable, args, ui)
-        }
-        Command::Disable(args) if args.input.files.is_empty() => {
-            live::run(crate::patch::Intent::Disable, args, ui)
-        }
-        Command::Enable(args) => {
-            live::reject_with_files(&args)?;
-            edit::run_edit(edit::Mode::Enable, args, ui)
-        }
-        Command::Disable(args) => {
-            live::reject_with_files(&args)?;
-            edit::run_edit(edit::Mode::Disable, args, ui)
-        }
+        Command::Enable(args) => files_or_live(Intent::Enable, args, ui),
+        Command::Disable(args) => files_or_live(Intent::Disable, args, ui),
         Command::Diff(args) => edit::run_diff(args, ui),
         Command::Check(args) => check::run(args, ui),
         Command::Doctor(args) => doctor::run(args, ui),

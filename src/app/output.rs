@@ -19,6 +19,8 @@ pub struct Ui {
     pub stderr_tty: bool,
     /// Whether stdin is a terminal (confirmation prompts only then).
     pub stdin_tty: bool,
+    /// The terminal's width when stdout is one (tables wrap to it); None otherwise.
+    pub stdout_width: Option<u16>,
 }
 
 impl Ui {
@@ -32,6 +34,11 @@ impl Ui {
             }
         };
         let stderr_tty = std::io::stderr().is_terminal();
+        let stdout = std::io::stdout();
+        let stdout_width = stdout
+            .is_terminal()
+            .then(|| terminal_width(&stdout))
+            .flatten();
         Ui {
             stdout_color: decide(std::io::stdout().is_terminal()),
             stderr_color: decide(stderr_tty),
@@ -39,6 +46,15 @@ impl Ui {
             quiet: global.quiet,
             stderr_tty,
             stdin_tty: std::io::stdin().is_terminal(),
+            stdout_width,
+        }
+    }
+
+    /// How renderers draw on stdout.
+    pub fn style(&self) -> crate::render::Style {
+        crate::render::Style {
+            color: self.stdout_color,
+            width: self.stdout_width,
         }
     }
 
@@ -51,6 +67,7 @@ impl Ui {
             quiet: false,
             stderr_tty: false,
             stdin_tty: false,
+            stdout_width: None,
         }
     }
 
@@ -87,6 +104,16 @@ impl Ui {
         }
     }
 
+    /// An error line (`error: …`), never hidden: the run goes on to exit 2.
+    pub fn error(&self, msg: impl AsRef<str>) {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{}: {}",
+            self.paint_error("error"),
+            msg.as_ref()
+        );
+    }
+
     /// A warning, hidden only by -q.
     pub fn warn(&self, msg: impl AsRef<str>) {
         if !self.quiet {
@@ -98,6 +125,15 @@ impl Ui {
             );
         }
     }
+}
+
+/// The width of the terminal behind `stdout`: its size as the terminal reports it, else `COLUMNS`.
+fn terminal_width(stdout: &std::io::Stdout) -> Option<u16> {
+    terminal_size::terminal_size_of(stdout)
+        .map(|(w, _)| w.0)
+        .filter(|w| *w > 0)
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .filter(|w| *w >= 20)
 }
 
 /// Whether an error is (caused by) a closed stdout, as in `tkedirect diff … | head`: that is a quiet exit 0.

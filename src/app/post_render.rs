@@ -3,10 +3,10 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use super::edit::{self, Mode};
+use super::edit;
 use super::output::Ui;
-use crate::cli::live::LiveArgs;
-use crate::cli::{EditArgs, InputArgs, render};
+use crate::cli::{Deliver, FilesEdit, InputArgs, render};
+use crate::patch::Intent;
 
 /// The post-renderer's whole program (the `tkedirect-render` binary, or `tkedirect` invoked by that name).
 pub fn main_entry(args: Vec<OsString>) -> std::process::ExitCode {
@@ -15,16 +15,15 @@ pub fn main_entry(args: Vec<OsString>) -> std::process::ExitCode {
         Err(e) => return super::usage_error(&e),
     };
     let ui = Ui::new(&cli.global);
-    let args = EditArgs {
+    let files = FilesEdit {
         input: InputArgs {
             files: vec![PathBuf::from("-")],
             recursive: false,
         },
         patch: cli.patch,
-        live: LiveArgs::default(),
-        write: false,
-        diff: false,
+        deliver: Deliver::Print,
+        force: false,
     };
-    let result = edit::run_edit(Mode::Enable, args, &ui);
+    let result = edit::run_edit(Intent::Enable, files, &ui);
     super::finish(result, &ui)
 }

@@ -1,23 +1,26 @@
-//! `tkedirect sync`: wire the cluster and the CLB to the planner, print the plan, apply it when asked,
-//! verify, and map the result to an exit code.
+//! `tkedirect sync`: parse, wire the real adapters (the cluster, the CLB, the prompt), call
+//! [`crate::sync::run`], render its outcome, map it to an exit code. The policy is in the library.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use anyhow::{Context, bail};
 
+use crate::app::confirm::Terminal;
 use crate::app::output::Ui;
-use crate::cli::sync::{SyncArgs, SyncOutput};
-use crate::cloud::credentials;
+use crate::cli::sync::SyncArgs;
+use crate::cloud::credentials::{self, Provider};
 use crate::cloud::endpoint::Endpoint;
 use crate::cloud::tencent::{LogLevel, TencentClb};
+use crate::cluster::{self, KubeCluster};
 use crate::exit::Exit;
 use crate::model::Kind;
-use crate::sync::apply::apply;
-use crate::sync::engine::{self, SyncTarget};
-use crate::sync::plan::{Plan, PlanOptions, plan};
-use crate::sync::report::{self, RunInfo, Status};
-use crate::sync::source::KubeSource;
-use crate::sync::table;
+use crate::render;
+use crate::report::{Format, envelope};
+use crate::sync::plan::{PlanOptions, QuotaSource, TargetQuota};
+use crate::sync::{
+    self, MemoryLedger, PendingTask, SyncEvent, SyncOutcome, SyncRequest, SyncStatus, SyncTarget,
+    TaskLedger, Timing,
+};
 
 pub fn run(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
     if !matches!(args.target.kind, Kind::Service | Kind::Ingress) {
@@ -26,84 +29,163 @@ pub fn run(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
             args.target
         );
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the runtime")?;
+    let runtime = cluster::runtime().context("starting the runtime")?;
     runtime.block_on(run_async(args, ui))
 }
 
-fn print(text: &str) -> anyhow::Result<()> {
+/// The CLB tasks a sync started and has not seen end, kept between runs in
+/// `$XDG_STATE_HOME/tkedirect/clb-tasks.json` (else `~/.local/state/tkedirect/clb-tasks.json`), so that a
+/// rerun waits for them instead of sending the same batch again. Without a home, only in memory.
+struct FileLedger {
+    path: Option<std::path::PathBuf>,
+    memory: MemoryLedger,
+    /// The last error writing the file.
+    error: Option<String>,
+}
+
+/// Tasks older than this are forgotten: the CLB has long ended them.
+const LEDGER_MAX_AGE_SECS: i64 = 24 * 3600;
+
+impl FileLedger {
+    fn open(ui: &Ui) -> FileLedger {
+        let dir = std::env::var_os("XDG_STATE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .filter(|h| !h.is_empty())
+                    .map(|h| std::path::PathBuf::from(h).join(".local/state"))
+            });
+        let path = dir.map(|d| d.join("tkedirect").join("clb-tasks.json"));
+        let now = jiff::Timestamp::now().as_second();
+        let tasks: Vec<PendingTask> = path
+            .as_ref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| match serde_json::from_slice(&bytes) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    ui.detail(format!("ignoring an unreadable task ledger: {e}"));
+                    None
+                }
+            })
+            .unwrap_or_default();
+        FileLedger {
+            path,
+            memory: MemoryLedger {
+                tasks: tasks
+                    .into_iter()
+                    .filter(|t| now - t.started < LEDGER_MAX_AGE_SECS)
+                    .collect(),
+            },
+            error: None,
+        }
+    }
+
+    fn shown(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| "memory".into(), |p| p.display().to_string())
+    }
+
+    fn save(&mut self) {
+        let Some(path) = &self.path else {
+            return;
+        };
+        let write = || -> std::io::Result<()> {
+            let dir = path.parent().unwrap_or(std::path::Path::new("."));
+            std::fs::create_dir_all(dir)?;
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".clb-tasks-")
+                .tempfile_in(dir)?;
+            serde_json::to_writer_pretty(&mut tmp, &self.memory.tasks)?;
+            tmp.persist(path).map_err(|e| e.error)?;
+            Ok(())
+        };
+        self.error = write().err().map(|e| e.to_string());
+    }
+}
+
+impl TaskLedger for FileLedger {
+    fn pending(&self, region: &str, load_balancer_id: &str) -> Vec<PendingTask> {
+        self.memory.pending(region, load_balancer_id)
+    }
+
+    fn record(&mut self, task: PendingTask) {
+        self.memory.record(task);
+        self.save();
+    }
+
+    fn forget(&mut self, task_id: &str) {
+        if self.memory.tasks.iter().any(|t| t.task_id == task_id) {
+            self.memory.forget(task_id);
+            self.save();
+        }
+    }
+}
+
+/// Where the CLB API is: `--endpoint` (or `TKEDIRECT_CLB_ENDPOINT`), else the public default.
+fn clb_endpoint(args: &SyncArgs) -> anyhow::Result<Endpoint> {
+    Ok(
+        match args
+            .endpoint
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            Some(e) => Endpoint::parse(e)?,
+            None => Endpoint::default(),
+        },
+    )
+}
+
+/// The network settings (proxies, extra CAs) and the Tencent Cloud credentials, resolved once along the
+/// SDKs' chain (`--credentials-source` pins one source).
+async fn cloud_credentials(
+    args: &SyncArgs,
+    ui: &Ui,
+) -> anyhow::Result<(crate::cloud::net::Net, Provider)> {
+    let env = |name: &str| std::env::var(name).ok();
+    let net = crate::cloud::net::Net::from_env(&env)?;
+    let creds = credentials::provider(args.credentials_source.parse()?, &env, &net).await?;
+    ui.detail(format!("credentials: {}", creds.describe()));
+    Ok((net, creds))
+}
+
+fn stdout_flush(
+    f: impl FnOnce(&mut std::io::StdoutLock<'_>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+    f(&mut out)?;
     out.flush()?;
     Ok(())
 }
 
-fn print_json(report: &report::v1::Report) -> anyhow::Result<()> {
-    let mut text = serde_json::to_string_pretty(report).context("encoding the JSON report")?;
-    text.push('\n');
-    print(&text)
-}
-
-/// Ask on stderr, read the answer from stdin.
-fn confirm(question: &str) -> anyhow::Result<bool> {
-    eprint!("{question} [y/N] ");
-    std::io::stderr().flush()?;
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("reading the answer")?;
-    Ok(matches!(
-        line.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
-}
-
 async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
     // Local settings first: a bad endpoint or missing credentials should not wait for the cluster.
-    let endpoint = match args
-        .endpoint
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-    {
-        Some(e) => Endpoint::parse(e)?,
-        None => Endpoint::default(),
-    };
-    let creds = credentials::resolve(&|name| std::env::var(name).ok())?;
-    ui.detail(format!(
-        "credentials: {} (SecretId {})",
-        creds.source,
-        creds.masked_id()
-    ));
+    let endpoint = clb_endpoint(&args)?;
+    let (net, creds) = cloud_credentials(&args, ui).await?;
 
-    let client = crate::cluster::client::client(&args.kube)
+    let cluster = KubeCluster::connect(&args.kube.options())
         .await
         .context("connecting to the cluster")?;
-    let namespace = args
-        .namespace
-        .clone()
-        .unwrap_or_else(|| client.default_namespace().to_string());
     let target = SyncTarget {
         kind: args.target.kind,
-        namespace,
+        namespace: args
+            .namespace
+            .clone()
+            .unwrap_or_else(|| cluster.default_namespace.clone()),
         name: args.target.name.clone(),
     };
-    let source = KubeSource::new(client);
-    let view = engine::read_cluster(&source, &target).await?;
-    ui.detail(format!(
-        "endpoints from the {} API; {} Service port route(s)",
-        view.endpoints_api,
-        view.routes.len()
-    ));
 
     let env_region = std::env::var("TENCENTCLOUD_REGION").ok();
-    let Some((region, region_source)) = engine::region(
+    let tke_region = match sync::region(args.region.as_deref(), env_region.as_deref(), None) {
+        Some(_) => None,
+        None => sync::tke_config(&cluster).await?.0,
+    };
+    let Some((region, region_source)) = sync::region(
         args.region.as_deref(),
         env_region.as_deref(),
-        view.tke_region.as_deref(),
+        tke_region.as_deref(),
     ) else {
         bail!(
             "no Tencent Cloud region: pass --region (for example ap-guangzhou) or set TENCENTCLOUD_REGION"
@@ -118,155 +200,130 @@ async fn run_async(args: SyncArgs, ui: &Ui) -> anyhow::Result<Exit> {
         LogLevel::Detail => log_ui.detail(line),
         LogLevel::Debug => log_ui.debug(line),
     });
-    let clb = TencentClb::new(endpoint, region.clone(), creds, logger);
+    let clb = TencentClb::new(endpoint, region.clone(), creds, &net, logger)?;
 
-    let clb_view = engine::resolve_clb(&clb, &view, args.lb.as_deref(), &region).await?;
-    let mut warnings = view.warnings.clone();
-    warnings.extend(clb_view.warnings.iter().cloned());
-    if clb_view.lb_source.is_tke_managed() {
-        warnings.push(format!(
-            "CLB {} comes from {}: TKE's controller keeps reconciling the listeners it manages and may redo its \
-             own view of their backends; sync is a one-shot repair, not a replacement for the controller",
-            clb_view.lb.load_balancer_id, clb_view.lb_source
-        ));
-    }
-    for w in &warnings {
-        ui.warn(w);
-    }
-
-    let lb_id = clb_view.lb.load_balancer_id.clone();
-    let options = PlanOptions {
-        weight: args.weight,
-        force: args.force,
-        prune_non_eni: args.prune_non_eni,
+    let request = SyncRequest {
+        target,
+        region,
+        lb: args.lb.clone(),
+        options: PlanOptions {
+            weight: args.weight,
+            force: args.force,
+            prune_non_eni: args.prune_non_eni,
+            quota: TargetQuota {
+                limit: usize::try_from(args.max_targets).unwrap_or(usize::MAX),
+                source: QuotaSource::Flag,
+            },
+        },
+        apply: args.apply,
+        ask: ui.stdin_tty && !args.yes,
+        timing: Timing {
+            task_wait: args.wait,
+            ..Timing::default()
+        },
     };
-    let actual = engine::read_actual(&clb, &lb_id, &clb_view.inputs).await?;
-    let the_plan = plan(&clb_view.inputs, &actual, &options);
-    let info = RunInfo {
-        target: &target,
-        region: &region,
-        lb: &clb_view.lb,
-        lb_source: clb_view.lb_source,
-        warnings: &warnings,
-    };
-    let json = args.output == SyncOutput::Json;
-
-    let plan_status = report::plan_status(&the_plan);
-    let finish_plan_only = |status: Status| -> anyhow::Result<Exit> {
-        if json {
-            print_json(&report::to_v1(&info, &the_plan, status, None, None))?;
-        } else {
-            print(&table::render_plan(&info, &the_plan))?;
-        }
-        Ok(status.exit(args.apply))
-    };
-
-    if !args.apply || !the_plan.has_changes() {
-        let exit = finish_plan_only(plan_status)?;
-        if args.apply {
-            ui.note("In sync: nothing to apply.");
-        }
-        report_calls(ui, &clb);
-        return Ok(exit);
-    }
-    if plan_status == Status::Blocked {
-        finish_plan_only(Status::Blocked)?;
-        let which: Vec<String> = the_plan
-            .blocked()
-            .map(|b| format!("{} {}", b.info.binding, b.info.label()))
-            .collect();
-        bail!(
-            "refusing to apply: a safety guard trips on {} (see the plan); nothing was changed. Re-run with --force if this is intended",
-            which.join(", ")
-        );
-    }
-
-    if !json {
-        print(&table::render_plan(&info, &the_plan))?;
-        print("\n")?;
-    }
-    if ui.stdin_tty && !args.yes {
-        let question = format!(
-            "Apply to CLB {lb_id}: register {} and deregister {} target(s)?",
-            the_plan.register_count(),
-            the_plan.deregister_count()
-        );
-        if !confirm(&question)? {
-            ui.note("Not applied.");
-            if json {
-                print_json(&report::to_v1(&info, &the_plan, plan_status, None, None))?;
+    let json = args.output == Format::Json;
+    let style = ui.style();
+    let mut printed: std::io::Result<()> = Ok(());
+    let mut on_event = |event: SyncEvent<'_>| match event {
+        SyncEvent::Plan(o) => {
+            for w in &o.warnings {
+                ui.warn(w);
             }
-            return Ok(Exit::Changes);
+            if !json && printed.is_ok() {
+                printed = std::io::stdout()
+                    .lock()
+                    .write_all(&plan_text(o, &style))
+                    .and_then(|()| std::io::stdout().flush());
+            }
         }
-    }
-
-    let progress = |line: &str| ui.note(line);
-    let applied = apply(&clb, &lb_id, &the_plan, &progress).await;
-    let verified = verify(
+        SyncEvent::PlanChanged(o) => {
+            ui.warn(
+                "the endpoints or targets changed between the plan and the first write: nothing was written; \
+                 the new plan follows",
+            );
+            if !json && printed.is_ok() {
+                printed = std::io::stdout()
+                    .lock()
+                    .write_all(&plan_text(o, &style))
+                    .and_then(|()| std::io::stdout().flush());
+            }
+        }
+        SyncEvent::Progress(line) => ui.note(line),
+        SyncEvent::Detail(line) => ui.detail(line),
+        SyncEvent::Warning(line) => ui.warn(line),
+    };
+    let mut ledger = FileLedger::open(ui);
+    let result = sync::run(
+        &cluster,
         &clb,
-        &lb_id,
-        &clb_view.inputs,
-        &options,
-        applied.clean(),
-        ui,
+        &Terminal::new(ui.stdin_tty),
+        &mut ledger,
+        &request,
+        &mut on_event,
     )
     .await;
-    let status = report::apply_status(&applied, verified.as_ref());
-    if json {
-        print_json(&report::to_v1(
-            &info,
-            &the_plan,
-            status,
-            Some(&applied),
-            verified.as_ref(),
-        ))?;
-    } else {
-        print(&table::render_apply(&applied, verified.as_ref(), status))?;
-    }
     report_calls(ui, &clb);
-    match status {
-        Status::Partial => ui.warn("the plan was applied only in part; see the result above"),
-        Status::Failed => ui.warn(format!(
+    if let Some(e) = &ledger.error {
+        ui.warn(format!(
+            "could not remember the CLB's running tasks in {}: {e}",
+            ledger.shown()
+        ));
+    }
+    printed?;
+    let outcome = result?;
+    finish(&outcome, json, &style, ui)
+}
+
+fn plan_text(o: &SyncOutcome, style: &render::Style) -> Vec<u8> {
+    let mut text = Vec::new();
+    let _ = render::sync::plan(&mut text, o, style);
+    if o.applying && o.status == SyncStatus::ChangesPending {
+        text.push(b'\n');
+    }
+    text
+}
+
+/// Print the result (and, for JSON, the whole outcome), say what happened on stderr, pick the exit code.
+fn finish(o: &SyncOutcome, json: bool, style: &render::Style, ui: &Ui) -> anyhow::Result<Exit> {
+    if json {
+        stdout_flush(|w| envelope::write(w, "sync", &sync::json::payload(o)))?;
+    } else {
+        stdout_flush(|w| render::sync::result(w, o, style))?;
+    }
+    if o.declined {
+        ui.note("Not applied.");
+    }
+    if o.applying && o.apply.is_none() && o.status == SyncStatus::InSync {
+        ui.note("In sync: nothing to apply.");
+    }
+    match o.status {
+        SyncStatus::Blocked if o.applying => {
+            let which: Vec<String> = o
+                .plan
+                .blocked()
+                .map(|b| format!("{} {}", b.info.binding, b.info.label()))
+                .collect();
+            bail!(
+                "refusing to apply: a safety guard trips on {} (see the plan); nothing was changed. Re-run with --force if this is intended",
+                which.join(", ")
+            );
+        }
+        SyncStatus::Partial => ui.warn("the plan was applied only in part; see the result above"),
+        SyncStatus::PlanChanged => bail!(
+            "the plan changed before the first write (pods or targets changed while it was shown): nothing \
+             was changed. Review the new plan above and run sync again"
+        ),
+        SyncStatus::Failed => ui.warn(format!(
             "nothing was changed: {}",
-            applied.error.as_deref().unwrap_or("every listener failed")
+            o.apply
+                .as_ref()
+                .and_then(|a| a.error.as_deref())
+                .unwrap_or("every listener failed")
         )),
         _ => {}
     }
-    Ok(status.exit(true))
-}
-
-/// Re-read the targets and re-plan. When every call succeeded but the re-read still differs, read again
-/// a little later (the API may take a moment to show what it did).
-async fn verify(
-    clb: &TencentClb,
-    lb: &str,
-    inputs: &[crate::sync::plan::BindingInput],
-    options: &PlanOptions,
-    clean: bool,
-    ui: &Ui,
-) -> Option<Plan> {
-    let attempts = if clean { 3 } else { 1 };
-    let mut last = None;
-    for attempt in 0..attempts {
-        if attempt > 0 {
-            tokio::time::sleep(std::time::Duration::from_secs(attempt)).await;
-        }
-        match engine::read_actual(clb, lb, inputs).await {
-            Ok(actual) => {
-                let p = plan(inputs, &actual, options);
-                let done = !p.has_changes();
-                last = Some(p);
-                if done {
-                    break;
-                }
-            }
-            Err(e) => {
-                ui.warn(format!("could not verify: {e}"));
-                return last;
-            }
-        }
-    }
-    last
+    Ok(o.exit())
 }
 
 fn report_calls(ui: &Ui, clb: &TencentClb) {

@@ -1,12 +1,13 @@
 //! `cluster-read-forbidden`: a read was refused (RBAC 403), so part of the audit is missing.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 
 pub const CHECK: Check = Check {
     id: "cluster-read-forbidden",
     severity: Severity::Error,
     stage: Stage::Cluster,
+    manifests: Manifests::Yes,
     summary: "tkedirect could not read part of the cluster (RBAC forbids it), so its verdicts are incomplete",
     docs: include_str!("../../docs/checks/cluster-read-forbidden.md"),
     run,
@@ -46,8 +47,8 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::ReadError;
-    use crate::model::network::NetworkMode;
+    use crate::model::NetworkMode;
+    use crate::model::facts::ReadError;
 
     #[test]
     fn one_finding_per_refused_read() {

@@ -1,12 +1,13 @@
 //! `cluster-version-gate-beta`: Kubernetes 1.12–1.13, where pod readiness gates are still beta.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 
 pub const CHECK: Check = Check {
     id: "cluster-version-gate-beta",
     severity: Severity::Warning,
     stage: Stage::Cluster,
+    manifests: Manifests::Yes,
     summary: "Kubernetes 1.12–1.13: pod readiness gates are beta there (GA in 1.14)",
     docs: include_str!("../../docs/checks/cluster-version-gate-beta.md"),
     run,
@@ -31,8 +32,8 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::ServerVersion;
-    use crate::model::network::NetworkMode;
+    use crate::model::NetworkMode;
+    use crate::model::ServerVersion;
 
     #[test]
     fn warns_on_1_12_and_1_13() {

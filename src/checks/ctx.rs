@@ -1,40 +1,83 @@
-//! What every check sees: the facts, the detected network, and indexes built once (pods by labels,
-//! the direct-access backends and their pods), so no check is quadratic on a large cluster.
+//! What every check sees: the facts, the detected network, and indexes built once (pods by labels, the
+//! direct-access backends and their pods), so no check is quadratic on a large cluster. The TKE rules
+//! themselves are in `crate::rules`; this module only indexes and groups.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
-use super::finding::Subject;
-use super::version::KubeVersion;
-use crate::cluster::facts::*;
-use crate::model::consts;
-use crate::model::network::NetworkDetection;
+use super::Check;
+use crate::model::consts::{INGRESS_DIRECT_ACCESS, SERVICE_DIRECT_ACCESS};
+use crate::model::{ClusterFacts, Ingress, KubeVersion, NetworkDetection, Node, Pod, Service};
+use crate::report::{Field, Finding, Subject, field_path};
+use crate::rules::backing::{Owner, owner};
+use crate::rules::direct::{ingress_requests_direct, service_requests_direct};
+use crate::rules::{ingress, network, selector};
 
 /// A Service that the CLB reaches pods of directly: a direct LoadBalancer Service, or the backend of a
 /// direct CLB Ingress.
 #[derive(Debug)]
 pub struct Backend<'a> {
-    pub service: &'a ServiceFacts,
-    /// The Service itself has `direct-access: "true"` and is a LoadBalancer.
+    pub service: &'a Service,
+    /// The Service itself asks for direct access and is a LoadBalancer.
     pub direct_service: bool,
     /// Direct CLB Ingresses routing to it.
-    pub via: Vec<&'a IngressFacts>,
+    pub via: Vec<&'a Ingress>,
     /// Its pods (selector ∪ endpoints), sorted by name.
-    pub pods: Vec<&'a PodFacts>,
+    pub pods: Vec<&'a Pod>,
 }
 
 impl Backend<'_> {
     pub fn subject(&self) -> Subject {
-        Subject::namespaced("Service", &self.service.namespace, &self.service.name)
+        subject_of("Service", &self.service.metadata)
     }
 
-    /// `svc/web` or `svc/web (via ing/shop)` for messages.
+    /// `svc/web` or `svc/web (backend of ing/shop)` for messages.
     pub fn describe(&self) -> String {
-        let svc = format!("svc/{}", self.service.name);
+        let svc = format!("svc/{}", self.service.metadata.name);
         if self.direct_service || self.via.is_empty() {
             svc
         } else {
-            let ings: Vec<String> = self.via.iter().map(|i| format!("ing/{}", i.name)).collect();
+            let ings: Vec<String> = self
+                .via
+                .iter()
+                .map(|i| format!("ing/{}", i.metadata.name))
+                .collect();
             format!("{svc} (backend of {})", ings.join(", "))
+        }
+    }
+}
+
+/// The subject naming an object of `kind`.
+pub fn subject_of(kind: &str, meta: &crate::model::ObjectMeta) -> Subject {
+    Subject::new(kind, meta.namespace.as_deref(), &meta.name)
+}
+
+/// A Service or Ingress that asks for direct access, with what the CLB would reach through it.
+#[derive(Debug)]
+pub struct DirectRequest<'a> {
+    pub subject: Subject,
+    /// The direct-access annotation's path in the object.
+    pub field: Vec<Field>,
+    /// The Services whose pods the CLB would reach (the Service itself, or the Ingress's backends).
+    pub services: Vec<Subject>,
+    /// Their pods, as read.
+    pub pods: Vec<&'a Pod>,
+}
+
+/// How a run judges time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// When the cluster was read (None: unknown, nothing is judged young).
+    pub now: Option<jiff::Timestamp>,
+    /// States younger than this are "in progress" (`--grace`).
+    pub grace: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            now: None,
+            grace: crate::rules::age::DEFAULT_GRACE,
         }
     }
 }
@@ -43,104 +86,106 @@ pub struct Ctx<'a> {
     pub facts: &'a ClusterFacts,
     pub network: &'a NetworkDetection,
     pub version: Option<KubeVersion>,
+    pub timing: Timing,
     pub backends: Vec<Backend<'a>>,
-    nodes: HashMap<&'a str, &'a NodeFacts>,
+    nodes: HashMap<&'a str, &'a Node>,
     /// (kind, namespace, name) → annotations that may carry `ignore-check.tkedirect.io/<id>`.
     annotations: HashMap<(&'a str, &'a str, &'a str), &'a BTreeMap<String, String>>,
 }
 
-/// The direct-access annotation value of a Service, if set.
-pub fn service_direct(s: &ServiceFacts) -> Option<&str> {
-    s.annotations
-        .get(consts::SERVICE_DIRECT_ACCESS)
-        .map(String::as_str)
-}
-
-pub fn ingress_direct(i: &IngressFacts) -> Option<&str> {
-    i.annotations
-        .get(consts::INGRESS_DIRECT_ACCESS)
-        .map(String::as_str)
-}
-
-/// Whether TKE's CLB ingress controller serves this Ingress: class `qcloud` or no class at all.
-pub fn is_clb_ingress(i: &IngressFacts) -> bool {
-    let annotation = i
-        .annotations
-        .get(consts::INGRESS_CLASS_ANNOTATION)
-        .map(String::as_str);
-    let class = annotation.or(i.ingress_class_name.as_deref());
-    class.is_none_or(|c| c == consts::QCLOUD_INGRESS_CLASS)
-}
-
-/// The workload that owns a pod: a ReplicaSet `web-7d9f8c` with `pod-template-hash: 7d9f8c` means
-/// Deployment `web`; StatefulSet, DaemonSet, Job owners are used as they are.
-pub fn owner_subject(p: &PodFacts) -> Subject {
-    match &p.owner {
-        Some(o) if o.kind == "ReplicaSet" => {
-            let hash = p.labels.get("pod-template-hash");
-            match hash.and_then(|h| o.name.strip_suffix(&format!("-{h}"))) {
-                Some(deploy) => Subject::namespaced("Deployment", &p.namespace, deploy),
-                None => Subject::namespaced("ReplicaSet", &p.namespace, &o.name),
-            }
-        }
-        Some(o) => Subject::namespaced(&o.kind, &p.namespace, &o.name),
-        None => Subject::namespaced("Pod", &p.namespace, &p.name),
+/// The workload that owns a pod, as a subject: a ReplicaSet `web-7d9f8c` with `pod-template-hash:
+/// 7d9f8c` means Deployment `web`; other owners are used as they are; a bare pod is itself.
+pub fn owner_subject(p: &Pod) -> Subject {
+    let ns = p.metadata.namespace.as_deref();
+    match owner(p, &[]) {
+        Owner::Workload { kind, name, .. } => Subject::new(kind.as_str(), ns, &name),
+        Owner::Foreign { kind, name } => Subject::new(&kind, ns, &name),
+        Owner::None => Subject::new("Pod", ns, p.name()),
     }
 }
 
-/// Whether every selector pair is in `labels` (an empty selector selects nothing, as for Services).
-pub fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
-    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+/// Pods of one owner behind one backend: the unit most pod checks report on.
+pub struct PodGroup<'c, 'a> {
+    pub backend: &'c Backend<'a>,
+    pub owner: Subject,
+    pub pods: Vec<&'a Pod>,
 }
 
-/// Whether an IPv4 address is inside a CIDR (IPv6 is not compared).
-pub fn ipv4_in_cidr(ip: &str, cidr: &str) -> bool {
-    let Some((net, bits)) = cidr.split_once('/') else {
-        return false;
-    };
-    let (Ok(ip), Ok(net), Ok(bits)) = (
-        ip.parse::<std::net::Ipv4Addr>(),
-        net.parse::<std::net::Ipv4Addr>(),
-        bits.parse::<u32>(),
-    ) else {
-        return false;
-    };
-    if bits > 32 {
-        return false;
+impl PodGroup<'_, '_> {
+    /// A finding about the group: the owner is the subject, the backend the related object, every pod
+    /// is listed.
+    pub fn finding(
+        &self,
+        check: &Check,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Finding {
+        let mut f = super::finding(check, Some(self.owner.clone()), message, fix);
+        f.related = Some(self.backend.subject());
+        f.pods = self.pods.iter().map(|p| p.name().to_string()).collect();
+        f
     }
-    let mask = if bits == 0 {
-        0
-    } else {
-        u32::MAX << (32 - bits)
-    };
-    (u32::from(ip) & mask) == (u32::from(net) & mask)
+
+    /// `2 pods of deploy/web behind svc/web`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} of {} behind {}",
+            count(self.pods.len(), "pod"),
+            self.owner.short(),
+            self.backend.describe()
+        )
+    }
+
+    /// `pod/a, pod/b, pod/c and 4 more`.
+    pub fn names(&self) -> String {
+        name_pods(&self.pods)
+    }
 }
 
 impl<'a> Ctx<'a> {
+    /// A context judging ages against the time the facts were read, with the default grace period.
     pub fn new(facts: &'a ClusterFacts, network: &'a NetworkDetection) -> Self {
+        let timing = Timing {
+            now: facts.observed_at,
+            ..Timing::default()
+        };
+        Ctx::with_timing(facts, network, timing)
+    }
+
+    pub fn with_timing(
+        facts: &'a ClusterFacts,
+        network: &'a NetworkDetection,
+        timing: Timing,
+    ) -> Self {
         let version = facts.version.as_ref().and_then(KubeVersion::from_server);
-        let nodes = facts.nodes.iter().map(|n| (n.name.as_str(), n)).collect();
+        let nodes = facts.nodes.iter().map(|n| (n.name(), n)).collect();
         let mut annotations: HashMap<(&str, &str, &str), &BTreeMap<String, String>> =
             HashMap::new();
+        let mut add = |kind: &'a str, m: &'a crate::model::ObjectMeta| {
+            if !m.annotations.is_empty() {
+                annotations.insert((kind, m.ns(), &m.name), &m.annotations);
+            }
+        };
         for s in &facts.services {
-            annotations.insert(("Service", &s.namespace, &s.name), &s.annotations);
+            add("Service", &s.metadata);
         }
         for i in &facts.ingresses {
-            annotations.insert(("Ingress", &i.namespace, &i.name), &i.annotations);
+            add("Ingress", &i.metadata);
         }
-        for p in facts.pods.iter().filter(|p| !p.annotations.is_empty()) {
-            annotations.insert(("Pod", &p.namespace, &p.name), &p.annotations);
+        for p in &facts.pods {
+            add("Pod", &p.metadata);
         }
         for w in &facts.workloads {
-            annotations.insert((&w.kind, &w.namespace, &w.name), &w.ignore);
+            add(&w.kind, &w.metadata);
         }
         for n in &facts.nodes {
-            annotations.insert(("Node", "", &n.name), &n.ignore);
+            add("Node", &n.metadata);
         }
         let mut ctx = Ctx {
             facts,
             network,
             version,
+            timing,
             backends: Vec::new(),
             nodes,
             annotations,
@@ -149,27 +194,150 @@ impl<'a> Ctx<'a> {
         ctx
     }
 
-    pub fn node(&self, name: &str) -> Option<&'a NodeFacts> {
+    /// Whether a state that began at `since` is still young enough to be a transient one.
+    pub fn young(&self, since: Option<jiff::Timestamp>) -> bool {
+        crate::rules::age::young(since, self.timing.now, self.timing.grace)
+    }
+
+    /// `for 12s` when the age is known.
+    pub fn age(&self, since: Option<jiff::Timestamp>) -> String {
+        match (since, self.timing.now) {
+            (Some(s), Some(n)) => format!(" for {}", crate::rules::age::describe(s, n)),
+            _ => String::new(),
+        }
+    }
+
+    /// Every Service and Ingress in scope that asks for direct access (whether or not it can have it).
+    pub fn direct_requests(&self) -> Vec<DirectRequest<'a>> {
+        let mut out = Vec::new();
+        for b in self.backends.iter().filter(|b| b.direct_service) {
+            out.push(DirectRequest {
+                subject: b.subject(),
+                field: field_path(&["metadata", "annotations", SERVICE_DIRECT_ACCESS]),
+                services: vec![b.subject()],
+                pods: b.pods.clone(),
+            });
+        }
+        for ing in self
+            .facts
+            .ingresses
+            .iter()
+            .filter(|i| crate::rules::direct::ingress_requests_direct(i))
+        {
+            let backends: Vec<&Backend> = self
+                .backends
+                .iter()
+                .filter(|b| b.via.iter().any(|v| std::ptr::eq(*v, ing)))
+                .collect();
+            out.push(DirectRequest {
+                subject: subject_of("Ingress", &ing.metadata),
+                field: field_path(&["metadata", "annotations", INGRESS_DIRECT_ACCESS]),
+                services: backends.iter().map(|b| b.subject()).collect(),
+                pods: backends
+                    .iter()
+                    .flat_map(|b| b.pods.iter().copied())
+                    .collect(),
+            });
+        }
+        out
+    }
+
+    /// Whether every pod behind a request runs on a super node (direct without GlobalRouteDirectAccess);
+    /// with no pods read, whether the workloads its Services select are pinned to super nodes.
+    pub fn all_on_super_nodes(&self, req: &DirectRequest) -> bool {
+        if !req.pods.is_empty() {
+            return req.pods.iter().all(|p| self.on_super_node(p));
+        }
+        let workloads: Vec<_> = self
+            .backends
+            .iter()
+            .filter(|b| req.services.contains(&b.subject()))
+            .flat_map(|b| {
+                self.facts.workloads.iter().filter(move |w| {
+                    w.metadata.ns() == b.service.metadata.ns()
+                        && w.template().is_some_and(|t| {
+                            selector::selects(&b.service.spec.selector, &t.metadata.labels)
+                        })
+                })
+            })
+            .collect();
+        !workloads.is_empty()
+            && workloads
+                .iter()
+                .all(|w| w.template().is_some_and(network::template_on_super_nodes))
+    }
+
+    /// What a workload's pod template lacks to be on an ENI in a mixed cluster, or None when it is opted
+    /// in (the annotation is enough where TKE's ENI webhook may run: it adds the resource to
+    /// containers[0] of new pods), pinned to super nodes, or on the host network.
+    pub fn missing_opt_in(&self, w: &crate::model::Workload) -> Option<Vec<String>> {
+        use crate::model::consts::{NETWORK_SHARED_ENI, POD_NETWORKS, RESOURCE_ENI_IP};
+        let t = w.template()?;
+        if t.spec.host_network || network::template_on_super_nodes(t) {
+            return None;
+        }
+        let opt_in = network::template_opt_in(t);
+        if opt_in.complete(self.network.eni_webhook_may_run()) {
+            return None;
+        }
+        let mut missing = Vec::new();
+        if opt_in.flavor.is_none() {
+            missing.push(format!(
+                "the pod-template annotation {POD_NETWORKS}: {NETWORK_SHARED_ENI}"
+            ));
+        }
+        if opt_in.resources.is_empty() && !self.network.eni_webhook_may_run() {
+            missing.push(format!(
+                "the resource {RESOURCE_ENI_IP}: \"1\" on one container"
+            ));
+        }
+        Some(missing)
+    }
+
+    /// The workload (of `facts.workloads`) that owns a pod, if it was read.
+    pub fn workload_of(&self, p: &Pod) -> Option<&'a crate::model::Workload> {
+        let owner = owner_subject(p);
+        self.facts.workloads.iter().find(|w| {
+            w.kind == owner.kind
+                && w.name() == owner.name
+                && w.metadata.namespace == owner.namespace
+        })
+    }
+
+    pub fn node(&self, name: &str) -> Option<&'a Node> {
         self.nodes.get(name).copied()
     }
 
+    /// The node a pod runs on, when it was read.
+    pub fn node_of(&self, p: &Pod) -> Option<&'a Node> {
+        self.node(p.spec.node_name.as_deref()?)
+    }
+
     /// Whether a pod runs on a super node (serverless pods are direct natively).
-    pub fn on_super_node(&self, p: &PodFacts) -> bool {
-        p.annotations
-            .get("tke.cloud.tencent.com/pod-type")
-            .is_some_and(|t| t == "eklet")
-            || p.node_name
-                .as_deref()
-                .and_then(|n| self.node(n))
-                .is_some_and(|n| n.super_node)
+    pub fn on_super_node(&self, p: &Pod) -> bool {
+        network::on_super_node(p, self.node_of(p))
     }
 
     /// LoadBalancer Services in scope.
-    pub fn load_balancers(&self) -> impl Iterator<Item = &'a ServiceFacts> {
-        self.facts
-            .services
-            .iter()
-            .filter(|s| s.type_ == "LoadBalancer")
+    pub fn load_balancers(&self) -> impl Iterator<Item = &'a Service> {
+        self.facts.services.iter().filter(|s| s.is_load_balancer())
+    }
+
+    /// The backends' pods that `keep` selects, grouped by backend and owner, in order.
+    pub fn pod_groups<'c>(
+        &'c self,
+        keep: impl Fn(&Backend<'a>, &Pod) -> bool,
+    ) -> Vec<PodGroup<'c, 'a>> {
+        let mut out = Vec::new();
+        for b in &self.backends {
+            let pods = b.pods.iter().copied().filter(|p| keep(b, p));
+            out.extend(by_owner(pods).into_iter().map(|(owner, pods)| PodGroup {
+                backend: b,
+                owner,
+                pods,
+            }));
+        }
+        out
     }
 
     fn find_backends(&self) -> Vec<Backend<'a>> {
@@ -178,63 +346,61 @@ impl<'a> Ctx<'a> {
         let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
         let mut by_name: HashMap<(&str, &str), usize> = HashMap::new();
         for (i, p) in f.pods.iter().enumerate() {
-            by_name.insert((&p.namespace, &p.name), i);
-            for (k, v) in &p.labels {
-                by_label.entry((&p.namespace, k, v)).or_default().push(i);
+            by_name.insert((p.metadata.ns(), p.name()), i);
+            for (k, v) in &p.metadata.labels {
+                by_label.entry((p.metadata.ns(), k, v)).or_default().push(i);
             }
         }
-        let endpoints: HashMap<(&str, &str), &ServiceEndpoints> = f
+        let endpoints: HashMap<(&str, &str), &crate::model::ServiceEndpoints> = f
             .endpoints
             .iter()
             .map(|e| ((e.namespace.as_str(), e.service.as_str()), e))
             .collect();
-        let mut via: HashMap<(&str, &str), Vec<&IngressFacts>> = HashMap::new();
-        for ing in f
-            .ingresses
-            .iter()
-            .filter(|i| is_clb_ingress(i) && ingress_direct(i) == Some("true"))
-        {
-            for b in &ing.backends {
-                via.entry((&ing.namespace, b)).or_default().push(ing);
+        let mut via: HashMap<(&str, String), Vec<&Ingress>> = HashMap::new();
+        for ing in f.ingresses.iter().filter(|i| ingress_requests_direct(i)) {
+            for b in ingress::services(ing) {
+                via.entry((ing.metadata.ns(), b)).or_default().push(ing);
             }
         }
         let mut out = Vec::new();
         for s in &f.services {
-            let direct_service = s.type_ == "LoadBalancer" && service_direct(s) == Some("true");
+            let ns = s.metadata.ns();
+            let direct_service = service_requests_direct(s);
             let via = via
-                .remove(&(s.namespace.as_str(), s.name.as_str()))
+                .remove(&(ns, s.metadata.name.clone()))
                 .unwrap_or_default();
             if !direct_service && via.is_empty() {
                 continue;
             }
+            let sel = &s.spec.selector;
             let mut idx: Vec<usize> = Vec::new();
-            if !s.selector.is_empty() {
+            if !sel.is_empty() {
                 // Start from the smallest posting list, then check the whole selector.
-                let smallest = s
-                    .selector
+                let smallest = sel
                     .iter()
-                    .map(|(k, v)| by_label.get(&(s.namespace.as_str(), k.as_str(), v.as_str())))
+                    .map(|(k, v)| by_label.get(&(ns, k.as_str(), v.as_str())))
                     .min_by_key(|l| l.map_or(0, |l| l.len()))
                     .flatten();
                 if let Some(list) = smallest {
                     idx.extend(
                         list.iter()
                             .copied()
-                            .filter(|&i| selects(&s.selector, &f.pods[i].labels)),
+                            .filter(|&i| selector::selects(sel, &f.pods[i].metadata.labels)),
                     );
                 }
             }
-            if let Some(e) = endpoints.get(&(s.namespace.as_str(), s.name.as_str())) {
+            if let Some(e) = endpoints.get(&(ns, s.metadata.name.as_str())) {
                 idx.extend(
-                    e.pods
+                    e.endpoints
                         .iter()
-                        .filter_map(|p| by_name.get(&(s.namespace.as_str(), p.as_str())).copied()),
+                        .filter_map(|ep| ep.pod.as_deref())
+                        .filter_map(|p| by_name.get(&(ns, p)).copied()),
                 );
             }
             idx.sort_unstable();
             idx.dedup();
-            let mut pods: Vec<&PodFacts> = idx.into_iter().map(|i| &f.pods[i]).collect();
-            pods.sort_by(|a, b| a.name.cmp(&b.name));
+            let mut pods: Vec<&Pod> = idx.into_iter().map(|i| &f.pods[i]).collect();
+            pods.sort_by(|a, b| a.name().cmp(b.name()));
             out.push(Backend {
                 service: s,
                 direct_service,
@@ -255,10 +421,8 @@ impl<'a> Ctx<'a> {
 }
 
 /// Group pods by owning workload, keeping order: (owner, pods).
-pub fn by_owner<'a>(
-    pods: impl IntoIterator<Item = &'a PodFacts>,
-) -> Vec<(Subject, Vec<&'a PodFacts>)> {
-    let mut groups: Vec<(Subject, Vec<&PodFacts>)> = Vec::new();
+pub fn by_owner<'a>(pods: impl IntoIterator<Item = &'a Pod>) -> Vec<(Subject, Vec<&'a Pod>)> {
+    let mut groups: Vec<(Subject, Vec<&Pod>)> = Vec::new();
     for p in pods {
         let owner = owner_subject(p);
         match groups.iter_mut().find(|(o, _)| *o == owner) {
@@ -270,11 +434,11 @@ pub fn by_owner<'a>(
 }
 
 /// `pod/a, pod/b, pod/c and 4 more`.
-pub fn name_pods(pods: &[&PodFacts]) -> String {
+pub fn name_pods(pods: &[&Pod]) -> String {
     let shown: Vec<String> = pods
         .iter()
         .take(3)
-        .map(|p| format!("pod/{}", p.name))
+        .map(|p| format!("pod/{}", p.name()))
         .collect();
     if pods.len() > 3 {
         format!("{} and {} more", shown.join(", "), pods.len() - 3)
@@ -290,26 +454,6 @@ pub fn count(n: usize, what: &str) -> String {
     } else {
         format!("{n} {what}s")
     }
-}
-
-/// ENI IPs requested by pods per node — only when pods were read from every namespace (else None:
-/// pods elsewhere use IPs too).
-pub fn eni_used(facts: &ClusterFacts) -> Option<BTreeMap<String, i64>> {
-    if facts.scope.pods_namespace.is_some() {
-        return None;
-    }
-    let mut used: BTreeMap<String, i64> = BTreeMap::new();
-    for p in facts.pods.iter().filter(|p| p.eni_requests > 0) {
-        if let Some(n) = &p.node_name {
-            *used.entry(n.clone()).or_default() += p.eni_requests;
-        }
-    }
-    Some(used)
-}
-
-/// A pod's condition by type.
-pub fn condition<'a>(p: &'a PodFacts, type_: &str) -> Option<&'a Condition> {
-    p.conditions.iter().find(|c| c.type_ == type_)
 }
 
 /// `kubectl rollout restart deploy/web -n shop`, or the right words for pods without a controller.
@@ -332,35 +476,18 @@ pub fn verb<'v>(n: usize, one: &'v str, many: &'v str) -> &'v str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cidr_membership() {
-        assert!(ipv4_in_cidr("172.16.0.5", "172.16.0.0/24"));
-        assert!(!ipv4_in_cidr("172.16.1.5", "172.16.0.0/24"));
-        assert!(ipv4_in_cidr("10.1.2.3", "0.0.0.0/0"));
-        assert!(!ipv4_in_cidr("fd00::1", "fd00::/64"));
-    }
+    use crate::checks::testing::pod;
 
     #[test]
     fn owners_from_replicasets() {
-        let mut p = PodFacts {
-            namespace: "n".into(),
-            name: "web-7d9f-abc".into(),
-            ..Default::default()
-        };
-        p.labels.insert("pod-template-hash".into(), "7d9f".into());
-        p.owner = Some(OwnerRef {
-            kind: "ReplicaSet".into(),
-            name: "web-7d9f".into(),
-        });
+        let p = pod("web", "web-abc-1");
         assert_eq!(
             owner_subject(&p),
-            Subject::namespaced("Deployment", "n", "web")
+            Subject::namespaced("Deployment", "web", "web")
         );
-        p.owner = Some(OwnerRef {
-            kind: "StatefulSet".into(),
-            name: "db".into(),
-        });
-        assert_eq!(owner_subject(&p).short(), "sts/db");
+        let mut s = p.clone();
+        s.metadata.owner_references[0].kind = "StatefulSet".into();
+        s.metadata.owner_references[0].name = "db".into();
+        assert_eq!(owner_subject(&s).short(), "sts/db");
     }
 }

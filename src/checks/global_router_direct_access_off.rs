@@ -1,14 +1,15 @@
 //! `global-router-direct-access-off`: a GlobalRouter-only cluster without `GlobalRouteDirectAccess: "true"`.
 
 use super::ctx::Ctx;
-use super::detect::{GLOBAL_ROUTE_DIRECT_ACCESS, SERVICE_CONTROLLER_CONFIG};
-use super::{Check, Finding, Severity, Stage, finding};
-use crate::model::network::NetworkMode;
+use super::{Check, Finding, Manifests, Severity, Stage};
+use crate::model::NetworkMode;
+use crate::model::consts::{GLOBAL_ROUTE_DIRECT_ACCESS, SERVICE_CONTROLLER_CONFIG};
 
 pub const CHECK: Check = Check {
     id: "global-router-direct-access-off",
     severity: Severity::Error,
     stage: Stage::Cluster,
+    manifests: Manifests::Yes,
     summary: "GlobalRouter cluster without GlobalRouteDirectAccess: direct access silently stays in NodePort mode",
     docs: include_str!("../../docs/checks/global-router-direct-access-off.md"),
     run,
@@ -27,23 +28,27 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
             None => format!("{GLOBAL_ROUTE_DIRECT_ACCESS} is not set"),
         },
     };
-    vec![finding(
+    let fix = format!(
+        "kubectl -n kube-system patch configmap {SERVICE_CONTROLLER_CONFIG} --type merge -p \
+         '{{\"data\":{{\"{GLOBAL_ROUTE_DIRECT_ACCESS}\":\"true\"}}}}' (the account must be bandwidth-up-shifted and \
+         the container CIDR registered to CCN), or enable VPC-CNI on the cluster"
+    );
+    // Pods on super nodes are direct backends without the switch (domain notes §6.3).
+    super::blocker(
         &CHECK,
-        None,
-        format!("GlobalRouter cluster without direct access for GlobalRouter pods: {state}"),
-        format!(
-            "kubectl -n kube-system patch configmap {SERVICE_CONTROLLER_CONFIG} --type merge -p \
-             '{{\"data\":{{\"{GLOBAL_ROUTE_DIRECT_ACCESS}\":\"true\"}}}}' (the account must be bandwidth-up-shifted and \
-             the container CIDR registered to CCN), or enable VPC-CNI on the cluster"
-        ),
-    )]
+        ctx,
+        &format!("GlobalRouter cluster without direct access for GlobalRouter pods: {state}"),
+        &format!("its pods get GlobalRouter IPs and {state}"),
+        &fix,
+        |r| !ctx.all_on_super_nodes(r),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::model::network::NetworkDetection;
+    use crate::model::NetworkDetection;
 
     #[test]
     fn fails_unless_switched_on() {

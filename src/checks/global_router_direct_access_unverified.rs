@@ -2,12 +2,13 @@
 //! conditions cannot be seen from the cluster.
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 
 pub const CHECK: Check = Check {
     id: "global-router-direct-access-unverified",
     severity: Severity::Warning,
     stage: Stage::Cluster,
+    manifests: Manifests::Yes,
     summary: "GlobalRouter direct access is switched on; its account and CCN conditions cannot be verified here",
     docs: include_str!("../../docs/checks/global-router-direct-access-unverified.md"),
     run,
@@ -32,7 +33,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::model::network::{NetworkDetection, NetworkMode};
+    use crate::model::{NetworkDetection, NetworkMode};
 
     #[test]
     fn warns_when_switched_on() {

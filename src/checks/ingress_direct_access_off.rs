@@ -1,12 +1,14 @@
 //! `ingress-direct-access-off`: a CLB Ingress (class qcloud) in NodePort mode — a candidate.
 
-use super::ctx::{Ctx, ingress_direct, is_clb_ingress};
-use super::{Check, Finding, Severity, Stage, Subject, finding};
+use super::ctx::{Ctx, subject_of};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
+use crate::rules::direct::{Switch, ingress_switch, is_clb_ingress};
 
 pub const CHECK: Check = Check {
     id: "ingress-direct-access-off",
     severity: Severity::Info,
     stage: Stage::Objects,
+    manifests: Manifests::Yes,
     summary: "a CLB Ingress sends traffic through NodePorts; it could reach pods directly",
     docs: include_str!("../../docs/checks/ingress-direct-access-off.md"),
     run,
@@ -16,13 +18,18 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     ctx.facts
         .ingresses
         .iter()
-        .filter(|i| is_clb_ingress(i) && ingress_direct(i).is_none_or(|v| v == "false"))
+        .filter(|i| is_clb_ingress(i) && matches!(ingress_switch(i), Switch::Absent | Switch::Off))
         .map(|i| {
+            let m = &i.metadata;
             finding(
                 &CHECK,
-                Some(Subject::namespaced("Ingress", &i.namespace, &i.name)),
-                format!("ing/{} is a CLB Ingress in NodePort mode", i.name),
-                format!("tkedirect diff ing/{0} -n {1} (then `tkedirect enable`) to reach pods directly", i.name, i.namespace),
+                Some(subject_of("Ingress", m)),
+                format!("ing/{} is a CLB Ingress in NodePort mode", m.name),
+                format!(
+                    "tkedirect diff ing/{0} -n {1} (then `tkedirect enable`) to reach pods directly",
+                    m.name,
+                    m.ns()
+                ),
             )
         })
         .collect()
@@ -32,17 +39,17 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::IngressFacts;
-    use crate::model::network::NetworkMode;
+    use crate::model::{Ingress, NetworkMode};
 
     #[test]
     fn clb_ingresses_without_the_switch() {
         let mut f = facts();
-        let ing = |name: &str, ann: &[(&str, &str)]| IngressFacts {
-            namespace: "web".into(),
-            name: name.into(),
-            annotations: map(ann),
-            ..Default::default()
+        let ing = |name: &str, ann: &[(&str, &str)]| {
+            let mut i = Ingress::default();
+            i.metadata.namespace = Some("web".into());
+            i.metadata.name = name.into();
+            i.metadata.annotations = map(ann);
+            i
         };
         f.ingresses = vec![
             ing("plain", &[]),

@@ -1,12 +1,12 @@
-//! The checks: one file per check, each a pure function over [`ClusterFacts`] (a check reads, it never
-//! fetches), listed once in [`ALL`]. The id is the same string in the registry, the file name (with `_`),
+//! The checks: one file per check, each a pure function over the facts (a check reads, it never
+//! fetches; TKE's rules come from `crate::rules`), listed once in [`ALL`]. The id is the same string in the registry, the file name (with `_`),
 //! `docs/checks/<id>.md`, the SARIF ruleId `tkedirect/<id>` and the ignore annotation
 //! `ignore-check.tkedirect.io/<id>`. Ids are never reused.
 
 pub mod ctx;
 pub mod detect;
-pub mod finding;
-pub mod version;
+pub mod manifests;
+pub mod profile;
 
 mod cluster_read_forbidden;
 mod cluster_version_gate_beta;
@@ -15,6 +15,7 @@ mod direct_access_value_invalid;
 mod global_router_direct_access_off;
 mod global_router_direct_access_unverified;
 mod ingress_api_deprecated;
+mod ingress_backend_cluster_ip;
 mod ingress_direct_access_off;
 mod network_mode_unknown;
 mod network_mode_unsupported;
@@ -28,18 +29,21 @@ mod service_clb_id_missing;
 mod service_direct_access_ineffective;
 mod service_direct_access_off;
 mod service_external_traffic_policy_local;
+mod service_selects_no_workload;
 mod service_session_affinity_client_ip;
 mod workload_eni_opt_in_missing;
+mod workload_eni_resource_misplaced;
+mod workload_host_network;
 
 #[cfg(test)]
 pub(crate) mod testing;
 
-use crate::cluster::facts::ClusterFacts;
 use crate::model::consts;
-use crate::model::network::NetworkDetection;
-pub use ctx::Ctx;
+use crate::model::{ClusterFacts, NetworkDetection};
+use crate::report::{Audit, AuditCommand, ClusterSummary, FactsSource, FailOn, Suppressed};
+pub use crate::report::{Finding, Severity, Subject};
+pub use ctx::{Ctx, Timing};
 pub use detect::detect_network;
-pub use finding::{Finding, Severity, Subject};
 
 /// When a check runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +54,27 @@ pub enum Stage {
     Objects,
 }
 
+/// Where an object check can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Manifests {
+    /// Needs what only a cluster has (pods, endpoints, what TKE wrote back): live or replayed facts only.
+    No,
+    /// On live clusters and on manifests.
+    Yes,
+    /// Only on manifests (`doctor -f`): live clusters have better evidence.
+    Only,
+}
+
+impl Manifests {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Manifests::No => "no",
+            Manifests::Yes => "yes",
+            Manifests::Only => "only",
+        }
+    }
+}
+
 /// A registered check.
 #[derive(Debug)]
 pub struct Check {
@@ -58,6 +83,9 @@ pub struct Check {
     /// The severity it reports (a few checks lower it in the situation their docs describe).
     pub severity: Severity,
     pub stage: Stage,
+    /// Whether it can run on manifests (`doctor -f`), with objects from files and the cluster from a
+    /// profile; docs/checks/<id>.md says so too.
+    pub manifests: Manifests,
     /// One line for rule lists (SARIF, `explain`).
     pub summary: &'static str,
     /// `docs/checks/<id>.md`, embedded.
@@ -81,8 +109,12 @@ pub const ALL: &[&Check] = &[
     &service_direct_access_ineffective::CHECK,
     &service_clb_id_missing::CHECK,
     &ingress_api_deprecated::CHECK,
+    &ingress_backend_cluster_ip::CHECK,
+    &service_selects_no_workload::CHECK,
     &pod_not_on_eni::CHECK,
     &workload_eni_opt_in_missing::CHECK,
+    &workload_eni_resource_misplaced::CHECK,
+    &workload_host_network::CHECK,
     &pod_eni_ip_insufficient::CHECK,
     &pod_readiness_gate_missing::CHECK,
     &pod_readiness_gate_false::CHECK,
@@ -96,42 +128,244 @@ pub fn find(id: &str) -> Option<&'static Check> {
     ALL.iter().copied().find(|c| c.id == id)
 }
 
-/// A finding silenced by `ignore-check.tkedirect.io/<id>` on its object (or the related object).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suppressed {
-    pub finding: Finding,
-    /// The annotation's value.
-    pub reason: String,
-}
-
-/// All findings of a run, sorted (cluster first, then by object), and the silenced ones.
+/// All findings of a run, sorted (cluster first, then by object), the silenced ones, and why some were
+/// withheld.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outcome {
+pub struct CheckResults {
     pub findings: Vec<Finding>,
     pub suppressed: Vec<Suppressed>,
+    pub withheld: Vec<String>,
 }
 
-/// Run the checks the facts allow (object checks only when objects were read), apply ignore annotations.
-pub fn run(facts: &ClusterFacts, network: &NetworkDetection) -> Outcome {
-    let ctx = Ctx::new(facts, network);
-    let mut out = Outcome::default();
-    for check in ALL
-        .iter()
-        .filter(|c| c.stage == Stage::Cluster || facts.scope.objects)
-    {
-        for f in (check.run)(&ctx) {
-            let key = format!("{}{}", consts::IGNORE_CHECK_PREFIX, f.check);
-            let reason = [f.subject.as_ref(), f.related.as_ref()]
-                .into_iter()
-                .flatten()
-                .find_map(|s| ctx.ignore_annotations(s).and_then(|a| a.get(&key)));
-            match reason {
-                Some(r) => out.suppressed.push(Suppressed {
-                    reason: r.clone(),
-                    finding: f,
-                }),
-                None => out.findings.push(f),
+/// Run the checks and build the audit a `check` or `doctor` run reports.
+pub fn audit(
+    command: AuditCommand,
+    source: FactsSource,
+    facts: &ClusterFacts,
+    network: &NetworkDetection,
+    options: RunOptions,
+    fail_on: FailOn,
+) -> Audit {
+    let CheckResults {
+        findings,
+        suppressed,
+        withheld,
+    } = run(facts, network, options);
+    Audit {
+        command,
+        source,
+        scope: facts.scope.clone(),
+        cluster: ClusterSummary::new(facts, network),
+        findings,
+        suppressed,
+        withheld,
+        fail_on,
+    }
+}
+
+/// A cluster-level blocker and the advice that cannot help while it stands (causes before consequences:
+/// the blocker is the cause; advice about the objects it blocks is noise).
+struct Moot {
+    blocker: &'static str,
+    why: &'static str,
+    /// Checks whose findings about a blocked object (or its Services) are withheld.
+    advice: &'static [&'static str],
+}
+
+const MOOT: &[Moot] = &[
+    Moot {
+        blocker: "cluster-version-unsupported",
+        why: "readiness gates do not exist before Kubernetes 1.12",
+        advice: &["pod-readiness-gate-missing", "pod-readiness-gate-false"],
+    },
+    Moot {
+        blocker: "network-mode-unsupported",
+        why: "Cilium-Overlay pod IPs are not routable from the CLB",
+        advice: &[
+            "pod-readiness-gate-missing",
+            "pod-readiness-gate-false",
+            "pod-not-on-eni",
+            "workload-eni-opt-in-missing",
+            "pod-host-network",
+        ],
+    },
+    Moot {
+        blocker: "global-router-direct-access-off",
+        why: "GlobalRouter pods are not direct backends until GlobalRouteDirectAccess is on",
+        advice: &["pod-readiness-gate-missing", "pod-readiness-gate-false"],
+    },
+];
+
+/// Suggestions to turn direct access on: withheld under any blocker.
+const CANDIDATES: [&str; 2] = ["service-direct-access-off", "ingress-direct-access-off"];
+
+/// Drop the advice a blocker makes moot; say what was withheld and why.
+fn withhold(findings: Vec<Finding>, ctx: &Ctx) -> (Vec<Finding>, Vec<String>) {
+    // One blocker per object: the first (most fundamental) one in registry order names it.
+    let mut named: Vec<Subject> = Vec::new();
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| {
+            let per_object = MOOT.iter().any(|m| m.blocker == f.check) && f.subject.is_some();
+            match (&f.subject, per_object) {
+                (Some(s), true) if named.contains(s) => false,
+                (Some(s), true) => {
+                    named.push(s.clone());
+                    true
+                }
+                _ => true,
             }
+        })
+        .collect();
+    let active: Vec<&Moot> = MOOT
+        .iter()
+        .filter(|m| {
+            findings
+                .iter()
+                .any(|f| f.check == m.blocker && f.subject.is_none())
+        })
+        .collect();
+    if active.is_empty() {
+        return (findings, Vec::new());
+    }
+    // What each blocker blocks: the objects it named, and the Services behind them.
+    let requests = ctx.direct_requests();
+    let scope: Vec<(&str, Vec<Subject>)> = active
+        .iter()
+        .map(|m| {
+            let named = findings
+                .iter()
+                .filter(|f| f.check == m.blocker)
+                .filter_map(|f| f.subject.clone());
+            let mut subjects: Vec<Subject> = Vec::new();
+            for s in named {
+                if let Some(r) = requests.iter().find(|r| r.subject == s) {
+                    subjects.extend(r.services.iter().cloned());
+                }
+                subjects.push(s);
+            }
+            (m.blocker, subjects)
+        })
+        .collect();
+    let blocked = |m: &Moot, s: &Subject| {
+        scope
+            .iter()
+            .any(|(b, subjects)| *b == m.blocker && subjects.contains(s))
+    };
+    let mut kept = Vec::new();
+    let mut counts: Vec<(&Moot, &'static str, usize)> = Vec::new();
+    for f in findings {
+        let by = active.iter().copied().find(|m| {
+            CANDIDATES.contains(&f.check)
+                || (m.advice.contains(&f.check)
+                    && [f.subject.as_ref(), f.related.as_ref()]
+                        .into_iter()
+                        .flatten()
+                        .any(|s| blocked(m, s)))
+        });
+        match by {
+            Some(m) => match counts
+                .iter_mut()
+                .find(|(c, id, _)| c.blocker == m.blocker && *id == f.check)
+            {
+                Some(c) => c.2 += 1,
+                None => counts.push((m, f.check, 1)),
+            },
+            None => kept.push(f),
+        }
+    }
+    let lines = active
+        .iter()
+        .filter_map(|m| {
+            let of: Vec<String> = counts
+                .iter()
+                .filter(|(c, _, _)| c.blocker == m.blocker)
+                .map(|(_, id, n)| format!("{id} ×{n}"))
+                .collect();
+            (!of.is_empty()).then(|| {
+                format!(
+                    "{} withheld ({}) because {}: see {}",
+                    ctx::count(
+                        counts
+                            .iter()
+                            .filter(|(c, _, _)| c.blocker == m.blocker)
+                            .map(|c| c.2)
+                            .sum(),
+                        "finding"
+                    ),
+                    of.join(", "),
+                    m.why,
+                    m.blocker
+                )
+            })
+        })
+        .collect();
+    (kept, lines)
+}
+
+/// How to run the checks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    pub timing: Timing,
+    /// The objects come from manifests (`doctor -f`): only the checks that can run on them.
+    pub manifests: bool,
+}
+
+impl Check {
+    /// The line under each docs page's title: severity and where the check runs.
+    pub fn header(&self) -> String {
+        let runs = match (self.stage, self.manifests) {
+            (Stage::Cluster, _) => {
+                "reported by `tkedirect check`, `tkedirect doctor`, and `tkedirect doctor -f` against the cluster profile"
+            }
+            (Stage::Objects, Manifests::Yes) => {
+                "reported by `tkedirect doctor`, on live clusters and on manifests (`doctor -f`)"
+            }
+            (Stage::Objects, Manifests::No) => {
+                "reported by `tkedirect doctor` on live clusters (or replayed facts); not on manifests, which lack what it reads"
+            }
+            (Stage::Objects, Manifests::Only) => {
+                "reported by `tkedirect doctor -f`, on manifests only"
+            }
+        };
+        format!("Severity: **{}** · {runs}", self.severity)
+    }
+
+    /// Whether the check runs on these facts.
+    pub fn applies(&self, facts: &ClusterFacts, manifests: bool) -> bool {
+        match (self.stage, manifests, self.manifests) {
+            (Stage::Cluster, _, _) => true,
+            (Stage::Objects, _, _) if !facts.scope.objects => false,
+            (Stage::Objects, true, m) => m != Manifests::No,
+            (Stage::Objects, false, m) => m != Manifests::Only,
+        }
+    }
+}
+
+/// Run the checks the facts allow (object checks only when objects were read), withhold what a blocker
+/// makes moot, apply ignore annotations.
+pub fn run(facts: &ClusterFacts, network: &NetworkDetection, options: RunOptions) -> CheckResults {
+    let ctx = Ctx::with_timing(facts, network, options.timing);
+    let mut out = CheckResults::default();
+    let raw: Vec<Finding> = ALL
+        .iter()
+        .filter(|c| c.applies(facts, options.manifests))
+        .flat_map(|check| (check.run)(&ctx))
+        .collect();
+    let (raw, withheld) = withhold(raw, &ctx);
+    out.withheld = withheld;
+    for f in raw {
+        let key = format!("{}{}", consts::IGNORE_CHECK_PREFIX, f.check);
+        let reason = [f.subject.as_ref(), f.related.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|s| ctx.ignore_annotations(s).and_then(|a| a.get(&key)));
+        match reason {
+            Some(r) => out.suppressed.push(Suppressed {
+                reason: r.clone(),
+                finding: f,
+            }),
+            None => out.findings.push(f),
         }
     }
     let order = |f: &Finding| {
@@ -158,6 +392,44 @@ pub fn prerequisites(facts: &ClusterFacts) -> Vec<Finding> {
         .collect()
 }
 
+/// The findings of a cluster-level blocker: the cluster finding (`message` plus the objects it blocks),
+/// then one finding for each Service and Ingress that asks for direct access `blocks` says it cannot
+/// have, located at its direct-access annotation.
+pub(crate) fn blocker(
+    check: &Check,
+    ctx: &Ctx,
+    message: &str,
+    reason: &str,
+    fix: &str,
+    blocks: impl Fn(&ctx::DirectRequest) -> bool,
+) -> Vec<Finding> {
+    let mut names = Vec::new();
+    let mut out = vec![Finding::new(check.id, check.severity, None, "", fix)];
+    for r in ctx.direct_requests().into_iter().filter(|r| blocks(r)) {
+        names.push(r.subject.to_string());
+        let mut f = finding(
+            check,
+            Some(r.subject.clone()),
+            format!(
+                "{} asks for direct access, which cannot work in this cluster: {reason}",
+                r.subject.short()
+            ),
+            fix,
+        );
+        f.field = r.field;
+        out.push(f);
+    }
+    out[0].message = if names.is_empty() {
+        message.to_string()
+    } else {
+        format!(
+            "{message}; asked for by {}",
+            crate::render::first_few(&names, 3)
+        )
+    };
+    out
+}
+
 /// Shorthand used by the check files.
 pub(crate) fn finding(
     check: &Check,
@@ -165,19 +437,7 @@ pub(crate) fn finding(
     message: impl Into<String>,
     fix: impl Into<String>,
 ) -> Finding {
-    Finding {
-        check: check.id,
-        severity: check.severity,
-        subject,
-        related: None,
-        message: message.into(),
-        fix: fix.into(),
-    }
-}
-
-/// The node taints that mean "VPC-CNI not ready here".
-pub fn node_eni_ip_taints() -> &'static [&'static str] {
-    &node_eni_ip_unavailable::TAINTS
+    Finding::new(check.id, check.severity, subject, message, fix)
 }
 
 #[cfg(test)]
@@ -198,6 +458,12 @@ mod tests {
                 c.docs.starts_with(&format!("# {}\n", c.id)),
                 "docs/checks/{}.md must start with `# {}`",
                 c.id,
+                c.id
+            );
+            assert_eq!(
+                c.docs.lines().nth(2),
+                Some(c.header().as_str()),
+                "docs/checks/{}.md: the third line says where the check runs",
                 c.id
             );
             for section in ["## What", "## Why", "## Example", "## Fix"] {

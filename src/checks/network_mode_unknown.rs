@@ -1,13 +1,14 @@
 //! `network-mode-unknown`: the network agents tkedirect knows were not found (or could not be read).
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
-use crate::model::network::NetworkMode;
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
+use crate::model::NetworkMode;
 
 pub const CHECK: Check = Check {
     id: "network-mode-unknown",
     severity: Severity::Warning,
     stage: Stage::Cluster,
+    manifests: Manifests::Yes,
     summary: "the container network mode could not be determined",
     docs: include_str!("../../docs/checks/network-mode-unknown.md"),
     run,

@@ -1,79 +1,179 @@
 //! `pod-eni-ip-insufficient`: pods Pending because no node has a free ENI IP.
 
-use super::ctx::{Ctx, by_owner, condition, count, eni_used, name_pods};
-use super::{Check, Finding, Severity, Stage, finding};
-use crate::model::consts;
+use std::collections::BTreeMap;
+
+use super::ctx::{Ctx, by_owner, count, name_pods};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
+use crate::model::{EniFlavor, Pod};
+use crate::rules::eni::{Limit, NodeEni, full, node_eni, used_by_node};
 
 pub const CHECK: Check = Check {
     id: "pod-eni-ip-insufficient",
     severity: Severity::Error,
     stage: Stage::Objects,
+    manifests: Manifests::No,
     summary: "pods are Pending on Insufficient tke.cloud.tencent.com/eni-ip (ENI IP exhaustion)",
     docs: include_str!("../../docs/checks/pod-eni-ip-insufficient.md"),
     run,
 };
 
-/// `headroom 0 of 54 bound IPs free, capacity 81` over all ENI nodes.
-pub fn headroom(ctx: &Ctx) -> String {
-    let nodes: Vec<_> = ctx
-        .facts
-        .nodes
-        .iter()
-        .filter(|n| n.eni_ip_capacity.is_some_and(|c| c > 0))
-        .collect();
-    let capacity: i64 = nodes.iter().filter_map(|n| n.eni_ip_capacity).sum();
-    let allocatable: i64 = nodes.iter().filter_map(|n| n.eni_ip_allocatable).sum();
-    match eni_used(ctx.facts) {
-        Some(used) => {
+/// `ENI-IP headroom on 3 nodes: 0 free of 15 bound (capacity 81)` over the nodes of one flavour.
+pub fn headroom(ctx: &Ctx, flavor: EniFlavor) -> String {
+    let nodes: Vec<(&str, NodeEni)> = eni_nodes(ctx, flavor);
+    let capacity: i64 = nodes.iter().map(|(_, e)| e.capacity).sum();
+    let allocatable: i64 = nodes.iter().map(|(_, e)| e.allocatable).sum();
+    let what = match flavor {
+        EniFlavor::Shared => "ENI-IP",
+        EniFlavor::Exclusive => "exclusive-ENI",
+    };
+    match used(ctx) {
+        Some(used_by) => {
             let used: i64 = nodes
                 .iter()
-                .map(|n| used.get(&n.name).copied().unwrap_or(0))
+                .map(|(n, e)| {
+                    used_by
+                        .get(&(n.to_string(), e.flavor))
+                        .copied()
+                        .unwrap_or(0)
+                })
                 .sum();
             format!(
-                "ENI-IP headroom on {}: {} free of {allocatable} bound (capacity {capacity})",
+                "{what} headroom on {}: {} free of {allocatable} bound (capacity {capacity})",
                 count(nodes.len(), "node"),
                 (allocatable - used).max(0)
             )
         }
         None => format!(
-            "{} bound ENI IPs on {} (capacity {capacity})",
-            allocatable,
+            "{allocatable} bound {what}s on {} (capacity {capacity})",
             count(nodes.len(), "node")
         ),
     }
 }
 
-fn run(ctx: &Ctx) -> Vec<Finding> {
-    let stuck = ctx.facts.pods.iter().filter(|p| {
-        p.phase.as_deref() == Some("Pending")
-            && condition(p, "PodScheduled").is_some_and(|c| {
-                c.status == "False"
-                    && c.message.as_deref().is_some_and(|m| {
-                        m.contains(&format!("Insufficient {}", consts::RESOURCE_ENI_IP))
-                            || m.contains(&format!("Insufficient {}", consts::RESOURCE_DIRECT_ENI))
-                    })
+fn eni_nodes<'a>(ctx: &Ctx<'a>, flavor: EniFlavor) -> Vec<(&'a str, NodeEni)> {
+    ctx.facts
+        .nodes
+        .iter()
+        .flat_map(|n| node_eni(n).into_iter().map(move |e| (n.name(), e)))
+        .filter(|(_, e)| e.flavor == flavor)
+        .collect()
+}
+
+/// ENI use per node — only when pods were read from every namespace (else pods elsewhere use IPs too).
+fn used(ctx: &Ctx) -> Option<BTreeMap<(String, EniFlavor), i64>> {
+    ctx.facts
+        .scope
+        .pods_namespace
+        .is_none()
+        .then(|| used_by_node(&ctx.facts.pods))
+}
+
+/// The flavour the scheduler found insufficient, from the PodScheduled message.
+fn insufficient(p: &Pod) -> Option<EniFlavor> {
+    let c = p
+        .condition("PodScheduled")
+        .filter(|c| c.status == "False")?;
+    let m = c.message.as_deref()?;
+    EniFlavor::ALL
+        .into_iter()
+        .find(|f| m.contains(&format!("Insufficient {}", f.resource())))
+}
+
+/// Which nodes are full, with the limit that binds each: `node/a (5 of 5 bound IPs in use: the instance's
+/// maximum)`.
+fn full_nodes(ctx: &Ctx, flavor: EniFlavor) -> Vec<(String, Limit, String)> {
+    let Some(used_by) = used(ctx) else {
+        return Vec::new();
+    };
+    let zone = |name: &str| {
+        ctx.node(name)
+            .and_then(|n| {
+                n.metadata
+                    .label("topology.kubernetes.io/zone")
+                    .or(n.metadata.label("failure-domain.beta.kubernetes.io/zone"))
             })
-    });
+            .map(|z| format!(", zone {z}"))
+            .unwrap_or_default()
+    };
+    eni_nodes(ctx, flavor)
+        .into_iter()
+        .filter_map(|(name, e)| {
+            let used = used_by.get(&(name.to_string(), flavor)).copied().unwrap_or(0);
+            let limit = full(&e, used)?;
+            let why = match limit {
+                Limit::Instance => format!(
+                    "node/{name} ({used} of {} bound in use: the instance type's maximum{})",
+                    e.allocatable,
+                    zone(name)
+                ),
+                Limit::Subnet => format!(
+                    "node/{name} ({used} of {} bound in use although the instance could bind {}: ipamd gets no more IPs{})",
+                    e.allocatable,
+                    e.capacity,
+                    zone(name)
+                ),
+            };
+            Some((name.to_string(), limit, why))
+        })
+        .collect()
+}
+
+fn run(ctx: &Ctx) -> Vec<Finding> {
+    let stuck = ctx
+        .facts
+        .pods
+        .iter()
+        .filter(|p| p.status.phase.as_deref() == Some("Pending") && insufficient(p).is_some());
     let groups = by_owner(stuck);
-    if groups.is_empty() {
-        return vec![];
-    }
-    let room = headroom(ctx);
     groups
         .into_iter()
         .map(|(owner, pods)| {
-            finding(
+            let flavor = insufficient(pods[0]).unwrap_or(EniFlavor::Shared);
+            let full = full_nodes(ctx, flavor);
+            let names: Vec<String> = full.iter().map(|(_, _, why)| why.clone()).collect();
+            let nodes = if full.is_empty() {
+                String::new()
+            } else {
+                format!("; full: {}", crate::render::first_few(&names, 4))
+            };
+            let mut fixes = Vec::new();
+            if full.iter().any(|(_, l, _)| *l == Limit::Instance) || full.is_empty() {
+                fixes.push(
+                    "where the instance type's maximum is reached: add nodes or use larger instance types (more ENIs and IPs per node)"
+                        .to_string(),
+                );
+            }
+            let subnet: Vec<String> = full
+                .iter()
+                .filter(|(_, l, _)| *l == Limit::Subnet)
+                .map(|(n, _, _)| format!("node/{n}"))
+                .collect();
+            if !subnet.is_empty() || full.is_empty() {
+                fixes.push(format!(
+                    "where ipamd gets no more IPs{}: add a container subnet with free IPs in that zone (TKE console: \
+                     cluster → Basic information → VPC-CNI container subnets), or lower the warm-IP targets (`kubectl get nec`)",
+                    if subnet.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", subnet.join(", "))
+                    }
+                ));
+            }
+            let mut f = finding(
                 &CHECK,
                 Some(owner.clone()),
                 format!(
-                    "{} of {} Pending: Insufficient ENI IPs ({}); {room}",
+                    "{} of {} Pending: Insufficient {} ({}){nodes}; {}",
                     count(pods.len(), "pod"),
                     owner.short(),
-                    name_pods(&pods)
+                    flavor.resource(),
+                    name_pods(&pods),
+                    headroom(ctx, flavor)
                 ),
-                "add nodes or larger instance types (more ENIs per node), add a container subnet with free IPs in the \
-                 nodes' zones, or lower the warm-IP targets (`kubectl get nec`); see `tkedirect explain pod-eni-ip-insufficient`",
-            )
+                format!("{}; see `tkedirect explain pod-eni-ip-insufficient`", fixes.join("; ")),
+            );
+            f.pods = pods.iter().map(|p| p.name().to_string()).collect();
+            f
         })
         .collect()
 }
@@ -82,25 +182,31 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::Condition;
-    use crate::model::network::NetworkMode;
+    use crate::model::pod::{Condition, Container};
+    use crate::model::{NetworkMode, consts};
 
     #[test]
     fn pending_on_eni_ip() {
         let mut f = facts();
         f.nodes = vec![node("node-1")];
         let mut p = pod("web", "web-abc-1");
-        p.phase = Some("Pending".into());
-        p.conditions = vec![Condition {
+        p.status.phase = Some("Pending".into());
+        p.status.conditions = vec![Condition {
             type_: "PodScheduled".into(),
             status: "False".into(),
             reason: Some("Unschedulable".into()),
             message: Some(
                 "0/3 nodes are available: 3 Insufficient tke.cloud.tencent.com/eni-ip.".into(),
             ),
+            ..Default::default()
         }];
-        f.pods = vec![p, pod("web", "web-abc-2")];
-        f.pods[1].eni_requests = 1;
+        let mut running = pod("web", "web-abc-2");
+        let mut c = Container::default();
+        c.resources
+            .limits
+            .insert(consts::RESOURCE_ENI_IP.into(), "1".into());
+        running.spec.containers.push(c);
+        f.pods = vec![p, running];
         let out = check(&CHECK, &f, NetworkMode::VpcCni);
         assert_eq!(out.len(), 1);
         assert!(

@@ -1,53 +1,94 @@
 //! `pod-readiness-gate-false`: containers are ready but TKE's readiness gate is not True.
 
-use super::ctx::{Ctx, by_owner, condition, count, name_pods, verb};
-use super::{Check, Finding, Severity, Stage, finding};
-use crate::model::consts;
+use super::ctx::{Ctx, verb};
+use super::{Check, Finding, Manifests, Severity, Stage};
+use crate::model::Pod;
+use crate::rules::network::{PodNetwork, pod_network};
+use crate::rules::readiness::{Gate, gate};
 
 pub const CHECK: Check = Check {
     id: "pod-readiness-gate-false",
     severity: Severity::Warning,
     stage: Stage::Objects,
+    manifests: Manifests::No,
     summary: "pods wait on the CLB readiness gate although their containers are ready (not bound or failing health checks)",
     docs: include_str!("../../docs/checks/pod-readiness-gate-false.md"),
     run,
 };
 
 fn run(ctx: &Ctx) -> Vec<Finding> {
+    // Pods that cannot be bound at all (GlobalRouter IPs, host network) have their cause reported by
+    // pod-not-on-eni / workload-eni-opt-in-missing / pod-host-network, which name this consequence.
+    let bindable = |p: &Pod| {
+        !matches!(
+            pod_network(p, ctx.node_of(p), ctx.network.mode),
+            PodNetwork::GlobalRouter(_) | PodNetwork::HostNetwork
+        )
+    };
+    let since = |p: &Pod| match gate(p) {
+        Gate::False { since, .. } => Some(since),
+        _ => None,
+    };
+    let waiting = |p: &Pod| {
+        !p.metadata.terminating()
+            && p.condition_true("ContainersReady")
+            && since(p).is_some()
+            && bindable(p)
+    };
     let mut out = Vec::new();
-    for b in &ctx.backends {
-        let waiting = b.pods.iter().copied().filter(|p| {
-            !p.terminating
-                && p.readiness_gates
-                    .iter()
-                    .any(|g| g == consts::READINESS_GATE)
-                && condition(p, "ContainersReady").is_some_and(|c| c.status == "True")
-                && condition(p, consts::READINESS_GATE).is_none_or(|c| c.status != "True")
-        });
-        for (owner, pods) in by_owner(waiting) {
-            let detail = condition(pods[0], consts::READINESS_GATE)
-                .and_then(|c| c.reason.clone().or(c.message.clone()))
-                .map(|r| format!("; gate reason: {r}"))
-                .unwrap_or_default();
-            let mut f = finding(
-                &CHECK,
-                Some(owner.clone()),
-                format!(
-                    "{} of {} behind {} {} ready containers but READINESS GATES 0/1 ({}{detail})",
-                    count(pods.len(), "pod"),
-                    owner.short(),
-                    b.describe(),
-                    verb(pods.len(), "has", "have"),
-                    name_pods(&pods)
-                ),
-                format!(
-                    "likely causes: the CLB has not bound the pod yet, the CLB health check fails (check the listener's \
-                     health-check port and path), a security group blocks the CLB's probes, the pod is not on an ENI, \
-                     or the CLB backend quota is reached; `kubectl -n {} describe svc/{}` shows the controller's events",
-                    b.service.namespace, b.service.name
-                ),
-            );
-            f.related = Some(b.subject());
+    // Old states are problems; young ones are a rollout binding its pods.
+    for young in [false, true] {
+        for g in ctx.pod_groups(|_, p| waiting(p) && ctx.young(since(p).flatten()) == young) {
+            let first = g.pods[0];
+            let detail = match gate(first) {
+                Gate::False {
+                    reason, message, ..
+                } => reason
+                    .or(message)
+                    .map(|r| format!("; gate reason: {r}"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            let svc = &g.backend.service.metadata;
+            let f = if young {
+                let mut f = g.finding(
+                    &CHECK,
+                    format!(
+                        "in progress: {} {} waiting{} for the CLB to bind and health-check {} ({})",
+                        g.describe(),
+                        verb(g.pods.len(), "has been", "have been"),
+                        ctx.age(since(first).flatten()),
+                        verb(g.pods.len(), "it", "them"),
+                        g.names()
+                    ),
+                    format!(
+                        "nothing yet: a healthy rollout takes about 15 s per batch; run again in a minute if it persists \
+                         (`kubectl -n {} describe svc/{}`)",
+                        svc.ns(),
+                        svc.name
+                    ),
+                );
+                f.severity = Severity::Info;
+                f
+            } else {
+                g.finding(
+                    &CHECK,
+                    format!(
+                        "{} {} ready containers but READINESS GATES 0/1{} ({}{detail})",
+                        g.describe(),
+                        verb(g.pods.len(), "has", "have"),
+                        ctx.age(since(first).flatten()),
+                        g.names()
+                    ),
+                    format!(
+                        "likely causes: the CLB has not bound the pod yet, the CLB health check fails (check the listener's \
+                         health-check port and path), a security group blocks the CLB's probes, \
+                         or the CLB backend quota is reached; `kubectl -n {} describe svc/{}` shows the controller's events",
+                        svc.ns(),
+                        svc.name
+                    ),
+                )
+            };
             out.push(f);
         }
     }
@@ -58,25 +99,26 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::Condition;
-    use crate::model::network::NetworkMode;
+    use crate::model::NetworkMode;
+    use crate::model::consts;
+    use crate::model::pod::Condition;
 
     #[test]
     fn gate_false_with_ready_containers() {
         let mut f = facts();
         f.services = vec![direct_svc("web")];
         let mut stuck = pod("web", "web-abc-1");
-        stuck.conditions[1] = Condition {
+        stuck.status.conditions[1] = Condition {
             type_: consts::READINESS_GATE.into(),
             status: "False".into(),
             reason: Some("LoadBalancerNetworkGroupNotReady".into()),
-            message: None,
+            ..Default::default()
         };
         let mut absent = pod("web", "web-abc-2");
-        absent.conditions.remove(1);
+        absent.status.conditions.remove(1);
         let mut starting = pod("web", "web-abc-3");
-        starting.conditions[0].status = "False".into();
-        starting.conditions.remove(1);
+        starting.status.conditions[0].status = "False".into();
+        starting.status.conditions.remove(1);
         f.pods = vec![stuck, absent, starting, pod("web", "web-abc-4")];
         let out = check(&CHECK, &f, NetworkMode::VpcCni);
         assert_eq!(out.len(), 1);
@@ -86,5 +128,6 @@ mod tests {
             out[0].message
         );
         assert!(out[0].message.contains("LoadBalancerNetworkGroupNotReady"));
+        assert_eq!(out[0].pods, ["web-abc-1", "web-abc-2"]);
     }
 }

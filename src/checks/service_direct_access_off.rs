@@ -1,12 +1,15 @@
 //! `service-direct-access-off`: a LoadBalancer Service in NodePort mode — a candidate for direct access.
 
-use super::ctx::{Ctx, service_direct};
-use super::{Check, Finding, Severity, Stage, Subject, finding};
+use super::ctx::{Ctx, subject_of};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
+use crate::model::consts::SERVICE_DIRECT_ACCESS;
+use crate::rules::direct::{Switch, service_switch};
 
 pub const CHECK: Check = Check {
     id: "service-direct-access-off",
     severity: Severity::Info,
     stage: Stage::Objects,
+    manifests: Manifests::Yes,
     summary: "a LoadBalancer Service sends CLB traffic through NodePorts; it could reach pods directly",
     docs: include_str!("../../docs/checks/service-direct-access-off.md"),
     run,
@@ -14,18 +17,26 @@ pub const CHECK: Check = Check {
 
 fn run(ctx: &Ctx) -> Vec<Finding> {
     ctx.load_balancers()
-        .filter(|s| service_direct(s).is_none_or(|v| v == "false"))
-        .map(|s| {
-            let state = match service_direct(s) {
-                Some(_) => "direct-access is \"false\"",
-                None => "no direct-access annotation",
+        .filter_map(|s| {
+            let m = &s.metadata;
+            let state = match service_switch(s) {
+                Switch::Off => format!(
+                    "direct-access is \"{}\"",
+                    m.annotation(SERVICE_DIRECT_ACCESS).unwrap_or_default()
+                ),
+                Switch::Absent => "no direct-access annotation".to_string(),
+                Switch::On | Switch::Invalid(_) => return None,
             };
-            finding(
+            Some(finding(
                 &CHECK,
-                Some(Subject::namespaced("Service", &s.namespace, &s.name)),
-                format!("svc/{} is a LoadBalancer in NodePort mode ({state})", s.name),
-                format!("tkedirect diff svc/{0} -n {1} (then `tkedirect enable`) to reach pods directly", s.name, s.namespace),
-            )
+                Some(subject_of("Service", m)),
+                format!("svc/{} is a LoadBalancer in NodePort mode ({state})", m.name),
+                format!(
+                    "tkedirect diff svc/{0} -n {1} (then `tkedirect enable`) to reach pods directly",
+                    m.name,
+                    m.ns()
+                ),
+            ))
         })
         .collect()
 }
@@ -34,7 +45,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::model::network::NetworkMode;
+    use crate::model::NetworkMode;
 
     #[test]
     fn candidates_only() {
@@ -43,12 +54,17 @@ mod tests {
             svc("a", "LoadBalancer", &[]),
             direct_svc("b"),
             svc("c", "ClusterIP", &[]),
+            svc(
+                "d",
+                "LoadBalancer",
+                &[("service.cloud.tencent.com/direct-access", "false")],
+            ),
+            svc(
+                "e",
+                "LoadBalancer",
+                &[("service.cloud.tencent.com/direct-access", "True")],
+            ),
         ];
-        f.services.push(svc(
-            "d",
-            "LoadBalancer",
-            &[("service.cloud.tencent.com/direct-access", "false")],
-        ));
         let out = check(&CHECK, &f, NetworkMode::VpcCni);
         let names: Vec<_> = out
             .iter()

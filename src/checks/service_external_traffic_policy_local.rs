@@ -1,12 +1,13 @@
 //! `service-external-traffic-policy-local`: `externalTrafficPolicy: Local` on a direct Service (unneeded).
 
 use super::ctx::Ctx;
-use super::{Check, Finding, Severity, Stage, finding};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
 
 pub const CHECK: Check = Check {
     id: "service-external-traffic-policy-local",
     severity: Severity::Info,
     stage: Stage::Objects,
+    manifests: Manifests::Yes,
     summary: "externalTrafficPolicy: Local is unneeded in direct mode (the client IP is kept anyway)",
     docs: include_str!("../../docs/checks/service-external-traffic-policy-local.md"),
     run,
@@ -15,12 +16,15 @@ pub const CHECK: Check = Check {
 fn run(ctx: &Ctx) -> Vec<Finding> {
     ctx.backends
         .iter()
-        .filter(|b| b.direct_service && b.service.external_traffic_policy.as_deref() == Some("Local"))
+        .filter(|b| b.direct_service && b.service.spec.external_traffic_policy.as_deref() == Some("Local"))
         .map(|b| {
             finding(
                 &CHECK,
                 Some(b.subject()),
-                format!("svc/{} is direct and also sets externalTrafficPolicy: Local, which only matters for NodePort traffic", b.service.name),
+                format!(
+                    "svc/{} is direct and also sets externalTrafficPolicy: Local, which only matters for NodePort traffic",
+                    b.service.metadata.name
+                ),
                 "remove externalTrafficPolicy (or set Cluster): the CLB reaches pods without SNAT, so they see the client IP; \
                  NodePort-only annotations such as local-svc-only-bind-node-with-pod can go too",
             )
@@ -32,15 +36,15 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::model::network::NetworkMode;
+    use crate::model::NetworkMode;
 
     #[test]
     fn local_policy_on_direct_services() {
         let mut f = facts();
         let mut s = direct_svc("web");
-        s.external_traffic_policy = Some("Local".into());
+        s.spec.external_traffic_policy = Some("Local".into());
         let mut nodeport = svc("np", "LoadBalancer", &[]);
-        nodeport.external_traffic_policy = Some("Local".into());
+        nodeport.spec.external_traffic_policy = Some("Local".into());
         f.services = vec![s, nodeport];
         assert_eq!(check(&CHECK, &f, NetworkMode::VpcCni).len(), 1);
     }

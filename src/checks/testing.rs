@@ -2,9 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use super::{Check, Ctx, Finding};
-use crate::cluster::facts::*;
-use crate::model::network::{NetworkDetection, NetworkMode};
+use serde_json::json;
+
+use super::{Check, Ctx};
+use crate::model::consts::READINESS_GATE;
+use crate::model::facts::Scope;
+use crate::model::{ClusterFacts, NetworkDetection, NetworkMode, Node, Pod, Service};
+use crate::report::Finding;
 
 pub fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
@@ -23,18 +27,15 @@ pub fn facts() -> ClusterFacts {
     }
 }
 
-pub fn svc(name: &str, type_: &str, annotations: &[(&str, &str)]) -> ServiceFacts {
-    ServiceFacts {
-        namespace: "web".into(),
-        name: name.into(),
-        type_: type_.into(),
-        annotations: map(annotations),
-        selector: map(&[("app", name)]),
-        ..Default::default()
-    }
+pub fn svc(name: &str, type_: &str, annotations: &[(&str, &str)]) -> Service {
+    serde_json::from_value(json!({
+        "metadata": {"namespace": "web", "name": name, "annotations": map(annotations)},
+        "spec": {"type": type_, "selector": {"app": name}}
+    }))
+    .unwrap()
 }
 
-pub fn direct_svc(name: &str) -> ServiceFacts {
+pub fn direct_svc(name: &str) -> Service {
     svc(
         name,
         "LoadBalancer",
@@ -45,49 +46,36 @@ pub fn direct_svc(name: &str) -> ServiceFacts {
     )
 }
 
-/// A running, ready pod of Deployment `app` with the readiness gate True.
-pub fn pod(app: &str, name: &str) -> PodFacts {
-    let gate = crate::model::consts::READINESS_GATE;
-    PodFacts {
-        namespace: "web".into(),
-        name: name.into(),
-        labels: map(&[("app", app), ("pod-template-hash", "abc")]),
-        node_name: Some("node-1".into()),
-        pod_ip: Some("10.0.1.5".into()),
-        phase: Some("Running".into()),
-        readiness_gates: vec![gate.into()],
-        conditions: vec![
-            Condition {
-                type_: "ContainersReady".into(),
-                status: "True".into(),
-                ..Default::default()
-            },
-            Condition {
-                type_: gate.into(),
-                status: "True".into(),
-                ..Default::default()
-            },
-            Condition {
-                type_: "Ready".into(),
-                status: "True".into(),
-                ..Default::default()
-            },
-        ],
-        owner: Some(OwnerRef {
-            kind: "ReplicaSet".into(),
-            name: format!("{app}-abc"),
-        }),
-        ..Default::default()
-    }
+/// A running, ready pod of Deployment `app` (ReplicaSet `app-abc`) with the readiness gate True.
+pub fn pod(app: &str, name: &str) -> Pod {
+    serde_json::from_value(json!({
+        "metadata": {
+            "namespace": "web", "name": name,
+            "labels": {"app": app, "pod-template-hash": "abc"},
+            "ownerReferences": [{"kind": "ReplicaSet", "name": format!("{app}-abc"), "controller": true}]
+        },
+        "spec": {"nodeName": "node-1", "readinessGates": [{"conditionType": READINESS_GATE}]},
+        "status": {
+            "phase": "Running", "podIP": "10.0.1.5",
+            "conditions": [
+                {"type": "ContainersReady", "status": "True"},
+                {"type": READINESS_GATE, "status": "True"},
+                {"type": "Ready", "status": "True"}
+            ]
+        }
+    }))
+    .unwrap()
 }
 
-pub fn node(name: &str) -> NodeFacts {
-    NodeFacts {
-        name: name.into(),
-        eni_ip_capacity: Some(27),
-        eni_ip_allocatable: Some(10),
-        ..Default::default()
-    }
+pub fn node(name: &str) -> Node {
+    serde_json::from_value(json!({
+        "metadata": {"name": name},
+        "status": {
+            "capacity": {"tke.cloud.tencent.com/eni-ip": "27"},
+            "allocatable": {"tke.cloud.tencent.com/eni-ip": "10"}
+        }
+    }))
+    .unwrap()
 }
 
 pub fn check(check: &Check, facts: &ClusterFacts, mode: NetworkMode) -> Vec<Finding> {

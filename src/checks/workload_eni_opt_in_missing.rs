@@ -3,15 +3,16 @@
 
 use std::collections::BTreeSet;
 
-use super::ctx::{Ctx, selects};
-use super::{Check, Finding, Severity, Stage, Subject, finding};
-use crate::model::consts;
-use crate::model::network::NetworkMode;
+use super::ctx::{Ctx, count, name_pods, subject_of};
+use super::{Check, Finding, Manifests, Severity, Stage, finding};
+use crate::model::NetworkMode;
+use crate::rules::selector::selects;
 
 pub const CHECK: Check = Check {
     id: "workload-eni-opt-in-missing",
     severity: Severity::Error,
     stage: Stage::Objects,
+    manifests: Manifests::Yes,
     summary: "a workload behind a direct Service in a mixed cluster does not opt into an ENI",
     docs: include_str!("../../docs/checks/workload-eni-opt-in-missing.md"),
     run,
@@ -21,54 +22,78 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     if ctx.network.mode != NetworkMode::Mixed {
         return vec![];
     }
+    let gr_direct = ctx.network.global_route_direct_access == Some(true);
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for b in &ctx.backends {
-        for w in ctx.facts.workloads.iter().filter(|w| {
-            w.namespace == b.service.namespace
-                && !w.host_network
-                && !w.super_node
-                && selects(&b.service.selector, &w.template_labels)
-        }) {
-            if !seen.insert((&w.kind, &w.namespace, &w.name)) {
+        let svc = &b.service.metadata;
+        for w in ctx
+            .facts
+            .workloads
+            .iter()
+            .filter(|w| w.metadata.ns() == svc.ns())
+        {
+            let Some(t) = w.template() else { continue };
+            if !selects(&b.service.spec.selector, &t.metadata.labels)
+                || !seen.insert((&w.kind, w.metadata.ns(), w.name()))
+            {
                 continue;
             }
-            let network_ok = w.template_networks.as_deref().is_some_and(|n| {
-                n.contains(consts::NETWORK_SHARED_ENI) || n.contains(consts::NETWORK_EXCLUSIVE_ENI)
-            });
-            let mut missing = Vec::new();
-            if !network_ok {
-                missing.push(format!(
-                    "the pod-template annotation {}: {}",
-                    consts::POD_NETWORKS,
-                    consts::NETWORK_SHARED_ENI
-                ));
-            }
-            if w.template_eni_resource.is_none() {
-                missing.push(format!(
-                    "the resource {}: \"1\" on one container",
-                    consts::RESOURCE_ENI_IP
-                ));
-            }
-            if missing.is_empty() {
+            let Some(missing) = ctx.missing_opt_in(w) else {
                 continue;
-            }
-            let subject = Subject::namespaced(&w.kind, &w.namespace, &w.name);
+            };
+            let subject = subject_of(&w.kind, &w.metadata);
+            // The consequence, folded in: its pods got GlobalRouter IPs, so their gate stays False.
+            let pods: Vec<&crate::model::Pod> = b
+                .pods
+                .iter()
+                .copied()
+                .filter(|p| ctx.workload_of(p).is_some_and(|o| std::ptr::eq(o, w)))
+                .collect();
+            let pods_get = if pods.is_empty() {
+                "its pods get GlobalRouter IPs".to_string()
+            } else {
+                format!(
+                    "its {} got GlobalRouter IPs ({})",
+                    count(pods.len(), "pod"),
+                    name_pods(&pods)
+                )
+            };
+            let consequence = match (gr_direct, pods.is_empty()) {
+                (true, _) => format!(
+                    "{pods_get}; GlobalRouteDirectAccess is on, so they are served through GlobalRoute direct access \
+                     (if the account is bandwidth-up-shifted and the container CIDR is on CCN)"
+                ),
+                (false, true) => pods_get,
+                (false, false) => format!(
+                    "{pods_get}, so the CLB cannot bind them and their readiness gate stays False"
+                ),
+            };
             let mut f = finding(
                 &CHECK,
                 Some(subject.clone()),
                 format!(
-                    "{} behind {} lacks {}: its pods get GlobalRouter IPs",
+                    "{} behind {} lacks {}: {consequence}",
                     subject.short(),
                     b.describe(),
                     missing.join(" and ")
                 ),
                 format!(
-                    "tkedirect enable {} --network-mode mixed -f <manifest> (adds both), then apply and roll out",
+                    "tkedirect enable {} --network-mode mixed -f <manifest> (or on the live object), then roll it out",
                     subject.short()
                 ),
             );
+            if gr_direct {
+                f.severity = Severity::Warning;
+            }
             f.related = Some(b.subject());
+            f.pods = pods.iter().map(|p| p.name().to_string()).collect();
+            f.field = crate::report::field_path(match w.kind() {
+                Some(crate::model::Kind::CronJob) => {
+                    &["spec", "jobTemplate", "spec", "template", "metadata"]
+                }
+                _ => &["spec", "template", "metadata"],
+            });
             out.push(f);
         }
     }
@@ -79,30 +104,52 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testing::*;
-    use crate::cluster::facts::WorkloadFacts;
+    use crate::model::{Workload, consts};
+    use serde_json::json;
 
     #[test]
     fn mixed_clusters_need_both() {
         let mut f = facts();
         f.services = vec![direct_svc("web")];
-        let w = |name: &str, net: Option<&str>, res: Option<&str>| WorkloadFacts {
-            kind: "Deployment".into(),
-            namespace: "web".into(),
-            name: name.into(),
-            template_labels: map(&[("app", "web")]),
-            template_networks: net.map(str::to_string),
-            template_eni_resource: res.map(str::to_string),
-            ..Default::default()
+        let w = |name: &str, net: Option<&str>, res: Option<&str>| -> Workload {
+            let mut ann = serde_json::Map::new();
+            if let Some(n) = net {
+                ann.insert(consts::POD_NETWORKS.into(), json!(n));
+            }
+            let resources = match res {
+                Some(r) => json!({"requests": {r: "1"}, "limits": {r: "1"}}),
+                None => json!({}),
+            };
+            serde_json::from_value(json!({
+                "kind": "Deployment",
+                "metadata": {"namespace": "web", "name": name},
+                "spec": {"template": {"metadata": {"labels": {"app": "web"}, "annotations": ann},
+                                      "spec": {"containers": [{"name": "c", "resources": resources}]}}}
+            }))
+            .unwrap()
         };
         f.workloads = vec![
             w("none", None, None),
             w("annotated", Some("tke-route-eni"), None),
             w("done", Some("tke-route-eni"), Some(consts::RESOURCE_ENI_IP)),
         ];
+        // The ENI webhook may run (managed clusters hide it): the annotation is enough.
         let out = check(&CHECK, &f, NetworkMode::Mixed);
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert!(out[0].message.starts_with("deploy/none") && out[0].message.contains("annotation"));
+        assert!(!out[0].message.contains("resource"));
+        // Known to be absent: both are needed.
+        let mut no_webhook = crate::model::NetworkDetection::given(NetworkMode::Mixed, None);
+        no_webhook.eni_webhook = Some(false);
+        let out = check_with(&CHECK, &f, &no_webhook);
         assert_eq!(out.len(), 2);
         assert!(out[0].message.contains("annotation") && out[0].message.contains("resource"));
         assert!(!out[1].message.contains("annotation"));
+        // GlobalRouteDirectAccess on: a warning that says how the pods are served.
+        let gr = crate::model::NetworkDetection::given(NetworkMode::Mixed, Some(true));
+        let out = check_with(&CHECK, &f, &gr);
+        assert_eq!(out[0].severity, Severity::Warning);
+        assert!(out[0].message.contains("GlobalRoute direct access"));
         assert!(check(&CHECK, &f, NetworkMode::VpcCni).is_empty());
     }
 }

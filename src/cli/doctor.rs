@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::ValueEnum;
-
 use super::KubeArgs;
+use super::output_formats;
+use crate::model::NetworkMode;
+use crate::report::{FailOn, Format};
 
 /// Which objects `doctor` audits: kubectl's -n / -A / -l.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -31,51 +32,56 @@ pub struct ScopeArgs {
 #[command(next_help_heading = "Output")]
 pub struct ReportArgs {
     /// Output format. The exit code does not depend on it.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Table, value_name = "FORMAT")]
-    pub output: OutputFormat,
+    #[arg(short = 'o', long = "output", default_value = "table", value_name = "FORMAT",
+          value_parser = output_formats(&[Format::Table, Format::Json, Format::Sarif, Format::Github]))]
+    pub output: Format,
     /// Exit 1 when a finding at or above this severity remains (suppressed findings never count).
-    #[arg(long, value_enum, default_value_t = FailOnArg::Error, value_name = "SEVERITY")]
-    pub fail_on: FailOnArg,
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// States younger than this are reported as "in progress" (info), not as problems: a readiness gate
+    /// False during a rollout, a Service still waiting for its CLB, a node joining. 0 judges every state as
+    /// it is.
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = super::kube::timeout)]
+    pub grace: super::kube::Timeout,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Cluster summary and findings grouped by object (colors on a terminal, unless NO_COLOR).
-    Table,
-    /// The versioned JSON schema of docs/output-formats.md (`{"version": 1, ...}`).
-    Json,
-    /// SARIF 2.1.0, ruleId `tkedirect/<check>`.
-    Sarif,
-    /// GitHub Actions workflow annotations.
-    Github,
+/// A cluster described on the command line instead of read (`check` offline, `doctor -f` in CI).
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Cluster profile")]
+pub struct ProfileArgs {
+    /// Judge against this Kubernetes version (`v1.20.6-tke.12`) instead of reading a cluster. Needs
+    /// --network-mode.
+    #[arg(long, value_name = "VERSION", requires = "network_mode")]
+    pub kube_version: Option<String>,
+    /// Judge against this network mode instead of reading a cluster. Needs --kube-version.
+    #[arg(long, value_enum, value_name = "MODE", requires = "kube_version")]
+    pub network_mode: Option<NetworkMode>,
+    /// With --network-mode global-router or mixed: `GlobalRouteDirectAccess` is "true" in
+    /// tke-service-controller-config.
+    #[arg(long, requires = "network_mode")]
+    pub global_route_direct_access: bool,
+    /// With --network-mode vpc-cni or mixed: whether TKE's ENI webhook runs (it gives containers[0] of
+    /// new pods the ENI resource; managed clusters run it out of sight). Default: it may.
+    #[arg(long, value_enum, value_name = "PRESENCE", requires = "network_mode")]
+    pub eni_webhook: Option<Presence>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOnArg {
-    Info,
-    Warning,
-    Error,
-    /// Findings never fail the run (exit 0 unless tkedirect itself fails).
-    Never,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Presence {
+    Present,
+    Absent,
 }
 
-/// A network mode given on the command line for an offline `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum NetworkModeFlag {
-    /// GlobalRouter only (add --global-route-direct-access when that switch is on).
-    #[value(name = "global-router")]
-    GlobalRouter,
-    /// VPC-CNI.
-    #[value(name = "vpc-cni")]
-    VpcCni,
-    /// GlobalRouter + VPC-CNI.
-    Mixed,
-    /// Super nodes only (serverless).
-    #[value(name = "super-node")]
-    SuperNode,
-    /// Cilium-Overlay (unsupported for direct access).
-    #[value(name = "cilium-overlay")]
-    CiliumOverlay,
+impl ProfileArgs {
+    /// The cluster the flags describe, if they describe one.
+    pub fn given(&self) -> Option<crate::checks::profile::Given> {
+        Some(crate::checks::profile::Given {
+            kube_version: self.kube_version.clone()?,
+            network_mode: self.network_mode?,
+            global_route_direct_access: self.global_route_direct_access,
+            eni_webhook: self.eni_webhook.map(|p| p == Presence::Present),
+        })
+    }
 }
 
 /// `tkedirect check`.
@@ -85,32 +91,14 @@ pub struct CheckArgs {
     pub kube: KubeArgs,
     #[command(flatten)]
     pub report: ReportArgs,
-    /// Evaluate offline, without a cluster: the Kubernetes version (`v1.20.6-tke.12`). Needs --network-mode.
-    #[arg(
-        long,
-        value_name = "VERSION",
-        requires = "network_mode",
-        help_heading = "Offline"
-    )]
-    pub kube_version: Option<String>,
-    /// Evaluate offline: the cluster's network mode. Needs --kube-version.
-    #[arg(
-        long,
-        value_enum,
-        value_name = "MODE",
-        requires = "kube_version",
-        help_heading = "Offline"
-    )]
-    pub network_mode: Option<NetworkModeFlag>,
-    /// Offline, GlobalRouter or mixed: `GlobalRouteDirectAccess` is "true" in tke-service-controller-config.
-    #[arg(long, requires = "network_mode", help_heading = "Offline")]
-    pub global_route_direct_access: bool,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
     /// Evaluate facts saved by `doctor --dump-facts` instead of reading the cluster.
     #[arg(
         long,
         value_name = "FILE",
         conflicts_with = "kube_version",
-        help_heading = "Offline"
+        help_heading = "Cluster profile"
     )]
     pub facts: Option<PathBuf>,
 }
@@ -118,17 +106,38 @@ pub struct CheckArgs {
 /// `tkedirect doctor`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DoctorArgs {
+    /// Audit manifests instead of a live cluster: a file, a directory of them, or - for standard input.
+    /// Repeatable. The cluster they are judged against comes from --facts, from --kube-version and
+    /// --network-mode, or else from the live cluster's prerequisites.
+    #[arg(
+        short = 'f',
+        long = "filename",
+        value_name = "PATH",
+        help_heading = "Manifests"
+    )]
+    pub files: Vec<PathBuf>,
+    /// Walk directories given with -f recursively.
+    #[arg(short = 'R', long, requires = "files", help_heading = "Manifests")]
+    pub recursive: bool,
     #[command(flatten)]
     pub kube: KubeArgs,
     #[command(flatten)]
     pub scope: ScopeArgs,
     #[command(flatten)]
     pub report: ReportArgs,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
     /// Also write everything that was read, as JSON, to FILE (for bug reports; replay with --facts).
     #[arg(long, value_name = "FILE", help_heading = "Facts")]
     pub dump_facts: Option<PathBuf>,
-    /// Replay facts saved with --dump-facts instead of reading a cluster (-n/-A/-l are then ignored).
-    #[arg(long, value_name = "FILE", help_heading = "Facts")]
+    /// Replay facts saved with --dump-facts instead of reading a cluster (-n/-A/-l are then ignored); with
+    /// -f, the cluster the manifests are judged against.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Facts",
+        conflicts_with = "kube_version"
+    )]
     pub facts: Option<PathBuf>,
 }
 

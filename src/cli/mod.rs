@@ -14,7 +14,21 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub use doctor::{CheckArgs, DoctorArgs, ExplainArgs};
 pub use kube::KubeArgs;
-pub use manifest::{DiffArgs, EditArgs, InputArgs, PatchArgs};
+pub use manifest::{
+    Deliver, DiffArgs, EditArgs, EditRun, EditUsageError, FilesEdit, InputArgs, LiveEdit, PatchArgs,
+};
+
+use crate::report::Format;
+
+/// A `-o` parser accepting only the formats a command can write (one [`Format`] enum for every command).
+pub fn output_formats(
+    allowed: &'static [Format],
+) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::ValueEnum;
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(allowed.iter().filter_map(|f| f.to_possible_value()))
+        .map(|s: String| Format::from_str(&s, true).expect("a possible value"))
+}
 
 /// Make TKE CLB direct pod access safe and boring.
 ///

@@ -2,20 +2,24 @@
 //! signs and sends requests; tests use in-memory fakes or a loopback fake server.
 //!
 //! - [`sign`]: TC3-HMAC-SHA256, pure.
-//! - [`credentials`]: where keys come from; the [`credentials::Secret`] type.
+//! - [`credentials`]: where keys come from, renewal of temporary ones; the [`credentials::Secret`] type.
+//! - [`net`] and [`proxy`]: HTTP clients, proxies, trusted certificates.
 //! - [`endpoint`]: which host to talk to, and when plain http is allowed.
 //! - [`retry`]: backoff policy and the per-action rate limiter.
 //! - [`types`]: wire shapes of the actions used.
 
 pub mod credentials;
 pub mod endpoint;
+pub mod net;
+pub mod proxy;
 pub mod retry;
 pub mod sign;
 pub mod tencent;
 pub mod types;
 
 pub use types::{
-    Backend, BatchOutcome, BatchTarget, Listener, ListenerBackend, LoadBalancer, Rule, RuleTargets,
+    Backend, BatchOutcome, BatchTarget, Listener, ListenerBackend, LoadBalancer, Quota, Rule,
+    RuleTargets, TaskStatus,
 };
 
 /// CLB API version.
@@ -63,6 +67,10 @@ pub trait Clb {
         load_balancer_id: &str,
         targets: &[BatchTarget],
     ) -> Result<BatchOutcome, CloudError>;
+    /// The account's CLB quotas in the region (`TOTAL_TARGET_BIND_QUOTA`: targets per listener or rule).
+    async fn describe_quota(&self) -> Result<Vec<Quota>, CloudError>;
+    /// The state of the asynchronous task a write started (`task_id`: that call's `RequestId`).
+    async fn describe_task_status(&self, task_id: &str) -> Result<TaskStatus, CloudError>;
 }
 
 /// A failed API call.
@@ -94,6 +102,9 @@ pub enum CloudError {
     /// An API envelope tkedirect cannot read.
     #[error("{action}: unreadable response: {message}")]
     Decode { action: String, message: String },
+    /// No valid credentials to sign with (temporary ones expired and could not be renewed).
+    #[error("{action}: {message}")]
+    Credentials { action: String, message: String },
 }
 
 impl CloudError {

@@ -7,14 +7,12 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client as HyperClient;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::credentials::Credentials;
+use super::credentials::Provider;
 use super::endpoint::Endpoint;
+use super::net::{HttpClient, Net, NetError, error_chain};
 use super::retry::{Backoff, RateLimiter, Retryable, classify};
 use super::sign::{SignInput, authorization};
 use super::types::*;
@@ -30,7 +28,6 @@ pub enum LogLevel {
 }
 
 type Logger = Box<dyn Fn(LogLevel, &str)>;
-type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
 const CONTENT_TYPE: &str = "application/json";
 const MAX_RESPONSE_BYTES: usize = 64 << 20;
@@ -38,8 +35,8 @@ const MAX_RESPONSE_BYTES: usize = 64 << 20;
 pub struct TencentClb {
     endpoint: Endpoint,
     region: String,
-    credentials: Credentials,
-    http: HyperClient<Https, Full<Bytes>>,
+    credentials: Provider,
+    http: HttpClient,
     limiter: RefCell<RateLimiter>,
     backoff: Backoff,
     timeout: Duration,
@@ -48,18 +45,25 @@ pub struct TencentClb {
 }
 
 impl TencentClb {
-    pub fn new(endpoint: Endpoint, region: String, credentials: Credentials, log: Logger) -> Self {
-        let builder = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots();
-        // Endpoint::parse allows plain http only for loopback hosts; everything else is https-only, with
-        // certificate verification against the Mozilla roots.
-        let builder = if endpoint.https {
-            builder.https_only()
-        } else {
-            builder.https_or_http()
-        };
-        let connector = builder.enable_http1().build();
-        let http = HyperClient::builder(TokioExecutor::new()).build(connector);
-        TencentClb {
+    /// A client for `endpoint`, through the proxy the environment names for it (see [`Net`]).
+    /// Endpoint::parse allows plain http only for loopback hosts; everything else is https-only, with
+    /// certificate verification.
+    pub fn new(
+        endpoint: Endpoint,
+        region: String,
+        credentials: Provider,
+        net: &Net,
+        log: Logger,
+    ) -> Result<Self, NetError> {
+        let connection = net.connect(&endpoint)?;
+        if let Some(proxy) = &connection.proxy {
+            log(
+                LogLevel::Detail,
+                &format!("CLB API {endpoint} via proxy {proxy}"),
+            );
+        }
+        let http = connection.client;
+        Ok(TencentClb {
             endpoint,
             region,
             credentials,
@@ -69,7 +73,7 @@ impl TencentClb {
             timeout: Duration::from_secs(60),
             log,
             calls: RefCell::new(BTreeMap::new()),
-        }
+        })
     }
 
     /// HTTP requests sent so far, per action (retries included).
@@ -153,6 +157,15 @@ impl TencentClb {
             .entry(action.to_string())
             .or_default() += 1;
 
+        let detail = |line: &str| (self.log)(LogLevel::Detail, line);
+        let credentials =
+            self.credentials
+                .current(&detail)
+                .await
+                .map_err(|e| CloudError::Credentials {
+                    action: action.to_string(),
+                    message: e.to_string(),
+                })?;
         let host = self.endpoint.host_header();
         let timestamp = jiff::Timestamp::now().as_second();
         let signed = [
@@ -168,8 +181,8 @@ impl TencentClb {
             payload: body,
         };
         let auth = authorization(
-            &self.credentials.secret_id,
-            self.credentials.secret_key.expose(),
+            &credentials.secret_id,
+            credentials.secret_key.expose(),
             &input,
         );
 
@@ -188,7 +201,7 @@ impl TencentClb {
                 concat!("tkedirect/", env!("CARGO_PKG_VERSION")),
             )
             .header(http::header::AUTHORIZATION, auth);
-        if let Some(token) = &self.credentials.token {
+        if let Some(token) = &credentials.token {
             request = request.header("X-TC-Token", token.expose());
         }
         let request = request
@@ -263,17 +276,6 @@ fn describe(kind: Retryable) -> &'static str {
         Retryable::RateLimited => "rate limited",
         Retryable::Busy => "the CLB is busy",
     }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 /// Read an API answer whatever its content type: `{"Response": {..., "RequestId"}}`, the error envelope
@@ -442,6 +444,16 @@ impl Clb for TencentClb {
             },
         )
         .await
+    }
+
+    async fn describe_task_status(&self, task_id: &str) -> Result<TaskStatus, CloudError> {
+        self.call("DescribeTaskStatus", &DescribeTaskStatusRequest { task_id })
+            .await
+    }
+
+    async fn describe_quota(&self) -> Result<Vec<Quota>, CloudError> {
+        let r: DescribeQuotaResponse = self.call("DescribeQuota", &DescribeQuotaRequest {}).await?;
+        Ok(r.quota_set)
     }
 }
 

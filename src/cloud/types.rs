@@ -35,6 +35,15 @@ pub struct LoadBalancer {
     pub status: Option<i64>,
     #[serde(default)]
     pub vpc_id: Option<String>,
+    /// `ipv4` or `ipv6` (`IPV4`/`IPV6` on some pages: compare without case).
+    #[serde(rename = "AddressIPVersion", default)]
+    pub address_ip_version: Option<String>,
+    /// With `ipv6`: `IPv6Nat64` (IPv6 in front, IPv4 targets) or `IPv6FullChain` (IPv6 targets).
+    #[serde(rename = "IPv6Mode", default)]
+    pub ipv6_mode: Option<String>,
+    /// An `IPv6FullChain` CLB whose L7 listeners take IPv4 and IPv6 targets side by side ("mixed binding").
+    #[serde(default)]
+    pub mix_ip_target: Option<bool>,
 }
 
 /// An L7 forwarding rule (`Listener.Rules[]`).
@@ -153,6 +162,42 @@ pub struct BatchOutcome {
     pub request_id: String,
 }
 
+/// One quota of the account in the region (`DescribeQuota` → `QuotaSet[]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Quota {
+    /// `TOTAL_TARGET_BIND_QUOTA` (devices one forwarding rule, or L4 listener, may bind), `TOTAL_LISTENER_QUOTA`…
+    #[serde(default, deserialize_with = "null_default")]
+    pub quota_id: String,
+    /// Null where it means nothing (per-rule quotas).
+    #[serde(default)]
+    pub quota_current: Option<i64>,
+    #[serde(default)]
+    pub quota_limit: Option<i64>,
+}
+
+/// `DescribeTaskStatus`: the state of an asynchronous task (`TaskId` = the `RequestId` of the call that
+/// started it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TaskStatus {
+    /// 0 succeeded, 1 failed, 2 running.
+    #[serde(default)]
+    pub status: Option<i64>,
+    /// Why it failed.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeTaskStatusRequest<'a> {
+    pub task_id: &'a str,
+}
+
+/// The quota of targets one listener or L7 rule holds.
+pub const TARGET_BIND_QUOTA: &str = "TOTAL_TARGET_BIND_QUOTA";
+
 // ---- requests and the parts of responses tkedirect reads ----
 
 #[derive(Debug, Serialize)]
@@ -199,6 +244,17 @@ pub struct DescribeTargetsResponse {
     pub listeners: Vec<ListenerBackend>,
 }
 
+/// `DescribeQuota` takes no parameters.
+#[derive(Debug, Serialize)]
+pub struct DescribeQuotaRequest {}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeQuotaResponse {
+    #[serde(default, deserialize_with = "null_default")]
+    pub quota_set: Vec<Quota>,
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct BatchTargetsRequest<'a> {
@@ -232,6 +288,58 @@ mod tests {
         let b: BatchOutcome =
             serde_json::from_str(r#"{"FailListenerIdSet": null, "RequestId": "r"}"#).unwrap();
         assert!(b.fail_listener_id_set.is_empty());
+    }
+
+    #[test]
+    fn ip_version_fields_keep_their_odd_spelling() {
+        let lb: LoadBalancer = serde_json::from_str(
+            r#"{"LoadBalancerId": "lb-1", "AddressIPVersion": "ipv6", "IPv6Mode": "IPv6FullChain", "MixIpTarget": true}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                lb.address_ip_version.as_deref(),
+                lb.ipv6_mode.as_deref(),
+                lb.mix_ip_target
+            ),
+            (Some("ipv6"), Some("IPv6FullChain"), Some(true))
+        );
+        let lb: LoadBalancer =
+            serde_json::from_str(r#"{"AddressIPVersion": null, "IPv6Mode": null}"#).unwrap();
+        assert_eq!(
+            (lb.address_ip_version, lb.ipv6_mode, lb.mix_ip_target),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn task_status() {
+        let t: TaskStatus = serde_json::from_str(
+            r#"{"Status": 1, "Message": "ENI not found", "LoadBalancerIds": ["lb-1"], "RequestId": "r"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (t.status, t.message.as_deref()),
+            (Some(1), Some("ENI not found"))
+        );
+        assert_eq!(
+            serde_json::to_string(&DescribeTaskStatusRequest { task_id: "req-1" }).unwrap(),
+            r#"{"TaskId":"req-1"}"#
+        );
+    }
+
+    #[test]
+    fn quotas() {
+        let r: DescribeQuotaResponse = serde_json::from_str(
+            r#"{"QuotaSet": [{"QuotaId": "TOTAL_TARGET_BIND_QUOTA", "QuotaCurrent": null, "QuotaLimit": 200},
+                             {"QuotaId": "TOTAL_OPEN_CLB_QUOTA", "QuotaCurrent": 16, "QuotaLimit": 100}], "RequestId": "r"}"#,
+        )
+        .unwrap();
+        assert_eq!(r.quota_set[0].quota_id, TARGET_BIND_QUOTA);
+        assert_eq!(
+            (r.quota_set[0].quota_current, r.quota_set[0].quota_limit),
+            (None, Some(200))
+        );
     }
 
     #[test]

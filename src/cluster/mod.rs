@@ -1,25 +1,16 @@
-//! The cluster behind a narrow trait: reading (for check/doctor/sync) and patching (live enable).
-//!
-//! I/O happens only in [`transport::KubeTransport`] (HTTP through kube's client) and is driven by
-//! [`read::read_facts`]; [`facts`] and [`wire`] are plain data and pure conversions. See
-//! docs/architecture-cluster.md.
+//! The cluster behind one narrow port ([`Cluster`]: GET, paginated LIST, PATCH), with one real adapter
+//! ([`KubeCluster`], kube's client plus the one [`RetryPolicy`]) and one in-memory fake for unit tests
+//! ([`memory::MemoryCluster`]). [`read`] decodes what comes back into the model, once, and reads the facts
+//! `check` and `doctor` need. See docs/architecture.md.
 
-pub mod client;
-pub mod facts;
+pub mod kube;
+#[cfg(test)]
+pub mod memory;
+pub mod port;
 pub mod read;
-pub mod transport;
-pub mod wire;
+pub mod retry;
 
-pub use facts::ClusterFacts;
-pub use read::{Progress, ReadFailure, ReadPlan};
-pub use transport::{KubeTransport, RetryPolicy, Transport};
-
-/// Read the facts `plan` asks for through `client`, with the default retry policy. The one call the
-/// live-enable work needs before deciding (see `checks::prerequisites`).
-pub async fn read_facts(
-    client: kube::Client,
-    plan: &ReadPlan,
-) -> Result<ClusterFacts, ReadFailure> {
-    let transport = KubeTransport::new(client, RetryPolicy::default());
-    read::read_facts(&transport, plan, &Progress::default()).await
-}
+pub use kube::{ClientError, ClientOptions, KubeCluster, runtime};
+pub use port::{ApiError, Cluster, ListQuery, Patch, PatchType, Resource};
+pub use read::{Progress, ReadFailure, ReadPlan, read_facts};
+pub use retry::RetryPolicy;

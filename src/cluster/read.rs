@@ -1,29 +1,25 @@
-//! Reading a cluster into [`ClusterFacts`]: one paginated LIST (`limit=500` + `continue`) per resource kind
-//! per scope, all kinds concurrently, never a request per object. Each page is decoded into slim structs
-//! and converted to facts at once, so memory follows the objects kept, not the bytes read.
+//! Reading through the port, decoding once into the model: one paginated LIST loop, one GET helper, and
+//! the facts `check`/`doctor` need ([`read_facts`]): one LIST per kind per scope, all kinds concurrently,
+//! never a request per object. Pages are decoded into model objects and slimmed at once, so memory follows
+//! the objects kept, not the bytes read.
 //!
-//! A 403 on one read becomes a [`ReadError`] in the facts (reported as a finding); an optional API that
-//! is not served (404) is skipped; anything else stops the read with [`ReadFailure`].
+//! A 403 on one read becomes a [`ReadError`] in the facts (reported as a finding); an optional API that is
+//! not served (404) is skipped; anything else stops the read with [`ReadFailure`].
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::facts::*;
-use super::transport::{ApiFailure, Transport};
-use super::wire;
-
-/// Objects per LIST page.
-pub const PAGE_SIZE: usize = 500;
-
-/// The ConfigMaps in kube-system that carry TKE settings.
-pub const TKE_CONFIGMAPS: [&str; 4] = [
-    "tke-service-controller-config",
-    "tke-ingress-controller-config",
-    "tke-config",
-    "tke-cni-agent-conf",
-];
+use super::port::{ApiError, Cluster, ListQuery, Resource};
+use crate::model::consts::{self, INGRESS_API_VERSIONS, KUBE_SYSTEM_CONFIGMAPS};
+use crate::model::endpoints::{EndpointSlice, Endpoints};
+use crate::model::facts::{FACTS_FORMAT, ReadError, Scope, ServedApis};
+use crate::model::{
+    ClusterFacts, ConfigMap, Endpoint, Ingress, Kind, Node, Pod, ServerVersion, Service,
+    ServiceEndpoints, Workload,
+};
 
 /// What to read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,103 +39,27 @@ pub struct Progress {
     pub objects: AtomicUsize,
 }
 
-/// The read could not be completed.
+/// A read could not be completed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("could not {what}: {failure}")]
+#[error("could not {what}: {error}")]
 pub struct ReadFailure {
     /// `list pods in all namespaces`, `get /version`.
     pub what: String,
     #[source]
-    pub failure: ApiFailure,
+    pub error: ApiError,
 }
 
-/// One LIST: which resource, where, filtered how.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListSpec {
-    pub group: &'static str,
-    pub version: &'static str,
-    pub plural: &'static str,
-    pub namespace: Option<String>,
-    pub label_selector: Option<String>,
-    pub field_selector: Option<String>,
-}
-
-impl ListSpec {
-    fn new(group_version: &'static str, plural: &'static str, namespace: Option<&str>) -> Self {
-        let (group, version) = group_version.split_once('/').unwrap_or(("", group_version));
-        ListSpec {
-            group,
-            version,
-            plural,
-            namespace: namespace.map(str::to_string),
-            label_selector: None,
-            field_selector: None,
-        }
-    }
-
-    /// `pods`, `daemonsets.apps` — the RBAC resource name.
-    pub fn resource(&self) -> String {
-        if self.group.is_empty() {
-            self.plural.to_string()
-        } else {
-            format!("{}.{}", self.plural, self.group)
-        }
-    }
-
-    /// The first page's path and query.
-    pub fn path(&self, continue_token: Option<&str>) -> String {
-        let root = if self.group.is_empty() {
-            format!("/api/{}", self.version)
-        } else {
-            format!("/apis/{}/{}", self.group, self.version)
-        };
-        let mut path = match &self.namespace {
-            Some(ns) => format!("{root}/namespaces/{}/{}", encode(ns), self.plural),
-            None => format!("{root}/{}", self.plural),
-        };
-        path.push_str(&format!("?limit={PAGE_SIZE}"));
-        if let Some(s) = &self.label_selector {
-            path.push_str(&format!("&labelSelector={}", encode(s)));
-        }
-        if let Some(s) = &self.field_selector {
-            path.push_str(&format!("&fieldSelector={}", encode(s)));
-        }
-        if let Some(c) = continue_token {
-            path.push_str(&format!("&continue={}", encode(c)));
-        }
-        path
-    }
-
-    fn describe(&self) -> String {
-        match &self.namespace {
-            Some(ns) => format!("list {} in namespace {ns}", self.resource()),
-            None => format!("list {} in all namespaces", self.resource()),
-        }
-    }
-}
-
-/// Percent-encode a query value (everything but RFC 3986 unreserved characters).
-pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Result of one LIST: the items, or the refusal to record.
-enum Listed<T> {
+/// The result of one LIST: the items, or the refusal to record, or nothing served.
+#[derive(Debug)]
+pub enum Listed<T> {
     Items(Vec<T>),
     Denied(ReadError),
     NotServed,
 }
 
 impl<T> Listed<T> {
-    fn take(self, errors: &mut Vec<ReadError>) -> Vec<T> {
+    /// The items; a refusal is recorded in `errors`.
+    pub fn take(self, errors: &mut Vec<ReadError>) -> Vec<T> {
         match self {
             Listed::Items(v) => v,
             Listed::Denied(e) => {
@@ -151,46 +71,75 @@ impl<T> Listed<T> {
     }
 }
 
+#[derive(Deserialize)]
+struct Page<T> {
+    #[serde(default)]
+    metadata: PageMeta,
+    #[serde(default = "Vec::new")]
+    items: Vec<T>,
+}
+
+#[derive(Default, Deserialize)]
+struct PageMeta {
+    #[serde(rename = "continue", default)]
+    continue_: Option<String>,
+}
+
+/// Decode a JSON body; an unreadable one is a transport error.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::transport(format!("unexpected response: {e}")))
+}
+
+fn describe(verb: &str, r: &Resource, ns: Option<&str>) -> String {
+    match ns {
+        Some(ns) => format!("{verb} {} in namespace {ns}", r.rbac_name()),
+        None if r.namespaced => format!("{verb} {} in all namespaces", r.rbac_name()),
+        None => format!("{verb} {}", r.rbac_name()),
+    }
+}
+
 /// Every page of one LIST, each item mapped (and possibly dropped) as it is decoded.
-async fn list<T, W, X>(
-    t: &T,
-    spec: ListSpec,
+pub async fn list_all<C, T, X>(
+    c: &C,
+    r: impl std::borrow::Borrow<Resource>,
+    ns: Option<&str>,
+    query: &ListQuery,
     progress: &Progress,
-    mut map: impl FnMut(W) -> Option<X>,
+    mut map: impl FnMut(T) -> Option<X>,
 ) -> Result<Listed<X>, ReadFailure>
 where
-    T: Transport,
-    W: DeserializeOwned,
+    C: Cluster,
+    T: DeserializeOwned,
 {
+    let r = r.borrow();
     let mut out = Vec::new();
-    let mut token: Option<String> = None;
+    let mut query = query.clone();
     loop {
-        let path = spec.path(token.as_deref());
-        let body = match t.get(&path).await {
+        let body = match c.list(r, ns, &query).await {
             Ok(b) => b,
-            Err(f) if f.code() == Some(403) => {
+            Err(e) if e.code() == Some(403) => {
                 return Ok(Listed::Denied(ReadError {
                     verb: "list".into(),
-                    resource: spec.resource(),
-                    namespace: spec.namespace.clone(),
+                    resource: r.rbac_name(),
+                    namespace: ns.map(str::to_string),
                     code: 403,
-                    message: failure_message(&f),
+                    message: e.message().to_string(),
                 }));
             }
-            Err(f) if f.code() == Some(404) && token.is_none() => return Ok(Listed::NotServed),
-            Err(failure) => {
+            Err(e) if e.code() == Some(404) && query.continue_token.is_none() => {
+                return Ok(Listed::NotServed);
+            }
+            Err(error) => {
                 return Err(ReadFailure {
-                    what: spec.describe(),
-                    failure,
+                    what: describe("list", r, ns),
+                    error,
                 });
             }
         };
-        let page: wire::List<W> = wire::decode(&body).map_err(|e| ReadFailure {
-            what: spec.describe(),
-            failure: ApiFailure::Transport {
-                message: format!("unexpected response: {e}"),
-                attempts: 1,
-            },
+        let page: Page<T> = decode(&body).map_err(|error| ReadFailure {
+            what: describe("list", r, ns),
+            error,
         })?;
         progress.pages.fetch_add(1, Ordering::Relaxed);
         progress
@@ -198,44 +147,106 @@ where
             .fetch_add(page.items.len(), Ordering::Relaxed);
         out.extend(page.items.into_iter().filter_map(&mut map));
         match page.metadata.continue_ {
-            Some(c) if !c.is_empty() => token = Some(c),
+            Some(c) if !c.is_empty() => query.continue_token = Some(c),
             _ => return Ok(Listed::Items(out)),
         }
     }
 }
 
-fn failure_message(f: &ApiFailure) -> String {
-    match f {
-        ApiFailure::Status { message, .. } => message.clone(),
-        ApiFailure::Transport { message, .. } => message.clone(),
+/// GET one object into the model; None when it does not exist.
+pub async fn get_object<C: Cluster, T: DeserializeOwned>(
+    c: &C,
+    r: &Resource,
+    ns: Option<&str>,
+    name: &str,
+) -> Result<Option<T>, ApiError> {
+    match c.get(r, ns, name).await? {
+        Some(b) => decode(&b).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The Services of a namespace's endpoints, from EndpointSlices (or Endpoints where slices are not
+/// served), grouped by Service.
+pub fn group_endpoints(
+    listed: impl IntoIterator<Item = (String, String, Vec<Endpoint>)>,
+) -> Vec<ServiceEndpoints> {
+    let mut by_service: BTreeMap<(String, String), Vec<Endpoint>> = BTreeMap::new();
+    for (ns, svc, eps) in listed {
+        by_service.entry((ns, svc)).or_default().extend(eps);
+    }
+    by_service
+        .into_iter()
+        .map(|((namespace, service), endpoints)| ServiceEndpoints {
+            namespace,
+            service,
+            endpoints,
+        })
+        .collect()
+}
+
+/// An EndpointSlice as (namespace, Service, endpoints); None when it names no Service.
+pub fn slice_endpoints(s: EndpointSlice) -> Option<(String, String, Vec<Endpoint>)> {
+    let service = s.service()?.to_string();
+    Some((s.metadata.ns().to_string(), service, s.flatten()))
+}
+
+/// An Endpoints object as (namespace, Service, endpoints).
+pub fn legacy_endpoints(e: Endpoints) -> (String, String, Vec<Endpoint>) {
+    let eps = e.flatten();
+    (e.metadata.ns().to_string(), e.metadata.name, eps)
+}
+
+/// Annotations the rules read on pods and nodes: TKE's own and the ignore annotations.
+fn rule_annotation(key: &str) -> bool {
+    key.starts_with("tke.cloud.tencent.com/") || key.starts_with(consts::IGNORE_CHECK_PREFIX)
+}
+
+/// A pod as the facts keep it: no images, only the annotations rules read.
+pub fn slim_pod(mut p: Pod) -> Pod {
+    p.metadata.keep_annotations(rule_annotation);
+    for c in &mut p.spec.containers {
+        c.image.clear();
+    }
+    p
+}
+
+fn slim_node(mut n: Node) -> Node {
+    n.metadata.keep_annotations(rule_annotation);
+    crate::model::node::slim(&mut n, |r| r.starts_with("tke.cloud.tencent.com/"));
+    n
+}
+
+/// A workload as the facts keep it: `kind` set, the ignore annotations, template annotations of TKE.
+fn slim_workload(kind: Kind) -> impl Fn(Workload) -> Option<Workload> {
+    move |mut w| {
+        w.kind = kind.as_str().to_string();
+        w.metadata.keep_annotations(|k| {
+            k.starts_with(consts::IGNORE_CHECK_PREFIX) || k == consts::FIXED_IP_DELETE_POLICY
+        });
+        if let Some(t) = w.spec.template.as_mut() {
+            t.metadata.keep_annotations(rule_annotation);
+        }
+        Some(w)
     }
 }
 
 /// `/version`, or the refusal.
-async fn read_version<T: Transport>(
-    t: &T,
-) -> Result<Result<ServerVersion, ReadError>, ReadFailure> {
-    match t.get("/version").await {
-        Ok(b) => wire::decode::<ServerVersion>(&b)
-            .map(Ok)
-            .map_err(|e| ReadFailure {
-                what: "read /version".into(),
-                failure: ApiFailure::Transport {
-                    message: format!("unexpected response: {e}"),
-                    attempts: 1,
-                },
-            }),
-        Err(f) if f.code() == Some(403) => Ok(Err(ReadError {
+async fn read_version<C: Cluster>(c: &C) -> Result<Result<ServerVersion, ReadError>, ReadFailure> {
+    let fail = |error| ReadFailure {
+        what: "read /version".into(),
+        error,
+    };
+    match c.get_path("/version").await {
+        Ok(b) => decode(&b).map(Ok).map_err(fail),
+        Err(e) if e.code() == Some(403) => Ok(Err(ReadError {
             verb: "get".into(),
             resource: "/version".into(),
             namespace: None,
             code: 403,
-            message: failure_message(&f),
+            message: e.message().to_string(),
         })),
-        Err(failure) => Err(ReadFailure {
-            what: "read /version".into(),
-            failure,
-        }),
+        Err(e) => Err(fail(e)),
     }
 }
 
@@ -248,36 +259,44 @@ const ASSUMED_GROUPS: [&str; 3] = [
 
 /// The group versions the server serves (`/apis`; the core group is always there). A refused discovery
 /// is recorded and current APIs are assumed.
-async fn read_groups<T: Transport>(
-    t: &T,
+pub async fn read_groups<C: Cluster>(
+    c: &C,
     errors: &mut Vec<ReadError>,
 ) -> Result<Vec<String>, ReadFailure> {
-    let b = match t.get("/apis").await {
+    #[derive(Default, Deserialize)]
+    #[serde(default)]
+    struct GroupList {
+        groups: Vec<Group>,
+    }
+    #[derive(Default, Deserialize)]
+    #[serde(default)]
+    struct Group {
+        versions: Vec<GroupVersion>,
+    }
+    #[derive(Default, Deserialize)]
+    #[serde(default, rename_all = "camelCase")]
+    struct GroupVersion {
+        group_version: String,
+    }
+    let fail = |error| ReadFailure {
+        what: "read API discovery /apis".into(),
+        error,
+    };
+    let b = match c.get_path("/apis").await {
         Ok(b) => b,
-        Err(f) if f.code() == Some(403) => {
+        Err(e) if e.code() == Some(403) => {
             errors.push(ReadError {
                 verb: "get".into(),
                 resource: "/apis".into(),
                 namespace: None,
                 code: 403,
-                message: failure_message(&f),
+                message: e.message().to_string(),
             });
             return Ok(ASSUMED_GROUPS.iter().map(|g| g.to_string()).collect());
         }
-        Err(failure) => {
-            return Err(ReadFailure {
-                what: "read API discovery /apis".into(),
-                failure,
-            });
-        }
+        Err(e) => return Err(fail(e)),
     };
-    let list: wire::ApiGroupList = wire::decode(&b).map_err(|e| ReadFailure {
-        what: "read API discovery /apis".into(),
-        failure: ApiFailure::Transport {
-            message: format!("unexpected response: {e}"),
-            attempts: 1,
-        },
-    })?;
+    let list: GroupList = decode(&b).map_err(fail)?;
     Ok(list
         .groups
         .into_iter()
@@ -286,128 +305,135 @@ async fn read_groups<T: Transport>(
         .collect())
 }
 
-/// Ingress group versions in order of preference.
-const INGRESS_VERSIONS: [&str; 3] = [
-    "networking.k8s.io/v1",
-    "networking.k8s.io/v1beta1",
-    "extensions/v1beta1",
-];
-
-/// Read everything the checks need, concurrently. `progress` is updated as pages arrive.
-pub async fn read_facts<T: Transport>(
-    t: &T,
-    plan: &ReadPlan,
-    progress: &Progress,
-) -> Result<ClusterFacts, ReadFailure> {
-    let mut errors = Vec::new();
-    let (version, groups) = futures::try_join!(read_version(t), read_groups(t, &mut errors))?;
-    let version = version.map_err(|e| errors.push(e)).ok();
+/// Which APIs the server serves, from discovery.
+pub fn served_apis(groups: &[String]) -> ServedApis {
     let served = |gv: &str| groups.iter().any(|g| g == gv);
-    let apis = ServedApis {
-        ingress: INGRESS_VERSIONS
+    ServedApis {
+        ingress: INGRESS_API_VERSIONS
             .iter()
             .filter(|v| served(v))
             .map(|v| v.to_string())
             .collect(),
         endpoint_slices: served("discovery.k8s.io/v1"),
-    };
+    }
+}
+
+/// Read everything the checks need, concurrently. `progress` is updated as pages arrive.
+pub async fn read_facts<C: Cluster>(
+    c: &C,
+    plan: &ReadPlan,
+    progress: &Progress,
+) -> Result<ClusterFacts, ReadFailure> {
+    let mut errors = Vec::new();
+    let observed_at = jiff::Timestamp::now();
+    let (version, groups) = futures::try_join!(read_version(c), read_groups(c, &mut errors))?;
+    let version = version.map_err(|e| errors.push(e)).ok();
+    let apis = served_apis(&groups);
+    let served = |gv: &str| groups.iter().any(|g| g == gv);
 
     let scope_ns = if plan.objects {
         plan.namespace.as_deref()
     } else {
         None
     };
-    let all_namespaces = scope_ns.is_none();
     // With -A the scoped workload lists cover kube-system too; otherwise read kube-system's own.
-    let kube_system_separately = !(plan.objects && all_namespaces);
-    let webhook_gv = if served("admissionregistration.k8s.io/v1") {
-        Some("admissionregistration.k8s.io/v1")
-    } else if served("admissionregistration.k8s.io/v1beta1") {
-        Some("admissionregistration.k8s.io/v1beta1")
-    } else {
-        None
-    };
+    let kube_system_separately = !(plan.objects && scope_ns.is_none());
+    let webhook_gv = [
+        "admissionregistration.k8s.io/v1",
+        "admissionregistration.k8s.io/v1beta1",
+    ]
+    .into_iter()
+    .find(|gv| served(gv));
+    let all = &ListQuery::default();
+    let ks = Some("kube-system");
 
-    let nodes = list(
-        t,
-        ListSpec::new("v1", "nodes", None),
+    let nodes = list_all(c, Resource::nodes(), None, all, progress, |n: Node| {
+        Some(slim_node(n))
+    });
+    let configmaps = list_all(
+        c,
+        Resource::configmaps(),
+        ks,
+        all,
         progress,
-        |n: wire::Node| Some(NodeFacts::from(n)),
-    );
-    let configmaps = list(
-        t,
-        ListSpec::new("v1", "configmaps", Some("kube-system")),
-        progress,
-        |c: wire::ConfigMap| {
-            TKE_CONFIGMAPS
-                .contains(&c.metadata.name.as_str())
-                .then_some((c.metadata.name, c.data))
+        |m: ConfigMap| {
+            KUBE_SYSTEM_CONFIGMAPS
+                .contains(&m.metadata.name.as_str())
+                .then_some(m)
         },
     );
     let webhooks = async {
         match webhook_gv {
             Some(gv) => {
-                let gv: &'static str = gv;
-                list(
-                    t,
-                    ListSpec::new(gv, "mutatingwebhookconfigurations", None),
+                #[derive(Deserialize)]
+                struct Named {
+                    #[serde(default)]
+                    metadata: crate::model::ObjectMeta,
+                }
+                list_all(
+                    c,
+                    Resource::mutating_webhooks(gv),
+                    None,
+                    all,
                     progress,
-                    |w: wire::Named| Some(w.metadata.name),
+                    |w: Named| Some(w.metadata.name),
                 )
                 .await
             }
             None => Ok(Listed::NotServed),
         }
     };
-    let ks_daemonsets = async {
+    let ks_workloads = |kind: Kind| async move {
         if kube_system_separately {
-            list(
-                t,
-                ListSpec::new("apps/v1", "daemonsets", Some("kube-system")),
+            list_all(
+                c,
+                Resource::of(kind, None),
+                ks,
+                all,
                 progress,
-                |w| Some(wire::component(w)),
+                slim_workload(kind),
             )
             .await
         } else {
             Ok(Listed::Items(Vec::new()))
         }
     };
-    let ks_deployments = async {
-        if kube_system_separately {
-            list(
-                t,
-                ListSpec::new("apps/v1", "deployments", Some("kube-system")),
-                progress,
-                |w| Some(wire::component(w)),
-            )
-            .await
-        } else {
-            Ok(Listed::Items(Vec::new()))
-        }
+    let pod_query = ListQuery {
+        field_selector: Some("status.phase!=Succeeded,status.phase!=Failed".into()),
+        ..Default::default()
     };
-    let mut pod_spec = ListSpec::new("v1", "pods", scope_ns);
-    pod_spec.field_selector = Some("status.phase!=Succeeded,status.phase!=Failed".into());
-    let pods = list(t, pod_spec, progress, |p: wire::Pod| {
-        Some(PodFacts::from(p))
-    });
+    let pods = list_all(
+        c,
+        Resource::pods(),
+        scope_ns,
+        &pod_query,
+        progress,
+        |p: Pod| Some(slim_pod(p)),
+    );
 
     let objects = async {
         if !plan.objects {
-            return Ok(Default::default());
+            return Ok(None);
         }
-        let mut svc_spec = ListSpec::new("v1", "services", scope_ns);
-        svc_spec.label_selector = plan.selector.clone();
-        let services = list(t, svc_spec, progress, |s: wire::Service| {
-            Some(ServiceFacts::from(s))
-        });
+        let selected = ListQuery {
+            label_selector: plan.selector.clone(),
+            ..Default::default()
+        };
+        let services = list_all(
+            c,
+            Resource::of(Kind::Service, None),
+            scope_ns,
+            &selected,
+            progress,
+            |s: Service| Some(s),
+        );
         let ingresses = async {
             match apis.ingress.first() {
                 Some(gv) => {
-                    let gv: &'static str = INGRESS_VERSIONS.iter().find(|v| *v == gv).unwrap();
-                    let mut spec = ListSpec::new(gv, "ingresses", scope_ns);
-                    spec.label_selector = plan.selector.clone();
-                    list(t, spec, progress, |i: wire::Ingress| {
-                        Some(wire::ingress_facts(gv, i))
+                    let r = Resource::of(Kind::Ingress, Some(gv));
+                    list_all(c, r, scope_ns, &selected, progress, |mut i: Ingress| {
+                        i.api_version = gv.clone();
+                        Some(i)
                     })
                     .await
                 }
@@ -416,48 +442,44 @@ pub async fn read_facts<T: Transport>(
         };
         let endpoints = async {
             if apis.endpoint_slices {
-                list(
-                    t,
-                    ListSpec::new("discovery.k8s.io/v1", "endpointslices", scope_ns),
+                list_all(
+                    c,
+                    Resource::endpoint_slices(),
+                    scope_ns,
+                    all,
                     progress,
-                    wire::slice_pods,
+                    slice_endpoints,
                 )
                 .await
             } else {
-                list(
-                    t,
-                    ListSpec::new("v1", "endpoints", scope_ns),
+                list_all(
+                    c,
+                    Resource::endpoints(),
+                    scope_ns,
+                    all,
                     progress,
-                    |e| Some(wire::endpoints_pods(e)),
+                    |e: Endpoints| Some(legacy_endpoints(e)),
                 )
                 .await
             }
         };
-        let deployments = list(
-            t,
-            ListSpec::new("apps/v1", "deployments", scope_ns),
-            progress,
-            |w: wire::Workload| Some(w),
-        );
-        let statefulsets = list(
-            t,
-            ListSpec::new("apps/v1", "statefulsets", scope_ns),
-            progress,
-            |w: wire::Workload| Some(wire::workload_facts("StatefulSet", w)),
-        );
-        let daemonsets = list(
-            t,
-            ListSpec::new("apps/v1", "daemonsets", scope_ns),
-            progress,
-            |w: wire::Workload| Some(w),
-        );
+        let workloads = |kind: Kind| {
+            list_all(
+                c,
+                Resource::of(kind, None),
+                scope_ns,
+                all,
+                progress,
+                slim_workload(kind),
+            )
+        };
         let (s, i, e, d, st, ds) = futures::try_join!(
             services,
             ingresses,
             endpoints,
-            deployments,
-            statefulsets,
-            daemonsets
+            workloads(Kind::Deployment),
+            workloads(Kind::StatefulSet),
+            workloads(Kind::DaemonSet),
         )?;
         Ok::<_, ReadFailure>(Some((s, i, e, d, st, ds)))
     };
@@ -466,22 +488,19 @@ pub async fn read_facts<T: Transport>(
         nodes,
         configmaps,
         webhooks,
-        ks_daemonsets,
-        ks_deployments,
+        ks_workloads(Kind::DaemonSet),
+        ks_workloads(Kind::Deployment),
         pods,
         objects
     )?;
 
     let mut facts = ClusterFacts {
         format: FACTS_FORMAT,
+        observed_at: Some(observed_at),
         scope: Scope {
             objects: plan.objects,
             namespace: scope_ns.map(str::to_string),
-            selector: if plan.objects {
-                plan.selector.clone()
-            } else {
-                None
-            },
+            selector: plan.objects.then(|| plan.selector.clone()).flatten(),
             pods_namespace: scope_ns.map(str::to_string),
         },
         version,
@@ -489,10 +508,9 @@ pub async fn read_facts<T: Transport>(
         ..Default::default()
     };
     facts.nodes = nodes.take(&mut errors);
-    facts.kube_system.configmaps = configmaps
-        .take(&mut errors)
-        .into_iter()
-        .collect::<BTreeMap<_, _>>();
+    for cm in configmaps.take(&mut errors) {
+        facts.add_configmap(cm);
+    }
     facts.webhooks = webhooks.take(&mut errors);
     facts.kube_system.daemonsets = ks_ds.take(&mut errors);
     facts.kube_system.deployments = ks_deploy.take(&mut errors);
@@ -500,190 +518,20 @@ pub async fn read_facts<T: Transport>(
     if let Some((services, ingresses, endpoints, deployments, statefulsets, daemonsets)) = objects {
         facts.services = services.take(&mut errors);
         facts.ingresses = ingresses.take(&mut errors);
-        let mut by_service: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-        for (key, pods) in endpoints.take(&mut errors) {
-            by_service.entry(key).or_default().extend(pods);
-        }
-        facts.endpoints = by_service
-            .into_iter()
-            .map(|((namespace, service), mut pods)| {
-                pods.sort();
-                pods.dedup();
-                ServiceEndpoints {
-                    namespace,
-                    service,
-                    pods,
-                }
-            })
-            .collect();
+        facts.endpoints = group_endpoints(endpoints.take(&mut errors));
         let deployments = deployments.take(&mut errors);
         let daemonsets = daemonsets.take(&mut errors);
         if !kube_system_separately {
-            let ks = |w: &&wire::Workload| w.metadata.namespace.as_deref() == Some("kube-system");
-            facts.kube_system.deployments =
-                deployments.iter().filter(ks).map(component_of).collect();
-            facts.kube_system.daemonsets = daemonsets.iter().filter(ks).map(component_of).collect();
+            let in_ks = |w: &&Workload| w.metadata.namespace.as_deref() == Some("kube-system");
+            facts.kube_system.deployments = deployments.iter().filter(in_ks).cloned().collect();
+            facts.kube_system.daemonsets = daemonsets.iter().filter(in_ks).cloned().collect();
         }
         facts.workloads = deployments
             .into_iter()
-            .map(|w| wire::workload_facts("Deployment", w))
             .chain(statefulsets.take(&mut errors))
-            .chain(
-                daemonsets
-                    .into_iter()
-                    .map(|w| wire::workload_facts("DaemonSet", w)),
-            )
+            .chain(daemonsets)
             .collect();
     }
     facts.read_errors = errors;
     Ok(facts)
-}
-
-fn component_of(w: &wire::Workload) -> Component {
-    Component {
-        name: w.metadata.name.clone(),
-        images: w
-            .spec
-            .template
-            .spec
-            .containers
-            .iter()
-            .map(|c| c.image.clone())
-            .collect(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    /// A transport over canned answers: path → body, or an error status; anything else is 404.
-    struct Canned(HashMap<String, Result<&'static str, u16>>);
-
-    impl Transport for Canned {
-        async fn get(&self, path: &str) -> Result<bytes::Bytes, ApiFailure> {
-            let status = |code: u16| ApiFailure::Status {
-                code,
-                reason: "X".into(),
-                message: format!("status {code}"),
-                attempts: 1,
-            };
-            match self.0.get(path) {
-                Some(Ok(body)) => Ok(bytes::Bytes::from_static(body.as_bytes())),
-                Some(Err(code)) => Err(status(*code)),
-                None => Err(status(404)),
-            }
-        }
-    }
-
-    fn block<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(f)
-    }
-
-    #[test]
-    fn prerequisites_with_a_refused_read_and_pages() {
-        let empty = r#"{"items":[]}"#;
-        let mut answers: HashMap<String, Result<&'static str, u16>> = HashMap::new();
-        answers.insert(
-            "/version".into(),
-            Ok(r#"{"major":"1","minor":"28","gitVersion":"v1.28.3-tke.1"}"#),
-        );
-        answers.insert(
-            "/apis".into(),
-            Ok(r#"{"groups":[{"name":"apps","versions":[{"groupVersion":"apps/v1"}]}]}"#),
-        );
-        answers.insert(
-            "/api/v1/nodes?limit=500".into(),
-            Ok(r#"{"metadata":{"continue":"n2"},"items":[{"metadata":{"name":"a"}}]}"#),
-        );
-        answers.insert(
-            "/api/v1/nodes?limit=500&continue=n2".into(),
-            Ok(r#"{"items":[{"metadata":{"name":"b"}}]}"#),
-        );
-        answers.insert(
-            "/api/v1/namespaces/kube-system/configmaps?limit=500".into(),
-            Ok(empty),
-        );
-        answers.insert(
-            "/apis/apps/v1/namespaces/kube-system/daemonsets?limit=500".into(),
-            Err(403),
-        );
-        answers.insert(
-            "/apis/apps/v1/namespaces/kube-system/deployments?limit=500".into(),
-            Ok(empty),
-        );
-        answers.insert(
-            "/api/v1/pods?limit=500&fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed".into(),
-            Ok(empty),
-        );
-        let progress = Progress::default();
-        let facts = block(read_facts(
-            &Canned(answers.clone()),
-            &ReadPlan::default(),
-            &progress,
-        ))
-        .unwrap();
-        assert_eq!(facts.version.unwrap().git_version, "v1.28.3-tke.1");
-        assert_eq!(
-            facts
-                .nodes
-                .iter()
-                .map(|n| n.name.as_str())
-                .collect::<Vec<_>>(),
-            ["a", "b"]
-        );
-        assert_eq!(facts.read_errors.len(), 1);
-        assert_eq!(facts.read_errors[0].resource, "daemonsets.apps");
-        assert!(
-            facts.webhooks.is_empty(),
-            "admissionregistration is not served: skipped"
-        );
-        assert!(facts.apis.ingress.is_empty());
-
-        let mut refused = answers.clone();
-        refused.insert("/apis".into(), Err(403));
-        let facts = block(read_facts(
-            &Canned(refused),
-            &ReadPlan::default(),
-            &progress,
-        ))
-        .unwrap();
-        assert!(
-            facts.read_errors.iter().any(|e| e.resource == "/apis"),
-            "refused discovery is a finding"
-        );
-        assert!(facts.apis.endpoint_slices, "and current APIs are assumed");
-        answers.insert(
-            "/api/v1/namespaces/kube-system/configmaps?limit=500".into(),
-            Err(500),
-        );
-        let err = block(read_facts(
-            &Canned(answers),
-            &ReadPlan::default(),
-            &progress,
-        ))
-        .unwrap_err();
-        assert_eq!(err.what, "list configmaps in namespace kube-system");
-    }
-
-    #[test]
-    fn list_paths_are_paginated_and_encoded() {
-        let mut s = ListSpec::new("apps/v1", "deployments", Some("web"));
-        s.label_selector = Some("app in (a,b)".into());
-        assert_eq!(
-            s.path(None),
-            "/apis/apps/v1/namespaces/web/deployments?limit=500&labelSelector=app%20in%20%28a%2Cb%29"
-        );
-        let p = ListSpec::new("v1", "pods", None);
-        assert_eq!(
-            p.path(Some("abc=")),
-            "/api/v1/pods?limit=500&continue=abc%3D"
-        );
-        assert_eq!(p.resource(), "pods");
-        assert_eq!(s.resource(), "deployments.apps");
-    }
 }

@@ -5,10 +5,11 @@
 
 use serde_json::Value;
 
-use super::cluster::{LiveCluster, Patch};
-use super::plan::{Item, Plan, PlanError, decide_live, restart_of};
-use crate::cluster::transport::ApiFailure;
+use super::plan::{Item, LivePlan, PlanError, decide_live, restart_of};
+use super::read::typed;
+use crate::cluster::{ApiError, Cluster, Patch, Resource};
 use crate::model::ObjectRef;
+use crate::patch::guard::Hold;
 use crate::patch::view::View;
 use crate::patch::{Options, Verdict};
 
@@ -38,14 +39,14 @@ pub enum ApplyError {
     #[error("it no longer exists")]
     Gone,
     #[error("{0}")]
-    Api(ApiFailure),
+    Api(ApiError),
     #[error("{0}")]
     Plan(PlanError),
 }
 
 /// What happened to one object of the plan.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub enum PatchOutcome {
     /// Patched; the resourceVersion the server answered with.
     Applied {
         resource_version: String,
@@ -63,22 +64,22 @@ pub enum Outcome {
     NotSent,
 }
 
-impl Outcome {
+impl PatchOutcome {
     pub fn is_failure(&self) -> bool {
-        matches!(self, Outcome::Failed(_))
+        matches!(self, PatchOutcome::Failed(_))
     }
 
     /// Whether it changed the cluster.
     pub fn wrote(&self) -> bool {
-        matches!(self, Outcome::Applied { .. })
+        matches!(self, PatchOutcome::Applied { .. })
     }
 }
 
 /// Results in plan order: one per item, one per restart.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Applied {
-    pub items: Vec<Outcome>,
-    pub restarts: Vec<Outcome>,
+    pub items: Vec<PatchOutcome>,
+    pub restarts: Vec<PatchOutcome>,
 }
 
 impl Applied {
@@ -86,28 +87,41 @@ impl Applied {
         self.items
             .iter()
             .chain(&self.restarts)
-            .any(Outcome::is_failure)
+            .any(PatchOutcome::is_failure)
     }
 
     pub fn wrote(&self) -> bool {
-        self.items.iter().chain(&self.restarts).any(Outcome::wrote)
+        self.items
+            .iter()
+            .chain(&self.restarts)
+            .any(PatchOutcome::wrote)
     }
 }
 
 /// The outcome of each item when nothing is sent.
-pub fn not_sent(plan: &Plan) -> Applied {
+pub fn not_sent(plan: &LivePlan) -> Applied {
     Applied {
         items: plan.items.iter().map(idle).collect(),
-        restarts: plan.restarts.iter().map(|_| Outcome::NotSent).collect(),
+        restarts: plan
+            .restarts
+            .iter()
+            .map(|_| PatchOutcome::NotSent)
+            .collect(),
     }
 }
 
-fn idle(item: &Item) -> Outcome {
+fn idle(item: &Item) -> PatchOutcome {
     match (&item.verdict, &item.change) {
-        (_, Some(_)) => Outcome::NotSent,
-        (Verdict::Skip(why), None) => Outcome::Skipped(why.clone()),
-        (Verdict::Done(why), None) => Outcome::Unchanged(why.clone()),
-        (Verdict::Change { .. }, None) => Outcome::NotSent,
+        (_, Some(_)) => PatchOutcome::NotSent,
+        (Verdict::Skip(why), None) => PatchOutcome::Skipped(why.clone()),
+        (Verdict::Done(why), None) => PatchOutcome::Unchanged(why.clone()),
+        (Verdict::Change { .. }, None) => PatchOutcome::NotSent,
+        (Verdict::Held(Hold::Keep(why)), None) => {
+            PatchOutcome::Skipped(format!("keeps its ENI opt-in: {why}"))
+        }
+        (Verdict::Held(Hold::Refuse(why)), None) => {
+            PatchOutcome::Skipped(format!("refused: {why}"))
+        }
     }
 }
 
@@ -118,9 +132,9 @@ fn resource_version(v: &Value) -> String {
         .to_string()
 }
 
-fn failure(f: ApiFailure, resource: &str, namespace: &str) -> ApplyError {
+fn failure(f: ApiError, resource: &str, namespace: &str) -> ApplyError {
     match f {
-        ApiFailure::Status {
+        ApiError::Status {
             code: 403, message, ..
         } => ApplyError::Forbidden {
             verb: "patch",
@@ -128,7 +142,7 @@ fn failure(f: ApiFailure, resource: &str, namespace: &str) -> ApplyError {
             namespace: namespace.to_string(),
             message,
         },
-        ApiFailure::Status { code: 404, .. } => ApplyError::Gone,
+        ApiError::Status { code: 404, .. } => ApplyError::Gone,
         f => ApplyError::Api(f),
     }
 }
@@ -136,15 +150,15 @@ fn failure(f: ApiFailure, resource: &str, namespace: &str) -> ApplyError {
 /// Send one patch; on 409 call `replan` with the re-read object for the next patch (or the outcome).
 async fn send<C, F>(
     c: &C,
-    item_resource: &super::resource::Resource,
+    item_resource: &Resource,
     oref: &ObjectRef,
     first: &Patch,
     dry_run: bool,
     mut replan: F,
-) -> Outcome
+) -> PatchOutcome
 where
-    C: LiveCluster,
-    F: FnMut(Value) -> Result<Patch, Outcome>,
+    C: Cluster,
+    F: FnMut(Value) -> Result<Patch, PatchOutcome>,
 {
     let ns = oref.namespace.as_deref().unwrap_or("default");
     let resource = item_resource.rbac_name();
@@ -156,39 +170,43 @@ where
             .patch(item_resource, ns, &oref.name, &patch, dry_run)
             .await
         {
-            Ok(v) if dry_run => {
-                let _ = v;
-                return Outcome::DryRun { attempts };
-            }
-            Ok(v) => {
-                return Outcome::Applied {
+            Ok(_) if dry_run => return PatchOutcome::DryRun { attempts },
+            Ok(body) => {
+                let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+                return PatchOutcome::Applied {
                     resource_version: resource_version(&v),
                     attempts,
                 };
             }
             Err(f) if f.code() == Some(409) => {
                 if attempts >= MAX_ATTEMPTS {
-                    return Outcome::Failed(ApplyError::Conflict(attempts));
+                    return PatchOutcome::Failed(ApplyError::Conflict(attempts));
                 }
-                let current = match c.get(item_resource, ns, &oref.name).await {
-                    Ok(Some(v)) => v,
-                    Ok(None) => return Outcome::Failed(ApplyError::Gone),
-                    Err(f) => return Outcome::Failed(failure(f, &resource, ns)),
+                let read = crate::cluster::read::get_object::<C, Value>(
+                    c,
+                    item_resource,
+                    Some(ns),
+                    &oref.name,
+                );
+                let current = match read.await {
+                    Ok(Some(v)) => typed(v, item_resource),
+                    Ok(None) => return PatchOutcome::Failed(ApplyError::Gone),
+                    Err(f) => return PatchOutcome::Failed(failure(f, &resource, ns)),
                 };
                 match replan(current) {
                     Ok(p) => patch = p,
                     Err(outcome) => return outcome,
                 }
             }
-            Err(f) => return Outcome::Failed(failure(f, &resource, ns)),
+            Err(f) => return PatchOutcome::Failed(failure(f, &resource, ns)),
         }
     }
 }
 
 /// Send the plan's changes, then (when all went through) its restarts.
-pub async fn apply<C: LiveCluster>(
+pub async fn apply<C: Cluster>(
     c: &C,
-    plan: &Plan,
+    plan: &LivePlan,
     opts: &Options,
     now: &str,
     dry_run: bool,
@@ -201,7 +219,7 @@ pub async fn apply<C: LiveCluster>(
             continue;
         };
         if stopped {
-            out.items.push(Outcome::NotSent);
+            out.items.push(PatchOutcome::NotSent);
             continue;
         }
         let outcome = send(
@@ -211,13 +229,13 @@ pub async fn apply<C: LiveCluster>(
             &change.patch,
             dry_run,
             |current| match decide_live(&item.oref, &current, opts) {
-                Err(e) => Err(Outcome::Failed(ApplyError::Plan(e))),
-                Ok((Verdict::Done(why), _)) => Err(Outcome::Unchanged(format!(
+                Err(e) => Err(PatchOutcome::Failed(ApplyError::Plan(e))),
+                Ok((Verdict::Done(why), _)) => Err(PatchOutcome::Unchanged(format!(
                     "{why} (another writer made the change first)"
                 ))),
-                Ok((Verdict::Skip(why), _)) => Err(Outcome::Failed(ApplyError::Changed(why))),
+                Ok((Verdict::Skip(why), _)) => Err(PatchOutcome::Failed(ApplyError::Changed(why))),
                 Ok((_, Some(next))) if next.edits == change.edits => Ok(next.patch),
-                Ok((_, next)) => Err(Outcome::Failed(ApplyError::Changed(match next {
+                Ok((_, next)) => Err(PatchOutcome::Failed(ApplyError::Changed(match next {
                     Some(n) => format!("the change would now be different:\n{}", n.after),
                     None => "no change would be made".into(),
                 }))),
@@ -229,13 +247,13 @@ pub async fn apply<C: LiveCluster>(
     }
     for r in &plan.restarts {
         if stopped {
-            out.restarts.push(Outcome::NotSent);
+            out.restarts.push(PatchOutcome::NotSent);
             continue;
         }
         let outcome = send(c, &r.resource, &r.oref, &r.patch, dry_run, |current| {
             restart_of(&r.oref, &current, &r.pods_without_gate, now)
                 .map(|next| next.patch)
-                .map_err(|e| Outcome::Failed(ApplyError::Plan(e)))
+                .map_err(|e| PatchOutcome::Failed(ApplyError::Plan(e)))
         })
         .await;
         stopped |= outcome.is_failure();
@@ -246,116 +264,14 @@ pub async fn apply<C: LiveCluster>(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-    use std::sync::Mutex;
-
     use serde_json::json;
 
     use super::*;
+    use crate::cluster::memory::MemoryCluster;
     use crate::live::plan::{LiveOptions, Snapshot, plan};
-    use crate::live::resource::Resource;
     use crate::model::Target;
     use crate::model::consts::SERVICE_DIRECT_ACCESS;
-    use crate::patch::{Eni, Intent, NetworkMode};
-
-    type Writer = Box<dyn FnOnce(&mut Value) + Send>;
-
-    /// An in-memory API server: objects by name, resourceVersion preconditions, scripted failures and a
-    /// hook that plays another writer when a PATCH arrives.
-    #[derive(Default)]
-    struct Fake {
-        objects: Mutex<BTreeMap<String, Value>>,
-        fail: Mutex<Vec<ApiFailure>>,
-        other_writer: Mutex<Option<Writer>>,
-        sent: Mutex<Vec<(String, Value, bool)>>,
-    }
-
-    fn merge(target: &mut Value, patch: &Value) {
-        match (target.as_object_mut(), patch.as_object()) {
-            (Some(t), Some(p)) => {
-                for (k, v) in p {
-                    if v.is_null() {
-                        t.shift_remove(k);
-                    } else {
-                        merge(t.entry(k.clone()).or_insert(Value::Null), v);
-                    }
-                }
-            }
-            _ => *target = patch.clone(),
-        }
-    }
-
-    impl LiveCluster for Fake {
-        async fn get(
-            &self,
-            _: &Resource,
-            _: &str,
-            name: &str,
-        ) -> Result<Option<Value>, ApiFailure> {
-            Ok(self.objects.lock().unwrap().get(name).cloned())
-        }
-
-        async fn list(
-            &self,
-            _: &Resource,
-            _: &str,
-            _: Option<&str>,
-        ) -> Result<Option<Vec<Value>>, ApiFailure> {
-            Ok(Some(vec![]))
-        }
-
-        async fn patch(
-            &self,
-            _: &Resource,
-            _: &str,
-            name: &str,
-            patch: &Patch,
-            dry_run: bool,
-        ) -> Result<Value, ApiFailure> {
-            self.sent
-                .lock()
-                .unwrap()
-                .push((name.to_string(), patch.body.clone(), dry_run));
-            let mut objects = self.objects.lock().unwrap();
-            let obj = objects.get_mut(name).expect("object");
-            if let Some(hook) = self.other_writer.lock().unwrap().take() {
-                hook(obj);
-                let rv: u64 = obj["metadata"]["resourceVersion"]
-                    .as_str()
-                    .unwrap()
-                    .parse()
-                    .unwrap();
-                obj["metadata"]["resourceVersion"] = json!((rv + 1).to_string());
-            }
-            if let Some(f) = self.fail.lock().unwrap().pop() {
-                return Err(f);
-            }
-            if patch.body["metadata"]["resourceVersion"] != obj["metadata"]["resourceVersion"] {
-                return Err(status(409));
-            }
-            let mut next = obj.clone();
-            merge(&mut next, &patch.body);
-            let rv: u64 = obj["metadata"]["resourceVersion"]
-                .as_str()
-                .unwrap()
-                .parse()
-                .unwrap();
-            next["metadata"]["resourceVersion"] = json!((rv + 1).to_string());
-            if !dry_run {
-                *obj = next.clone();
-            }
-            Ok(next)
-        }
-    }
-
-    fn status(code: u16) -> ApiFailure {
-        ApiFailure::Status {
-            code,
-            reason: "R".into(),
-            message: format!("status {code}"),
-            attempts: 1,
-        }
-    }
+    use crate::patch::{EniFlavor, Intent, NetworkMode};
 
     fn svc(name: &str) -> Value {
         json!({"apiVersion": "v1", "kind": "Service",
@@ -368,23 +284,19 @@ mod tests {
             patch: Options {
                 intent: Intent::Enable,
                 mode: NetworkMode::VpcCni,
-                eni: Eni::Shared,
+                eni: EniFlavor::Shared,
                 container: None,
+                force: false,
             },
             restart: false,
             now: "2024-05-01T00:00:00Z".into(),
+            opt_in: Default::default(),
         }
     }
 
-    fn setup(names: &[&str]) -> (Fake, Plan) {
-        let fake = Fake::default();
+    fn setup(names: &[&str]) -> (MemoryCluster, LivePlan) {
         let objects: Vec<Value> = names.iter().map(|n| svc(n)).collect();
-        for o in &objects {
-            fake.objects
-                .lock()
-                .unwrap()
-                .insert(o["metadata"]["name"].as_str().unwrap().into(), o.clone());
-        }
+        let fake = MemoryCluster::new(objects.clone());
         let targets: Vec<Target> = names
             .iter()
             .map(|n| format!("svc/{n}").parse().unwrap())
@@ -398,46 +310,48 @@ mod tests {
         (fake, p)
     }
 
-    fn run(fake: &Fake, p: &Plan, dry_run: bool) -> Applied {
+    fn run(fake: &MemoryCluster, p: &LivePlan, dry_run: bool) -> Applied {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
         rt.block_on(apply(fake, p, &options().patch, "now", dry_run))
     }
 
+    fn stored(fake: &MemoryCluster, name: &str) -> Value {
+        fake.object("Service", Some("shop"), name).unwrap()
+    }
+
     #[test]
     fn a_concurrent_writer_is_re_read_and_kept() {
         let (fake, p) = setup(&["web"]);
-        *fake.other_writer.lock().unwrap() = Some(Box::new(|o: &mut Value| {
-            o["metadata"]["annotations"]["other"] = json!("writer");
-        }));
+        fake.before_next_patch(|o| o["metadata"]["annotations"]["other"] = json!("writer"));
         let out = run(&fake, &p, false);
-        assert_eq!(
-            out.items,
-            [Outcome::Applied {
-                resource_version: "3".into(),
-                attempts: 2
-            }]
+        assert!(
+            matches!(&out.items[..], [PatchOutcome::Applied { attempts: 2, .. }]),
+            "{:?}",
+            out.items
         );
-        let stored = fake.objects.lock().unwrap()["web"].clone();
         assert_eq!(
-            stored["metadata"]["annotations"],
+            stored(&fake, "web")["metadata"]["annotations"],
             json!({"keep": "me", "other": "writer", SERVICE_DIRECT_ACCESS: "true"})
         );
-        let sent = fake.sent.lock().unwrap();
+        let sent = fake.patches();
         assert_eq!(sent[0].1["metadata"]["resourceVersion"], "1");
-        assert_eq!(sent[1].1["metadata"]["resourceVersion"], "2");
+        assert_ne!(
+            sent[1].1["metadata"]["resourceVersion"], "1",
+            "re-planned on the new version"
+        );
     }
 
     #[test]
     fn a_writer_that_did_the_change_first_leaves_nothing_to_do() {
         let (fake, p) = setup(&["web"]);
-        *fake.other_writer.lock().unwrap() = Some(Box::new(|o: &mut Value| {
-            o["metadata"]["annotations"][SERVICE_DIRECT_ACCESS] = json!("true");
-        }));
+        fake.before_next_patch(|o| {
+            o["metadata"]["annotations"][SERVICE_DIRECT_ACCESS] = json!("true")
+        });
         let out = run(&fake, &p, false);
         assert!(
-            matches!(&out.items[0], Outcome::Unchanged(why) if why.contains("another writer")),
+            matches!(&out.items[0], PatchOutcome::Unchanged(why) if why.contains("another writer")),
             "{:?}",
             out.items
         );
@@ -447,37 +361,44 @@ mod tests {
     #[test]
     fn a_changed_object_is_not_patched_blindly() {
         let (fake, p) = setup(&["web"]);
-        *fake.other_writer.lock().unwrap() = Some(Box::new(|o: &mut Value| {
-            o["spec"]["type"] = json!("ClusterIP");
-        }));
+        fake.before_next_patch(|o| o["spec"]["type"] = json!("ClusterIP"));
         let out = run(&fake, &p, false);
         assert!(
-            matches!(&out.items[0], Outcome::Failed(ApplyError::Changed(why)) if why.contains("ClusterIP")),
+            matches!(&out.items[0], PatchOutcome::Failed(ApplyError::Changed(why)) if why.contains("ClusterIP")),
             "{:?}",
             out.items
         );
-        assert_eq!(fake.sent.lock().unwrap().len(), 1);
+        assert_eq!(fake.patches().len(), 1);
     }
 
     #[test]
     fn the_first_failure_stops_the_run() {
         let (fake, p) = setup(&["a", "b"]);
-        fake.fail.lock().unwrap().push(status(403));
+        fake.forbid("patch", "services");
         let out = run(&fake, &p, false);
         assert!(
-            matches!(&out.items[0], Outcome::Failed(ApplyError::Forbidden { verb: "patch", resource, .. }) if resource == "services")
+            matches!(&out.items[0], PatchOutcome::Failed(ApplyError::Forbidden { verb: "patch", resource, .. }) if resource == "services"),
+            "{:?}",
+            out.items
         );
-        assert_eq!(out.items[1], Outcome::NotSent);
-        assert_eq!(fake.sent.lock().unwrap().len(), 1);
+        assert_eq!(out.items[1], PatchOutcome::NotSent);
+        assert_eq!(
+            fake.requests()
+                .iter()
+                .filter(|r| r.starts_with("PATCH"))
+                .count(),
+            1
+        );
         assert!(out.failed() && !out.wrote());
     }
 
     #[test]
     fn dry_runs_store_nothing() {
         let (fake, p) = setup(&["web"]);
+        let before = stored(&fake, "web");
         let out = run(&fake, &p, true);
-        assert_eq!(out.items, [Outcome::DryRun { attempts: 1 }]);
-        assert!(fake.sent.lock().unwrap()[0].2);
-        assert_eq!(fake.objects.lock().unwrap()["web"], svc("web"));
+        assert_eq!(out.items, [PatchOutcome::DryRun { attempts: 1 }]);
+        assert!(fake.patches()[0].2);
+        assert_eq!(stored(&fake, "web"), before);
     }
 }

@@ -1,16 +1,14 @@
 //! Live `enable` / `disable`: read the targets and what backs them, plan with the same pure decisions as
 //! the file engine (`patch::decide`), show the diff, then patch only the managed fields with a
-//! resourceVersion precondition. Planning ([`plan`], [`link`], [`patch`]) is pure; the API server is
-//! behind [`cluster::LiveCluster`]; [`read`] and [`apply`] drive it.
+//! resourceVersion precondition. [`run`] orchestrates one run over the cluster port
+//! (`crate::cluster::Cluster`) and the confirmation port (`crate::confirm::Confirm`); planning ([`plan`],
+//! [`patch`]) is pure; [`read`] and [`apply`] drive the port; [`json_v1`] is the `-o json` payload.
 
 pub mod apply;
-pub mod cluster;
 pub mod json_v1;
-pub mod link;
 pub mod patch;
 pub mod plan;
 pub mod read;
-pub mod resource;
+pub mod run;
 
-pub use cluster::{KubeCluster, LiveCluster, Patch, PatchType};
-pub use resource::Resource;
+pub use run::{DryRun, Event, Held, LiveError, LiveOutcome, Prelude, Refusal, Request, Sent, run};

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::cluster::{Patch, PatchType};
+use crate::cluster::{Patch, PatchType};
 use crate::model::Kind;
 use crate::yaml::edit::{Edit, Seg, apply_json};
 

@@ -4,28 +4,20 @@
 
 use serde_json::Value;
 
-use super::cluster::{Patch, PatchType};
-use super::link::{self, Linked};
 use super::patch::{self, PatchError};
-use super::resource::Resource;
-use crate::model::{Kind, ObjectRef, Target};
+use crate::cluster::{Patch, PatchType, Resource};
+use crate::model::facts::ReadError;
+use crate::model::{Kind, ObjectRef, Pod, Target, Workload};
 use crate::patch::decide::{decide, identify, ingress_backends};
+use crate::patch::guard::{Guarded, Hold, Member, holds, settle};
 use crate::patch::view::View;
 use crate::patch::{Intent, NetworkMode, Options, Verdict};
+use crate::rules::backing::{self, Linked};
+use crate::rules::readiness::has_gate;
 use crate::yaml::edit::{Edit, Seg};
 
 /// The annotation `kubectl rollout restart` sets on the pod template.
 pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
-
-/// A read the user's credentials do not allow.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Denied {
-    pub verb: String,
-    /// RBAC name: `replicasets.apps`.
-    pub resource: String,
-    pub namespace: String,
-    pub message: String,
-}
 
 /// What was read from the cluster for one run.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -39,9 +31,25 @@ pub struct Snapshot {
     pub workloads: Vec<Value>,
     /// Pods the Services' selectors pick.
     pub pods: Vec<Value>,
-    /// Reads that were refused.
-    pub denied: Vec<Denied>,
+    /// Reads that were refused (403).
+    pub denied: Vec<ReadError>,
+    /// The namespace's Services and Ingresses, read for `disable` in mixed clusters: a workload that still
+    /// backs one that stays direct keeps its ENI opt-in.
+    pub scope: Vec<Value>,
 }
+
+/// Whether the workloads behind the targets are opted into an ENI (mixed clusters, `enable`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OptIn {
+    #[default]
+    Yes,
+    /// Not unless `--eni` is given: `GlobalRouteDirectAccess` is on, so GlobalRouter pods are direct
+    /// backends as they are (DOC41897: "GlobalRoute 直连"; domain notes §6.3).
+    NotUnlessAsked,
+}
+
+/// Why a workload is not opted into an ENI with [`OptIn::NotUnlessAsked`].
+pub const GLOBAL_ROUTE_DIRECT_NOTE: &str = "GlobalRouteDirectAccess is on in kube-system/tke-service-controller-config: GlobalRouter pods are direct backends as they are (GlobalRoute direct), so workloads are not opted into an ENI; pass --eni shared or --eni exclusive to opt them in";
 
 /// Everything a plan depends on besides the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +59,8 @@ pub struct LiveOptions {
     pub restart: bool,
     /// The restart timestamp (RFC 3339), given so planning stays pure.
     pub now: String,
+    /// Whether workloads are opted into an ENI (mixed clusters, enable).
+    pub opt_in: OptIn,
 }
 
 /// Why an object is in the plan.
@@ -110,7 +120,7 @@ pub struct Behind {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Plan {
+pub struct LivePlan {
     /// In the order to apply: enabling opts the pods in before switching the Service or Ingress; disabling
     /// switches first.
     pub items: Vec<Item>,
@@ -120,11 +130,18 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
-impl Plan {
+impl LivePlan {
     pub fn changes(&self) -> impl Iterator<Item = (&Item, &Change)> {
         self.items
             .iter()
             .filter_map(|i| i.change.as_ref().map(|c| (i, c)))
+    }
+
+    /// Whether a guard of `disable` refused an object: then nothing is sent.
+    pub fn refused(&self) -> bool {
+        self.items
+            .iter()
+            .any(|i| matches!(i.verdict, Verdict::Held(Hold::Refuse(_))))
     }
 
     /// Whether applying would write anything.
@@ -137,8 +154,8 @@ impl Plan {
 pub enum PlanError {
     #[error("{}", missing_message(.0, .1))]
     Missing(Vec<Target>, String),
-    #[error("could not {} {} in namespace {}: forbidden; tkedirect needs it to find the workloads behind the Service in a mixed cluster (grant {} on {})", .0.verb, .0.resource, .0.namespace, .0.verb, .0.resource)]
-    Incomplete(Denied),
+    #[error("could not {} {}: forbidden; tkedirect needs it to find the workloads behind the Service in a mixed cluster (grant {} on {})", .0.verb, .0.what(), .0.verb, .0.resource)]
+    Incomplete(ReadError),
     #[error("cannot express the change to {0} as a patch: {1}")]
     Patch(ObjectRef, PatchError),
 }
@@ -146,6 +163,11 @@ pub enum PlanError {
 fn missing_message(targets: &[Target], ns: &str) -> String {
     let names: Vec<String> = targets.iter().map(ToString::to_string).collect();
     format!("{} not found in namespace {ns}", names.join(", "))
+}
+
+/// A live object decoded into the model (fields of the wrong shape are read as absent).
+pub fn model<T: serde::de::DeserializeOwned + Default>(obj: &Value) -> T {
+    serde_json::from_value(obj.clone()).unwrap_or_default()
 }
 
 fn name_of(obj: &Value) -> &str {
@@ -195,10 +217,12 @@ pub fn decide_live(
 
 /// Live objects tkedirect must not patch even when the decision says so.
 fn live_guard(kind: Kind, obj: &Value) -> Option<String> {
+    let w: Workload = model(obj);
     if kind.is_workload()
-        && let Some((owner_kind, owner)) = link::controller(obj)
+        && let Some(o) = w.metadata.controller()
     {
-        let owner_ref = Kind::from_kind_field(&owner_kind)
+        let (owner_kind, owner) = (&o.kind, &o.name);
+        let owner_ref = Kind::from_kind_field(owner_kind)
             .map(|k| format!("{}/{owner}", k.short()))
             .unwrap_or_else(|| format!("{owner_kind}/{owner}"));
         return Some(format!(
@@ -218,14 +242,18 @@ fn resource_of(oref: &ObjectRef, obj: &Value) -> Resource {
     Resource::of(oref.kind, obj.get_string("apiVersion"))
 }
 
-fn selector_of(svc: &Value) -> Vec<(String, String)> {
+fn selector_of(svc: &Value) -> std::collections::BTreeMap<String, String> {
     svc.path(&["spec", "selector"])
         .map(View::string_map)
         .unwrap_or_default()
 }
 
 /// Plan the run. `targets` in the order given; the snapshot holds what was read for them.
-pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<Plan, PlanError> {
+pub fn plan(
+    snap: &Snapshot,
+    targets: &[Target],
+    opts: &LiveOptions,
+) -> Result<LivePlan, PlanError> {
     if !snap.missing.is_empty() {
         return Err(PlanError::Missing(
             snap.missing.clone(),
@@ -237,13 +265,22 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
     if mixed && let Some(d) = snap.denied.first() {
         return Err(PlanError::Incomplete(d.clone()));
     }
-    let mut out = Plan::default();
+    let mut out = LivePlan::default();
     for d in &snap.denied {
         out.notes.push(format!(
-            "could not {} {} in namespace {}: forbidden; the advice about pods and readiness gates below is incomplete",
-            d.verb, d.resource, d.namespace
+            "could not {} {}: forbidden; the advice about pods and readiness gates below is incomplete",
+            d.verb,
+            d.what()
         ));
     }
+    // Pod templates are opted into an ENI in mixed clusters, unless GlobalRoute direct serves them already.
+    let opt_in =
+        !(mixed && opts.patch.intent == Intent::Enable && opts.opt_in == OptIn::NotUnlessAsked);
+    if mixed && !opt_in {
+        out.notes.push(GLOBAL_ROUTE_DIRECT_NOTE.into());
+    }
+    let workloads: Vec<Workload> = snap.workloads.iter().map(model).collect();
+    let pods: Vec<Pod> = snap.pods.iter().map(model).collect();
     let mut items: Vec<Item> = Vec::new();
     let find_object = |kind: Kind, name: &str| {
         snap.objects
@@ -261,7 +298,13 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
         if items.iter().any(|i| i.oref == oref) {
             continue;
         }
-        let (verdict, change) = decide_live(&oref, obj, &opts.patch)?;
+        let (mut verdict, mut change) = decide_live(&oref, obj, &opts.patch)?;
+        if oref.kind.is_workload() && !opt_in && matches!(verdict, Verdict::Change { .. }) {
+            verdict = Verdict::Skip(
+                "GlobalRouteDirectAccess is on: its GlobalRouter pods are direct backends as they are; pass --eni shared or --eni exclusive to opt it into an ENI anyway".into(),
+            );
+            change = None;
+        }
         items.push(Item {
             resource: resource_of(&oref, obj),
             resource_version: rv(obj),
@@ -313,7 +356,7 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
             ));
             continue;
         }
-        let linked = link::backing(&selector, &snap.workloads, &snap.pods);
+        let linked = backing::backing(&selector, &workloads, &pods);
         for n in &linked.notes {
             let n = format!("{}: {n}", short(&svc_ref));
             if !out.notes.contains(&n) {
@@ -323,7 +366,7 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
         for b in &linked.backing {
             let w = &snap.workloads[b.workload];
             let Some(wref) = oref_of(w, ns) else { continue };
-            if mixed && !items.iter().any(|i| i.oref == wref) {
+            if mixed && opt_in && !items.iter().any(|i| i.oref == wref) {
                 let (verdict, change) = decide_live(&wref, w, &opts.patch)?;
                 items.push(Item {
                     resource: resource_of(&wref, w),
@@ -340,6 +383,9 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
         }
         behind.push((svc_ref, linked));
     }
+    if opts.patch.intent == Intent::Disable {
+        hold_back(&mut items, snap, &pods, opts.patch.force);
+    }
     // Apply order.
     let switch_first = opts.patch.intent == Intent::Disable;
     items.sort_by_key(|i| i.oref.kind.is_workload() == switch_first);
@@ -349,8 +395,14 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
             let w = &snap.workloads[b.workload];
             let Some(wref) = oref_of(w, ns) else { continue };
             let rolls = items.iter().any(|i| i.oref == wref && i.change.is_some());
-            let without: Vec<String> = b.without_gate().iter().map(|s| s.to_string()).collect();
-            let rolling_out = link::rolling_out(wref.kind, w);
+            let without: Vec<String> = b
+                .pods
+                .iter()
+                .map(|&p| &pods[p])
+                .filter(|p| !has_gate(p))
+                .map(|p| p.name().to_string())
+                .collect();
+            let rolling_out = backing::rolling_out(&workloads[b.workload]);
             let mut restart = false;
             if opts.restart
                 && opts.patch.intent == Intent::Enable
@@ -387,6 +439,49 @@ pub fn plan(snap: &Snapshot, targets: &[Target], opts: &LiveOptions) -> Result<P
     }
     out.items = items;
     Ok(out)
+}
+
+/// The guards of `disable` over the namespace ([`crate::patch::guard`]): what the run would switch off
+/// or strip of its ENI opt-in, against everything else read (the targets, the Services behind them, the
+/// namespace's Services, Ingresses and workloads).
+fn hold_back(items: &mut [Item], snap: &Snapshot, pods: &[Pod], force: bool) {
+    let ns = snap.namespace.as_str();
+    let mut objects: Vec<(ObjectRef, Guarded)> = Vec::new();
+    for obj in snap
+        .objects
+        .iter()
+        .chain(&snap.scope)
+        .chain(&snap.workloads)
+    {
+        let Some(oref) = oref_of(obj, ns) else {
+            continue;
+        };
+        if !objects.iter().any(|(r, _)| *r == oref) {
+            let g = Guarded::decode(oref.kind, obj);
+            objects.push((oref, g));
+        }
+    }
+    let disabling: Vec<bool> = objects
+        .iter()
+        .map(|(r, _)| items.iter().any(|i| i.oref == *r && i.change.is_some()))
+        .collect();
+    let members: Vec<Member<'_>> = objects
+        .iter()
+        .zip(&disabling)
+        .map(|((oref, object), d)| Member {
+            oref,
+            object,
+            disabling: *d,
+        })
+        .collect();
+    for (m, hold) in holds(&members, pods) {
+        if let Some(item) = items.iter_mut().find(|i| i.oref == *members[m].oref) {
+            settle(&mut item.verdict, hold, force);
+            if matches!(item.verdict, Verdict::Held(_)) {
+                item.change = None;
+            }
+        }
+    }
 }
 
 fn rv(obj: &Value) -> String {
@@ -445,7 +540,7 @@ pub fn restart_of(
 mod tests {
     use super::*;
     use crate::model::consts::{READINESS_GATE, SERVICE_DIRECT_ACCESS};
-    use crate::patch::Eni;
+    use crate::patch::EniFlavor;
     use serde_json::json;
 
     fn opts(intent: Intent, mode: NetworkMode, restart: bool) -> LiveOptions {
@@ -453,11 +548,13 @@ mod tests {
             patch: Options {
                 intent,
                 mode,
-                eni: Eni::Shared,
+                eni: EniFlavor::Shared,
                 container: None,
+                force: false,
             },
             restart,
             now: "2024-05-01T00:00:00Z".into(),
+            opt_in: OptIn::Yes,
         }
     }
 
@@ -505,7 +602,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn refs(p: &Plan) -> Vec<String> {
+    fn refs(p: &LivePlan) -> Vec<String> {
         p.items.iter().map(|i| short(&i.oref)).collect()
     }
 
@@ -695,10 +792,11 @@ mod tests {
             vec![],
             vec![],
         );
-        s.denied = vec![Denied {
+        s.denied = vec![ReadError {
             verb: "list".into(),
             resource: "replicasets.apps".into(),
-            namespace: "shop".into(),
+            namespace: Some("shop".into()),
+            code: 403,
             message: "nope".into(),
         }];
         let err = plan(

@@ -1,28 +1,29 @@
-//! Reading what a live plan needs, through [`LiveCluster`]: each TARGET (Ingress in the group version the
+//! Reading what a live plan needs, through the cluster port: each TARGET (Ingress in the group version the
 //! server prefers), the Services behind Ingress targets, and — when some Service has a selector — the
 //! namespace's workloads (one LIST per kind) and the pods each selector picks. Concurrent where it can be.
 
 use futures::future::join_all;
 use serde_json::Value;
 
-use super::cluster::LiveCluster;
-use super::plan::{Denied, Snapshot};
-use super::resource::{CRONJOB_VERSIONS, Resource};
-use crate::cluster::transport::ApiFailure;
+use super::plan::Snapshot;
+use crate::cluster::port::CRONJOB_VERSIONS;
+use crate::cluster::read::{Listed, Progress, list_all};
+use crate::cluster::{ApiError, Cluster, ListQuery, Resource};
+use crate::model::facts::ReadError;
 use crate::model::{Kind, Target};
 use crate::patch::decide::ingress_backends;
 use crate::patch::view::View;
 
-/// The read could not be done.
+/// The targets (or what backs them) could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ReadError {
+pub enum SnapshotError {
     #[error("could not {verb} {resource} in namespace {namespace}: {failure}")]
     Api {
         verb: &'static str,
         resource: String,
         namespace: String,
         #[source]
-        failure: ApiFailure,
+        failure: ApiError,
     },
     #[error(
         "{0} is an Ingress, but this cluster serves no Ingress API (networking.k8s.io/v1, networking.k8s.io/v1beta1 or extensions/v1beta1)"
@@ -30,19 +31,8 @@ pub enum ReadError {
     NoIngressApi(Target),
 }
 
-/// The workload kinds listed to find what backs a Service.
-pub const WORKLOAD_KINDS: [Kind; 7] = [
-    Kind::Deployment,
-    Kind::StatefulSet,
-    Kind::DaemonSet,
-    Kind::ReplicaSet,
-    Kind::ReplicationController,
-    Kind::Job,
-    Kind::CronJob,
-];
-
-fn fail(verb: &'static str, r: &Resource, ns: &str, failure: ApiFailure) -> ReadError {
-    ReadError::Api {
+fn fail(verb: &'static str, r: &Resource, ns: &str, failure: ApiError) -> SnapshotError {
+    SnapshotError::Api {
         verb,
         resource: r.rbac_name(),
         namespace: ns.to_string(),
@@ -65,16 +55,16 @@ fn versions(kind: Kind, ingress_api: Option<&str>) -> Vec<Resource> {
 }
 
 /// GET one object, trying the kind's group versions in order.
-pub async fn get_object<C: LiveCluster>(
+pub async fn get_object<C: Cluster>(
     c: &C,
     kind: Kind,
     ingress_api: Option<&str>,
     ns: &str,
     name: &str,
-) -> Result<Option<Value>, ReadError> {
+) -> Result<Option<Value>, SnapshotError> {
     for r in versions(kind, ingress_api) {
-        match c.get(&r, ns, name).await {
-            Ok(Some(v)) => return Ok(Some(v)),
+        match crate::cluster::read::get_object::<C, Value>(c, &r, Some(ns), name).await {
+            Ok(Some(v)) => return Ok(Some(typed(v, &r))),
             Ok(None) => continue,
             Err(f) => return Err(fail("get", &r, ns, f)),
         }
@@ -82,14 +72,22 @@ pub async fn get_object<C: LiveCluster>(
     Ok(None)
 }
 
-/// LIST a kind in the namespace (trying its group versions); `Ok(None)` when not served, `Err(Ok(d))`
-/// when forbidden.
-async fn list_kind<C: LiveCluster>(
+/// Set `apiVersion` and `kind` on an object (LIST items come without them).
+pub fn typed(mut item: Value, r: &Resource) -> Value {
+    if let Some(m) = item.as_object_mut() {
+        m.insert("apiVersion".into(), Value::String(r.api_version.clone()));
+        m.insert("kind".into(), Value::String(r.kind.to_string()));
+    }
+    item
+}
+
+/// LIST a kind in the namespace (trying its group versions); `Ok(Err(refused))` when forbidden.
+async fn list_kind<C: Cluster>(
     c: &C,
     kind: Kind,
     ns: &str,
     selector: Option<&str>,
-) -> Result<Result<Vec<Value>, Denied>, ReadError> {
+) -> Result<Result<Vec<Value>, ReadError>, SnapshotError> {
     for r in versions(kind, None) {
         match list_one(c, &r, ns, selector).await? {
             Ok(Some(items)) => return Ok(Ok(items)),
@@ -100,42 +98,37 @@ async fn list_kind<C: LiveCluster>(
     Ok(Ok(Vec::new()))
 }
 
-async fn list_one<C: LiveCluster>(
+async fn list_one<C: Cluster>(
     c: &C,
     r: &Resource,
     ns: &str,
     selector: Option<&str>,
-) -> Result<Result<Option<Vec<Value>>, Denied>, ReadError> {
-    match c.list(r, ns, selector).await {
-        Ok(v) => Ok(Ok(v)),
-        Err(ApiFailure::Status {
-            code: 403, message, ..
-        }) => Ok(Err(Denied {
-            verb: "list".into(),
-            resource: r.rbac_name(),
-            namespace: ns.to_string(),
-            message,
-        })),
-        Err(f) => Err(fail("list", r, ns, f)),
+) -> Result<Result<Option<Vec<Value>>, ReadError>, SnapshotError> {
+    let query = ListQuery {
+        label_selector: selector.map(str::to_string),
+        ..Default::default()
+    };
+    match list_all(c, r, Some(ns), &query, &Progress::default(), |v: Value| {
+        Some(typed(v, r))
+    })
+    .await
+    {
+        Ok(Listed::Items(v)) => Ok(Ok(Some(v))),
+        Ok(Listed::NotServed) => Ok(Ok(None)),
+        Ok(Listed::Denied(d)) => Ok(Err(d)),
+        Err(f) => Err(fail("list", r, ns, f.error)),
     }
 }
 
-/// `k=v,k2=v2` for a map selector.
-pub fn selector_string(selector: &[(String, String)]) -> String {
-    selector
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// Read the targets and what backs them.
-pub async fn snapshot<C: LiveCluster>(
+/// Read the targets and what backs them; with `scope`, also the namespace's Services and Ingresses (what
+/// else stays direct, for the guards of `disable` in mixed clusters).
+pub async fn snapshot<C: Cluster>(
     c: &C,
     ns: &str,
     targets: &[Target],
     ingress_api: Option<&str>,
-) -> Result<Snapshot, ReadError> {
+    scope: bool,
+) -> Result<Snapshot, SnapshotError> {
     let mut snap = Snapshot {
         namespace: ns.to_string(),
         ..Default::default()
@@ -143,7 +136,7 @@ pub async fn snapshot<C: LiveCluster>(
     if let Some(t) = targets.iter().find(|t| t.kind == Kind::Ingress)
         && ingress_api.is_none()
     {
-        return Err(ReadError::NoIngressApi(t.clone()));
+        return Err(SnapshotError::NoIngressApi(t.clone()));
     }
     let mut unique: Vec<&Target> = Vec::new();
     for t in targets {
@@ -190,6 +183,19 @@ pub async fn snapshot<C: LiveCluster>(
             snap.objects.push(svc);
         }
     }
+    if scope {
+        let kinds = [Some(Resource::of(Kind::Service, None))]
+            .into_iter()
+            .chain([ingress_api.map(|gv| Resource::of(Kind::Ingress, Some(gv)))])
+            .flatten();
+        for r in kinds {
+            match list_one(c, &r, ns, None).await? {
+                Ok(Some(items)) => snap.scope.extend(items),
+                Ok(None) => {}
+                Err(d) => snap.denied.push(d),
+            }
+        }
+    }
     // Pods by selector, workloads by kind.
     let mut selectors: Vec<String> = Vec::new();
     for obj in &snap.objects {
@@ -198,7 +204,7 @@ pub async fn snapshot<C: LiveCluster>(
                 .path(&["spec", "selector"])
                 .map(View::string_map)
                 .unwrap_or_default();
-            let s = selector_string(&sel);
+            let s = crate::rules::selector::to_query(&sel);
             if !s.is_empty() && !selectors.contains(&s) {
                 selectors.push(s);
             }
@@ -210,7 +216,12 @@ pub async fn snapshot<C: LiveCluster>(
     let pods = Resource::pods();
     let (pod_lists, workload_lists) = futures::join!(
         join_all(selectors.iter().map(|s| list_one(c, &pods, ns, Some(s)))),
-        join_all(WORKLOAD_KINDS.iter().map(|k| list_kind(c, *k, ns, None))),
+        join_all(
+            Kind::ALL
+                .iter()
+                .filter(|k| k.is_workload())
+                .map(|k| list_kind(c, *k, ns, None))
+        ),
     );
     for r in pod_lists {
         match r? {

@@ -4,21 +4,27 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// How pods get their IPs (domain notes §3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How pods get their IPs (domain notes §3.1). The one network-mode type: detection, flags
+/// (`--network-mode`), patching and JSON all use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum NetworkMode {
-    /// GlobalRouter only: pods get IPs from per-node podCIDRs; direct access needs `GlobalRouteDirectAccess`.
+    /// GlobalRouter only: pods get IPs from per-node podCIDRs; direct access needs GlobalRouteDirectAccess.
+    #[value(name = "global-router")]
     GlobalRouter,
-    /// VPC-CNI: pods get ENI IPs by default.
+    /// VPC-CNI: pods get ENI IPs by default; only Services and Ingresses change.
+    #[value(name = "vpc-cni")]
     VpcCni,
     /// GlobalRouter + VPC-CNI: pods default to GlobalRouter and must opt into an ENI per workload.
     Mixed,
     /// Only super nodes (serverless pods): direct by default.
+    #[value(name = "super-node")]
     SuperNode,
     /// Cilium-Overlay: direct access is not supported.
+    #[value(name = "cilium-overlay")]
     CiliumOverlay,
     /// Could not tell (the evidence says what was missing).
+    #[value(skip)]
     Unknown,
 }
 
@@ -68,8 +74,20 @@ impl fmt::Display for NetworkMode {
     }
 }
 
-/// The ENI flavour VPC-CNI gives pods by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// An ENI flavour: what VPC-CNI gives pods by default, and what `--eni` opts pod templates into.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum EniFlavor {
     /// `tke-route-eni`: secondary IPs of shared ENIs (resource `tke.cloud.tencent.com/eni-ip`).
@@ -79,10 +97,29 @@ pub enum EniFlavor {
 }
 
 impl EniFlavor {
+    pub const ALL: [EniFlavor; 2] = [EniFlavor::Shared, EniFlavor::Exclusive];
+
+    /// `shared` / `exclusive`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EniFlavor::Shared => "shared",
+            EniFlavor::Exclusive => "exclusive",
+        }
+    }
+
+    /// The pod network that asks for it (`tke-route-eni`, `tke-direct-eni`).
     pub const fn network_name(self) -> &'static str {
         match self {
             EniFlavor::Shared => crate::model::consts::NETWORK_SHARED_ENI,
             EniFlavor::Exclusive => crate::model::consts::NETWORK_EXCLUSIVE_ENI,
+        }
+    }
+
+    /// The extended resource a container requests for it (`eni-ip`, `direct-eni`).
+    pub const fn resource(self) -> &'static str {
+        match self {
+            EniFlavor::Shared => crate::model::consts::RESOURCE_ENI_IP,
+            EniFlavor::Exclusive => crate::model::consts::RESOURCE_DIRECT_ENI,
         }
     }
 }
@@ -98,8 +135,20 @@ pub struct NetworkDetection {
     pub super_nodes: usize,
     /// `GlobalRouteDirectAccess` from kube-system/tke-service-controller-config (None: not set or unreadable).
     pub global_route_direct_access: Option<bool>,
+    /// TKE's ENI webhook (add-pod-eni-ip-limit-webhook): `Some(true)` seen, `Some(false)` known absent (given
+    /// on the command line), None not seen — which in a managed cluster does not prove it absent.
+    #[serde(default)]
+    pub eni_webhook: Option<bool>,
     /// One line per signal that was read (or missing), in the order they were weighed.
     pub evidence: Vec<String>,
+}
+
+impl NetworkDetection {
+    /// Whether TKE's ENI webhook may give new pods the ENI resource (VPC-CNI present and not known absent).
+    pub fn eni_webhook_may_run(&self) -> bool {
+        matches!(self.mode, NetworkMode::VpcCni | NetworkMode::Mixed)
+            && self.eni_webhook != Some(false)
+    }
 }
 
 impl NetworkDetection {
@@ -110,6 +159,7 @@ impl NetworkDetection {
             default_eni: (mode == NetworkMode::VpcCni).then_some(EniFlavor::Shared),
             super_nodes: usize::from(mode == NetworkMode::SuperNode),
             global_route_direct_access,
+            eni_webhook: None,
             evidence: vec![format!("given on the command line: --network-mode {mode}")],
         }
     }

@@ -1,37 +1,47 @@
 //! What one object needs: the pure decision, per kind, for enable and disable.
 //! Works on manifests and live objects alike through [`View`].
 
+use std::collections::BTreeMap;
+
 use crate::model::consts::*;
-use crate::model::{Kind, ObjectRef};
+use crate::model::{Ingress, Kind, NetworkMode, ObjectRef};
+use crate::rules::direct::{Switch, ingress_class, is_clb_class};
 use crate::yaml::edit::{Edit, Seg};
 
+use super::guard::{Guarded, Hold};
 use super::view::View;
-use super::{Eni, Intent, NetworkMode, Options};
+use super::{Intent, Options};
 
 /// The outcome for one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Edits to make (paths relative to the object), with notes worth telling the user.
+    /// Edits to make (paths relative to the object), with notes worth telling the user and warnings about
+    /// what the change will do.
     Change {
         edits: Vec<Edit>,
         notes: Vec<String>,
+        warnings: Vec<String>,
     },
     /// Already as asked ("already enabled").
     Done(String),
     /// Not eligible, and why.
     Skip(String),
+    /// A change a `disable` guard holds back because of another object ([`super::guard`]).
+    Held(Hold),
 }
 
 /// What linking needs to know about an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
+pub struct Linkable {
     pub oref: ObjectRef,
     /// Service `spec.selector`.
-    pub selector: Vec<(String, String)>,
+    pub selector: BTreeMap<String, String>,
     /// Pod-template labels of a workload.
-    pub template_labels: Vec<(String, String)>,
+    pub template_labels: BTreeMap<String, String>,
     /// Service names an Ingress routes to.
     pub backends: Vec<String>,
+    /// What the `disable` guards read (decoded only for `disable`).
+    pub guarded: Option<Guarded>,
 }
 
 fn key(k: &str) -> Seg {
@@ -58,25 +68,25 @@ pub fn identify<V: View>(obj: &V) -> Option<ObjectRef> {
     }
 }
 
-impl Summary {
-    /// A summary with nothing to link by.
-    pub fn bare(oref: ObjectRef) -> Summary {
-        Summary {
+impl Linkable {
+    /// An object with nothing to link by.
+    pub fn bare(oref: ObjectRef) -> Linkable {
+        Linkable {
             oref,
-            selector: vec![],
-            template_labels: vec![],
+            selector: BTreeMap::new(),
+            template_labels: BTreeMap::new(),
             backends: vec![],
+            guarded: None,
         }
     }
 }
 
-pub fn summarize<V: View>(oref: ObjectRef, obj: &V) -> Summary {
-    let mut s = Summary {
-        oref,
-        selector: vec![],
-        template_labels: vec![],
-        backends: vec![],
-    };
+/// What selecting, linking and (for `disable`) the guards need to know of an object.
+pub fn summarize<V: View>(oref: ObjectRef, obj: &V, opts: &Options) -> Linkable {
+    let mut s = Linkable::bare(oref);
+    if opts.intent == Intent::Disable {
+        s.guarded = Some(Guarded::decode(s.oref.kind, obj));
+    }
     match s.oref.kind {
         Kind::Service => {
             s.selector = obj
@@ -94,56 +104,12 @@ pub fn summarize<V: View>(oref: ObjectRef, obj: &V) -> Summary {
     s
 }
 
-/// Backend Service names of an Ingress, in either API shape (v1 `service.name`, v1beta1 `serviceName`).
+/// Backend Service names of an Ingress, in every API shape (the rule is `rules::ingress`).
 pub fn ingress_backends<V: View>(obj: &V) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut add = |backend: Option<&V>| {
-        if let Some(b) = backend {
-            let name = b
-                .path(&["service", "name"])
-                .and_then(View::string)
-                .or_else(|| b.get_string("serviceName"));
-            if let Some(n) = name
-                && !out.iter().any(|o| o == n)
-            {
-                out.push(n.to_string());
-            }
-        }
-    };
-    let spec = obj.get("spec");
-    add(spec.and_then(|s| s.get("defaultBackend")));
-    add(spec.and_then(|s| s.get("backend")));
-    for rule in spec
-        .and_then(|s| s.get("rules"))
-        .map(View::items)
+    serde_json::from_value::<Ingress>(obj.to_value())
+        .map(|i| crate::rules::ingress::services(&i))
         .unwrap_or_default()
-    {
-        for path in rule
-            .path(&["http", "paths"])
-            .map(View::items)
-            .unwrap_or_default()
-        {
-            add(path.get("backend"));
-        }
-    }
-    out
 }
-
-/// The ingress class an Ingress asks for: the annotation, else `spec.ingressClassName`.
-pub fn ingress_class<V: View>(obj: &V) -> Option<String> {
-    obj.path(&["metadata", "annotations", INGRESS_CLASS_ANNOTATION])
-        .and_then(View::scalar_text)
-        .or_else(|| {
-            obj.path(&["spec", "ingressClassName"])
-                .and_then(View::scalar_text)
-        })
-}
-
-pub const INGRESS_API_VERSIONS: [&str; 3] = [
-    "networking.k8s.io/v1",
-    "networking.k8s.io/v1beta1",
-    "extensions/v1beta1",
-];
 
 /// Decide what `opts.intent` means for this object.
 pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
@@ -179,8 +145,9 @@ pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                     "apiVersion `{api}` is not an Ingress API tkedirect knows"
                 ));
             }
-            if let Some(class) = ingress_class(obj)
-                && class != QCLOUD_INGRESS_CLASS
+            let ing: Ingress = serde_json::from_value(obj.to_value()).unwrap_or_default();
+            if let Some(class) = ingress_class(&ing)
+                && !is_clb_class(Some(class))
             {
                 return Verdict::Skip(format!(
                     "ingress class `{class}` is not TKE's CLB ingress controller (`{QCLOUD_INGRESS_CLASS}` or none)"
@@ -192,13 +159,15 @@ pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
     }
 }
 
-/// The direct-access annotation on a Service or Ingress.
+/// The direct-access annotation on a Service or Ingress. A value is read as TKE reads it (a Go bool:
+/// `"True"` is already enabled).
 fn switch<V: View>(obj: &V, annotation: &str, intent: Intent) -> Verdict {
     let current = obj.path(&["metadata", "annotations", annotation]);
     let path = keys(&["metadata", "annotations", annotation]);
+    let on = current.is_some_and(|v| v.string().is_some() && Switch::of(v.string()).is_on());
     match intent {
         Intent::Enable => match current {
-            Some(v) if v.string() == Some("true") => Verdict::Done("already enabled".into()),
+            Some(_) if on => Verdict::Done("already enabled".into()),
             Some(v) => {
                 let was = v
                     .scalar_text()
@@ -209,6 +178,7 @@ fn switch<V: View>(obj: &V, annotation: &str, intent: Intent) -> Verdict {
                         value: "true".into(),
                     }],
                     notes: vec![format!("{annotation} was {was}; set to \"true\"")],
+                    warnings: vec![],
                 }
             }
             None => Verdict::Change {
@@ -217,12 +187,14 @@ fn switch<V: View>(obj: &V, annotation: &str, intent: Intent) -> Verdict {
                     value: "true".into(),
                 }],
                 notes: vec![],
+                warnings: vec![],
             },
         },
         Intent::Disable => match current {
-            Some(v) if v.string() == Some("true") => Verdict::Change {
+            Some(_) if on => Verdict::Change {
                 edits: vec![Edit::Remove { path, prune: 1 }],
                 notes: vec![],
+                warnings: vec![],
             },
             Some(v) => Verdict::Done(format!(
                 "not enabled ({annotation} is `{}`, left as is)",
@@ -233,18 +205,16 @@ fn switch<V: View>(obj: &V, annotation: &str, intent: Intent) -> Verdict {
     }
 }
 
-fn network_name(eni: Eni) -> &'static str {
-    match eni {
-        Eni::Shared => NETWORK_SHARED_ENI,
-        Eni::Exclusive => NETWORK_EXCLUSIVE_ENI,
-    }
-}
-
-fn resource_name(eni: Eni) -> &'static str {
-    match eni {
-        Eni::Shared => RESOURCE_ENI_IP,
-        Eni::Exclusive => RESOURCE_DIRECT_ENI,
-    }
+/// `--container X` with X not the first container: TKE's ENI webhook gives containers[0] the resource of
+/// every new pod whose networks annotation asks for an ENI (domain notes §6.3, "The ENI webhook completes
+/// the opt-in"), so the pods would ask for two.
+fn second_eni_warning<V: View>(containers: &[V], index: usize, resource: &str) -> String {
+    let name = |i: usize| containers[i].get_string("name").unwrap_or("?");
+    format!(
+        "--container {} is not the first container: where TKE's ENI webhook ({ENI_WEBHOOK}) runs it also gives containers[0] (`{}`) the {resource} limit, so each pod would get two ENI IPs; without --container the resource goes on the first container",
+        name(index),
+        name(0)
+    )
 }
 
 /// Whether a resource quantity is tkedirect's value, "1".
@@ -292,8 +262,8 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
     if containers.is_empty() {
         return Verdict::Skip("the pod template has no containers".into());
     }
-    let net = network_name(opts.eni);
-    let res = resource_name(opts.eni);
+    let net = opts.eni.network_name();
+    let res = opts.eni.resource();
     let at = |rest: &[&str]| -> Vec<Seg> {
         let mut p = keys(tpath);
         p.extend(rest.iter().map(|k| key(k)));
@@ -307,6 +277,7 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
     };
     let current_net = template.path(&["metadata", "annotations", POD_NETWORKS]);
     let mut edits = Vec::new();
+    let mut warnings = Vec::new();
     match opts.intent {
         Intent::Enable => {
             match current_net {
@@ -355,6 +326,9 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                         value: "1".into(),
                     });
                 }
+                if index > 0 {
+                    warnings.push(second_eni_warning(containers, index, res));
+                }
             }
             if edits.is_empty() {
                 Verdict::Done("already opted into an ENI".into())
@@ -362,6 +336,7 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                 Verdict::Change {
                     edits,
                     notes: vec![],
+                    warnings,
                 }
             }
         }
@@ -393,6 +368,7 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                 Verdict::Change {
                     edits,
                     notes: vec![],
+                    warnings: vec![],
                 }
             }
         }
@@ -407,8 +383,9 @@ mod tests {
         Options {
             intent: Intent::Enable,
             mode: NetworkMode::Mixed,
-            eni: Eni::Shared,
+            eni: crate::model::EniFlavor::Shared,
             container: None,
+            force: false,
         }
     }
 

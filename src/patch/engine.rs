@@ -13,9 +13,9 @@ use crate::model::{Kind, Target};
 use crate::yaml::edit::{self, Edit, Seg};
 use crate::yaml::{self, Node, split, style, verify};
 
-use super::decide::{self, Summary, Verdict};
+use super::decide::{self, Linkable, Verdict};
 use super::select::{self, Selection};
-use super::{NetworkMode, Options};
+use super::{Intent, NetworkMode, Options};
 
 /// One input: a file or standard input.
 #[derive(Debug, Clone)]
@@ -43,6 +43,7 @@ pub struct Record {
     pub line: usize,
     /// Path from the document root to the object (`items[3]` in a List).
     pub root: Vec<Seg>,
+    pub summary: Linkable,
     pub verdict: Verdict,
 }
 
@@ -253,6 +254,36 @@ impl Records {
     pub fn iter(&self) -> impl Iterator<Item = &Record> {
         self.runs.iter().flatten()
     }
+
+    /// The summaries, in order, with placeholders left in the records (see [`Records::put_summaries`]).
+    fn take_summaries(&mut self) -> Vec<Linkable> {
+        let placeholder = || Linkable::bare(crate::model::ObjectRef::new(Kind::Service, None, ""));
+        let mut out = Vec::with_capacity(self.len);
+        for r in self.runs.iter_mut().flatten() {
+            out.push(std::mem::replace(&mut r.summary, placeholder()));
+        }
+        out
+    }
+
+    /// Give the records back the summaries [`Records::take_summaries`] took.
+    fn put_summaries(&mut self, summaries: Vec<Linkable>) {
+        for (r, s) in self.runs.iter_mut().flatten().zip(summaries) {
+            r.summary = s;
+        }
+    }
+
+    /// All records as one slice, joining the runs first (for passes over the whole file set).
+    fn as_mut_slice(&mut self) -> &mut [Record] {
+        if self.runs.len() > 1 {
+            let all: Vec<Record> = std::mem::take(&mut self.runs)
+                .into_iter()
+                .flatten()
+                .collect();
+            self.starts = vec![0];
+            self.runs = vec![all];
+        }
+        self.runs.first_mut().map_or(&mut [], |r| r.as_mut_slice())
+    }
 }
 
 impl std::ops::Index<usize> for Records {
@@ -268,8 +299,6 @@ impl std::ops::Index<usize> for Records {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub records: Records,
-    /// What linking and messages need to know about each record (same index).
-    pub summaries: Vec<Summary>,
     pub selection: Selection,
     /// Per source: the patched text when anything changed.
     pub outputs: Vec<Option<Patched>>,
@@ -333,7 +362,8 @@ pub fn run_with(
     namespace: Option<&str>,
     verify: Verify,
 ) -> Result<Outcome, Vec<Diagnostic>> {
-    let immediate = targets.is_empty();
+    // Without TARGETs edits are applied in pass 1, except for disable: its guards read the whole file set.
+    let immediate = targets.is_empty() && opts.intent == Intent::Enable;
     let mut out = Outcome {
         outputs: vec![None; sources.len()],
         ..Default::default()
@@ -388,6 +418,7 @@ pub fn run_with(
             opts,
             namespace,
             targets,
+            immediate,
             verify,
         )
     };
@@ -409,9 +440,7 @@ pub fn run_with(
                 .collect()
         })
     };
-    // The summaries in one vector (selection reads them as a slice), sized once; the records stay in
-    // the runs that produced them.
-    let objects: usize = parts.iter().map(|p| p.records.len()).sum();
+    // The records stay in the runs that produced them.
     let mut current: Option<(usize, Patched, bool)> = None;
     let mut planned: HashMap<(usize, usize), (Vec<usize>, Edited)> = HashMap::new();
     for ((k, _, _), part) in units.iter().zip(parts) {
@@ -436,13 +465,6 @@ pub fn run_with(
             planned.insert((input.si, di), (named, edited));
         }
         out.records.push_run(part.records);
-        if out.summaries.is_empty() {
-            // Take the first run's vector as it is, rather than hold a copy next to it.
-            out.summaries = part.summaries;
-            out.summaries.reserve_exact(objects - out.summaries.len());
-        } else {
-            out.summaries.extend(part.summaries);
-        }
         diags.extend(part.diags);
         out.other_documents += part.other_documents;
         out.unnamed.extend(part.unnamed);
@@ -460,15 +482,19 @@ pub fn run_with(
         return Err(diags);
     }
 
+    // Selection reads the summaries as one slice: moved out of the records and back, not copied.
+    let summaries = out.records.take_summaries();
     out.selection = select::select(
-        &out.summaries,
+        &summaries,
         targets,
         namespace,
         opts.mode == NetworkMode::Mixed,
     );
+    out.records.put_summaries(summaries);
     if immediate {
         return Ok(out);
     }
+    super::guard::apply_to_files(out.records.as_mut_slice(), &out.selection, opts);
 
     // Pass 2: edit the documents of the chosen objects — with what pass 1 made for the objects named where
     // that is all a document needs, else parsing the document again — in the documents pass 1 found.
@@ -577,7 +603,7 @@ fn json_reason(body: &str, err: &serde_json::Error) -> String {
     }
 }
 
-fn in_namespace(s: &Summary, namespace: Option<&str>) -> bool {
+fn in_namespace(s: &Linkable, namespace: Option<&str>) -> bool {
     match (namespace, &s.oref.namespace) {
         (Some(want), Some(have)) => want == have,
         _ => true,
@@ -608,7 +634,6 @@ fn parse_diagnostic(
 #[derive(Default)]
 struct Part {
     records: Vec<Record>,
-    summaries: Vec<Summary>,
     /// With TARGETs: documents edited for the objects named (document, their records in this part, the
     /// edit).
     planned: Vec<(usize, Vec<usize>, Edited)>,
@@ -681,12 +706,11 @@ fn pass1(
     opts: &Options,
     namespace: Option<&str>,
     targets: &[Target],
+    immediate: bool,
     verify: Verify,
 ) -> Part {
-    let immediate = targets.is_empty();
     let mut part = Part {
         records: Vec::with_capacity(chunks.len()),
-        summaries: Vec::with_capacity(chunks.len()),
         ..Part::default()
     };
     let Some(begin) = chunks.first().map(|c| c.start) else {
@@ -719,7 +743,7 @@ fn pass1(
             // add objects of the same document, pass 2 takes this result and parses nothing again.
             let named: Vec<usize> = (first..part.records.len())
                 .filter(|&i| {
-                    let s = &part.summaries[i];
+                    let s = &part.records[i].summary;
                     in_namespace(s, namespace)
                         && targets.iter().any(|t| s.oref.matches(t))
                         && matches!(part.records[i].verdict, Verdict::Change { .. })
@@ -744,9 +768,8 @@ fn pass1(
         }
         let edits: DocEdits<'_> = part.records[first..]
             .iter()
-            .zip(&part.summaries[first..])
-            .filter(|(_, s)| in_namespace(s, namespace))
-            .flat_map(|(r, _)| match &r.verdict {
+            .filter(|r| in_namespace(&r.summary, namespace))
+            .flat_map(|r| match &r.verdict {
                 Verdict::Change { edits, .. } => {
                     edits.iter().map(|e| (r.root.as_slice(), e)).collect()
                 }
@@ -826,18 +849,18 @@ fn collect_objects(
         let verdict = decide::decide(kind, obj, opts);
         // Selectors, labels and backends matter only for linking, which needs TARGETs.
         let summary = if immediate {
-            Summary::bare(oref)
+            Linkable::bare(oref)
         } else {
-            decide::summarize(oref, obj)
+            decide::summarize(oref, obj, opts)
         };
         out.records.push(Record {
             source: si,
             doc: di,
             line: first_line + obj.line - 1,
             root: path,
+            summary,
             verdict,
         });
-        out.summaries.push(summary);
     }
 }
 
@@ -1212,14 +1235,15 @@ fn yaml_position(doc: &str, at: usize) -> (usize, usize) {
 #[cfg(test)]
 mod ship_tests {
     use super::*;
-    use crate::patch::{Eni, Intent, NetworkMode};
+    use crate::patch::{EniFlavor, Intent, NetworkMode};
 
     fn enable(text: &str) -> Result<Outcome, Vec<Diagnostic>> {
         let opts = Options {
             intent: Intent::Enable,
             mode: NetworkMode::VpcCni,
-            eni: Eni::Shared,
+            eni: EniFlavor::Shared,
             container: None,
+            force: false,
         };
         let sources = [Source {
             name: "t.yaml".into(),
@@ -1417,8 +1441,9 @@ mod ship_tests {
         let opts = Options {
             intent: Intent::Enable,
             mode: NetworkMode::Mixed,
-            eni: Eni::Shared,
+            eni: EniFlavor::Shared,
             container: None,
+            force: false,
         };
         let doc = |i: usize| {
             format!(
@@ -1450,8 +1475,9 @@ mod ship_tests {
         let opts = Options {
             intent: Intent::Enable,
             mode: NetworkMode::Mixed,
-            eni: Eni::Shared,
+            eni: EniFlavor::Shared,
             container: None,
+            force: false,
         };
         let svc = "kind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n";
         let other = "kind: Service\nmetadata:\n  name: other\nspec:\n  type: LoadBalancer\n";
@@ -1491,6 +1517,7 @@ mod ship_tests {
             doc: 0,
             line,
             root: vec![],
+            summary: Linkable::bare(crate::model::ObjectRef::new(Kind::Service, None, "s")),
             verdict: Verdict::Done(String::new()),
         };
         let mut r = Records::default();

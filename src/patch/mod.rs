@@ -3,14 +3,13 @@
 
 pub mod decide;
 pub mod engine;
+pub mod guard;
 pub mod select;
 pub mod view;
 
-use std::fmt;
+pub use decide::{Linkable, Verdict};
 
-pub use decide::{Summary, Verdict};
-
-use crate::cli::manifest::{EniArg, NetworkModeArg};
+pub use crate::model::{EniFlavor, NetworkMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intent {
@@ -18,45 +17,12 @@ pub enum Intent {
     Disable,
 }
 
-/// The cluster's network mode as far as patching is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NetworkMode {
-    VpcCni,
-    Mixed,
-    GlobalRouter,
-}
-
-impl fmt::Display for NetworkMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            NetworkMode::VpcCni => "vpc-cni",
-            NetworkMode::Mixed => "mixed",
-            NetworkMode::GlobalRouter => "global-router",
-        })
-    }
-}
-
-impl From<NetworkModeArg> for NetworkMode {
-    fn from(a: NetworkModeArg) -> Self {
-        match a {
-            NetworkModeArg::VpcCni => NetworkMode::VpcCni,
-            NetworkModeArg::Mixed => NetworkMode::Mixed,
-            NetworkModeArg::GlobalRouter => NetworkMode::GlobalRouter,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Eni {
-    Shared,
-    Exclusive,
-}
-
-impl From<EniArg> for Eni {
-    fn from(a: EniArg) -> Self {
-        match a {
-            EniArg::Shared => Eni::Shared,
-            EniArg::Exclusive => Eni::Exclusive,
+impl Intent {
+    /// `enable` / `disable`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Intent::Enable => "enable",
+            Intent::Disable => "disable",
         }
     }
 }
@@ -65,7 +31,10 @@ impl From<EniArg> for Eni {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub intent: Intent,
+    /// Only `Mixed` opts pod templates into an ENI; every other mode changes Services and Ingresses only.
     pub mode: NetworkMode,
-    pub eni: Eni,
+    pub eni: EniFlavor,
     pub container: Option<String>,
+    /// Override the `disable` guards ([`guard`]): make the change, keep the reason as a warning.
+    pub force: bool,
 }

@@ -1,9 +1,10 @@
 //! Which objects a run acts on: the TARGETs, the namespace filter, and (in mixed clusters) the workloads a
 //! Service or Ingress leads to.
 
-use crate::model::{Kind, Target};
+use crate::model::{Kind, ObjectRef, Target};
+use crate::rules::selector::selects;
 
-use super::Summary;
+use super::Linkable;
 
 /// Why an object was chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,25 +25,25 @@ pub struct Selection {
     pub unmatched: Vec<Target>,
 }
 
-fn ns(s: &Summary) -> &str {
-    s.oref.namespace.as_deref().unwrap_or("default")
+/// The namespace an object is (or would be applied) in: its own, else `default`.
+pub fn namespace_of(r: &ObjectRef) -> &str {
+    r.namespace.as_deref().unwrap_or("default")
 }
 
-fn in_namespace(s: &Summary, namespace: Option<&str>) -> bool {
+fn ns(s: &Linkable) -> &str {
+    namespace_of(&s.oref)
+}
+
+fn in_namespace(s: &Linkable, namespace: Option<&str>) -> bool {
     match (namespace, &s.oref.namespace) {
         (None, _) | (_, None) => true,
         (Some(want), Some(have)) => want == have,
     }
 }
 
-/// Whether a selector (non-empty) selects pods with these labels.
-pub fn selects(selector: &[(String, String)], labels: &[(String, String)]) -> bool {
-    !selector.is_empty() && selector.iter().all(|kv| labels.contains(kv))
-}
-
 /// Choose the objects to act on. `follow` links Services and Ingresses to their workloads.
 pub fn select(
-    summaries: &[Summary],
+    summaries: &[Linkable],
     targets: &[Target],
     namespace: Option<&str>,
     follow: bool,
@@ -82,7 +83,7 @@ pub fn select(
     }
 }
 
-fn link(summaries: &[Summary], reasons: &mut [Option<Reason>]) {
+fn link(summaries: &[Linkable], reasons: &mut [Option<Reason>]) {
     let named: Vec<usize> = (0..summaries.len())
         .filter(|&i| reasons[i] == Some(Reason::Named))
         .collect();
@@ -131,31 +132,34 @@ fn link(summaries: &[Summary], reasons: &mut [Option<Reason>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ObjectRef;
 
-    fn obj(kind: Kind, name: &str, ns: Option<&str>) -> Summary {
-        Summary {
+    fn obj(kind: Kind, name: &str, ns: Option<&str>) -> Linkable {
+        Linkable {
             oref: ObjectRef::new(kind, ns, name),
-            selector: vec![],
-            template_labels: vec![],
+            selector: Default::default(),
+            template_labels: Default::default(),
             backends: vec![],
+            guarded: None,
         }
     }
 
-    fn kv(k: &str, v: &str) -> (String, String) {
-        (k.into(), v.into())
+    fn kv(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn links_service_to_matching_workloads_in_its_namespace_only() {
         let mut svc = obj(Kind::Service, "web", None);
-        svc.selector = vec![kv("app", "web")];
+        svc.selector = kv(&[("app", "web")]);
         let mut dep = obj(Kind::Deployment, "web", None);
-        dep.template_labels = vec![kv("app", "web"), kv("tier", "fe")];
+        dep.template_labels = kv(&[("app", "web"), ("tier", "fe")]);
         let mut other_ns = obj(Kind::Deployment, "web", Some("prod"));
-        other_ns.template_labels = vec![kv("app", "web")];
+        other_ns.template_labels = kv(&[("app", "web")]);
         let mut other = obj(Kind::Deployment, "api", None);
-        other.template_labels = vec![kv("app", "api")];
+        other.template_labels = kv(&[("app", "api")]);
         let all = vec![svc, dep, other_ns, other];
         let t: Target = "svc/web".parse().unwrap();
         let sel = select(&all, std::slice::from_ref(&t), None, true);
@@ -175,9 +179,9 @@ mod tests {
         let mut ing = obj(Kind::Ingress, "web", None);
         ing.backends = vec!["web".into()];
         let mut svc = obj(Kind::Service, "web", None);
-        svc.selector = vec![kv("app", "web")];
+        svc.selector = kv(&[("app", "web")]);
         let mut dep = obj(Kind::Deployment, "web", None);
-        dep.template_labels = vec![kv("app", "web")];
+        dep.template_labels = kv(&[("app", "web")]);
         let sel = select(&[ing, svc, dep], &["ing/web".parse().unwrap()], None, true);
         assert_eq!(
             sel.chosen,

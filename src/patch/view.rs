@@ -19,6 +19,8 @@ pub trait View: Sized {
     fn is_map(&self) -> bool;
     /// Whether the value is a sequence (an array).
     fn is_seq(&self) -> bool;
+    /// The value as JSON, to decode it into the model.
+    fn to_value(&self) -> serde_json::Value;
 
     /// What the value is, for messages: "a mapping", "a sequence", "a scalar" or "null".
     fn shape(&self) -> &'static str {
@@ -41,8 +43,8 @@ pub trait View: Sized {
         self.get(key).and_then(View::string)
     }
 
-    /// A `map[string]string` such as labels or a selector (non-string values are skipped).
-    fn string_map(&self) -> Vec<(String, String)> {
+    /// A `map[string]string` such as labels or a selector (non-string values are kept as their text).
+    fn string_map(&self) -> std::collections::BTreeMap<String, String> {
         self.entries()
             .into_iter()
             .filter_map(|(k, v)| v.scalar_text().map(|s| (k.to_string(), s)))
@@ -89,6 +91,10 @@ impl View for Node<'_> {
     fn is_seq(&self) -> bool {
         Node::items(self).is_some()
     }
+
+    fn to_value(&self) -> serde_json::Value {
+        self.to_json()
+    }
 }
 
 impl View for serde_json::Value {
@@ -129,5 +135,9 @@ impl View for serde_json::Value {
 
     fn is_seq(&self) -> bool {
         self.is_array()
+    }
+
+    fn to_value(&self) -> serde_json::Value {
+        self.clone()
     }
 }

@@ -1,11 +1,10 @@
-//! `-o json`: the versioned schema of `report::json_v1`, pretty-printed.
+//! `-o json` of `check` and `doctor`: the audit payload in the one envelope (`report::envelope`).
 
-use crate::report::Report;
-use crate::report::json_v1::Output;
+use std::io::Write;
 
-pub fn render(report: &Report) -> String {
-    let mut s =
-        serde_json::to_string_pretty(&Output::from(report)).expect("JSON output serializes");
-    s.push('\n');
-    s
+use crate::report::json_v1::AuditV1;
+use crate::report::{Audit, envelope};
+
+pub fn audit<W: Write>(w: &mut W, a: &Audit) -> std::io::Result<()> {
+    envelope::write(w, a.command.as_str(), &AuditV1::from(a))
 }

@@ -1,34 +1,28 @@
-//! The JSON output schema, version 1 — frozen. These structs are the contract documented in
-//! docs/output-formats.md; internal types are converted into them, never serialized directly. Adding an
-//! optional field is allowed; renaming, removing or changing the meaning of one needs `version: 2`.
+//! The JSON payloads of `check` and `doctor`, version 1 — frozen, inside the one envelope
+//! (`report::envelope`). These structs are the contract documented in docs/output-formats.md; internal
+//! types are converted into them, never serialized directly. Adding an optional field is allowed;
+//! renaming, removing or changing the meaning of one needs `version: 2`. [`FindingV1`] is the one JSON
+//! shape of a finding, for every command that reports findings.
 
 use serde::Serialize;
 
-use super::Report;
-use crate::checks::{self, Finding, Subject};
-
-pub const VERSION: u32 = 1;
+use super::{Audit, Finding, Location, Severity, Subject};
+use crate::model::EniFlavor;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Output {
-    pub version: u32,
-    pub tool: Tool,
-    /// `check` or `doctor`.
-    pub command: &'static str,
-    /// `live`, `facts` (replayed with --facts) or `offline` (check --kube-version/--network-mode).
+pub struct AuditV1 {
+    /// `live`, `facts` (replayed with --facts), `offline` (--kube-version/--network-mode) or `manifests`
+    /// (doctor -f).
     pub source: &'static str,
     pub scope: Scope,
     pub cluster: Cluster,
-    pub findings: Vec<JsonFinding>,
-    pub suppressed: Vec<JsonSuppressed>,
-    pub summary: Summary,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub findings: Vec<FindingV1>,
+    pub suppressed: Vec<SuppressedV1>,
+    /// Why findings were withheld: advice that cannot help while a cluster-level blocker stands.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<String>,
+    pub summary: SummaryV1,
 }
 
 #[derive(Debug, Serialize)]
@@ -58,7 +52,11 @@ pub struct Cluster {
     pub region: Option<String>,
     pub vpc_id: Option<String>,
     pub nodes: usize,
+    /// Shared ENI (`tke.cloud.tencent.com/eni-ip`).
     pub eni_ip: EniIp,
+    /// Exclusive ENI (`tke.cloud.tencent.com/direct-eni`); only when some node offers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct_eni: Option<EniIp>,
     pub nodes_eni_ip_unavailable: Vec<String>,
 }
 
@@ -103,7 +101,26 @@ impl From<&Subject> for Object {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct JsonFinding {
+pub struct LocationV1 {
+    /// The path as given on the command line.
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl From<&Location> for LocationV1 {
+    fn from(l: &Location) -> Self {
+        LocationV1 {
+            path: l.path.clone(),
+            line: l.line,
+            column: l.column,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingV1 {
     /// The check id (`tkedirect explain <check>`).
     pub check: &'static str,
     /// info, warning, error.
@@ -114,33 +131,41 @@ pub struct JsonFinding {
     pub related: Option<Object>,
     pub message: String,
     pub fix: String,
+    /// Every pod concerned (the message names the first few).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pods: Vec<String>,
+    /// Where in a manifest (doctor -f).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<LocationV1>,
 }
 
-impl From<&Finding> for JsonFinding {
+impl From<&Finding> for FindingV1 {
     fn from(f: &Finding) -> Self {
-        JsonFinding {
+        FindingV1 {
             check: f.check,
             severity: f.severity.as_str(),
             object: f.subject.as_ref().map(Object::from),
             related: f.related.as_ref().map(Object::from),
             message: f.message.clone(),
             fix: f.fix.clone(),
+            pods: f.pods.clone(),
+            location: f.location.as_ref().map(LocationV1::from),
         }
     }
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct JsonSuppressed {
+pub struct SuppressedV1 {
     #[serde(flatten)]
-    pub finding: JsonFinding,
+    pub finding: FindingV1,
     /// The value of the `ignore-check.tkedirect.io/<check>` annotation.
     pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Summary {
+pub struct SummaryV1 {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
@@ -151,17 +176,31 @@ pub struct Summary {
     pub failed: bool,
 }
 
-impl From<&Report> for Output {
-    fn from(r: &Report) -> Self {
+fn eni(c: &super::ClusterSummary, flavor: EniFlavor) -> EniIp {
+    let (capacity, allocatable, used) = c.eni_totals(flavor);
+    EniIp {
+        capacity,
+        allocatable,
+        used,
+        headroom: used.map(|u| (allocatable - u).max(0)),
+        nodes: c
+            .eni_nodes
+            .iter()
+            .filter(|n| n.flavor == flavor)
+            .map(|n| EniNode {
+                name: n.name.clone(),
+                capacity: n.capacity,
+                allocatable: n.allocatable,
+                used: n.used,
+            })
+            .collect(),
+    }
+}
+
+impl From<&Audit> for AuditV1 {
+    fn from(r: &Audit) -> Self {
         let c = &r.cluster;
-        let (capacity, allocatable, used) = c.eni_totals();
-        Output {
-            version: VERSION,
-            tool: Tool {
-                name: "tkedirect",
-                version: env!("CARGO_PKG_VERSION"),
-            },
-            command: r.command.as_str(),
+        AuditV1 {
             source: r.source.as_str(),
             scope: Scope {
                 objects: r.scope.objects,
@@ -171,10 +210,7 @@ impl From<&Report> for Output {
             cluster: Cluster {
                 kubernetes_version: c.kubernetes_version.clone(),
                 network_mode: c.network.mode.as_str(),
-                default_eni: c.network.default_eni.map(|e| match e {
-                    crate::model::network::EniFlavor::Shared => "shared",
-                    crate::model::network::EniFlavor::Exclusive => "exclusive",
-                }),
+                default_eni: c.network.default_eni.map(EniFlavor::as_str),
                 super_nodes: c.network.super_nodes,
                 global_route_direct_access: c.network.global_route_direct_access,
                 evidence: c.network.evidence.clone(),
@@ -183,37 +219,28 @@ impl From<&Report> for Output {
                 region: c.region.clone(),
                 vpc_id: c.vpc_id.clone(),
                 nodes: c.nodes,
-                eni_ip: EniIp {
-                    capacity,
-                    allocatable,
-                    used,
-                    headroom: used.map(|u| (allocatable - u).max(0)),
-                    nodes: c
-                        .eni_nodes
-                        .iter()
-                        .map(|n| EniNode {
-                            name: n.name.clone(),
-                            capacity: n.capacity,
-                            allocatable: n.allocatable,
-                            used: n.used,
-                        })
-                        .collect(),
-                },
+                eni_ip: eni(c, EniFlavor::Shared),
+                direct_eni: c
+                    .eni_nodes
+                    .iter()
+                    .any(|n| n.flavor == EniFlavor::Exclusive)
+                    .then(|| eni(c, EniFlavor::Exclusive)),
                 nodes_eni_ip_unavailable: c.tainted_nodes.clone(),
             },
-            findings: r.findings.iter().map(JsonFinding::from).collect(),
+            findings: r.findings.iter().map(FindingV1::from).collect(),
             suppressed: r
                 .suppressed
                 .iter()
-                .map(|s| JsonSuppressed {
-                    finding: JsonFinding::from(&s.finding),
+                .map(|s| SuppressedV1 {
+                    finding: FindingV1::from(&s.finding),
                     reason: s.reason.clone(),
                 })
                 .collect(),
-            summary: Summary {
-                errors: r.count(checks::Severity::Error),
-                warnings: r.count(checks::Severity::Warning),
-                infos: r.count(checks::Severity::Info),
+            withheld: r.withheld.clone(),
+            summary: SummaryV1 {
+                errors: r.count(Severity::Error),
+                warnings: r.count(Severity::Warning),
+                infos: r.count(Severity::Info),
                 suppressed: r.suppressed.len(),
                 fail_on: r.fail_on.as_str(),
                 failed: r.failed(),

@@ -2,32 +2,49 @@
 //! at most 500 targets, one call at a time (writes to one CLB are serialised). Registering first means a
 //! listener never loses its old targets before the new ones are in. A listener whose registration failed
 //! keeps its old targets: its deregistrations are skipped.
+//!
+//! A write that answers with a task ([`super::tasks`]) is waited for (`DescribeTaskStatus`, bounded,
+//! with backoff) before the next write: a failed task fails its listeners; a task still running when the
+//! wait is over stops the writes (it is remembered in the ledger, so a rerun does not send it again).
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use super::batch::{calls, deregister_targets, register_targets};
-use super::plan::Plan;
+use super::plan::SyncPlan;
+use super::tasks::{PendingTask, TaskEnd, TaskLedger, wait_for};
 use crate::cloud::{BatchTarget, Clb};
 
+/// What a write needs besides the CLB: where to remember tasks, how long to wait for them, where to say
+/// what happens.
+pub struct Writer<'a> {
+    pub region: &'a str,
+    pub ledger: &'a mut dyn TaskLedger,
+    /// How long to wait for each write's task to end.
+    pub task_wait: Duration,
+    /// One line per call.
+    pub progress: &'a mut dyn FnMut(&str),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub enum WriteAction {
     Register,
     Deregister,
 }
 
-impl Action {
+impl WriteAction {
     pub fn api_name(self) -> &'static str {
         match self {
-            Action::Register => "BatchRegisterTargets",
-            Action::Deregister => "BatchDeregisterTargets",
+            WriteAction::Register => "BatchRegisterTargets",
+            WriteAction::Deregister => "BatchDeregisterTargets",
         }
     }
 }
 
 /// One write call and what came of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallReport {
-    pub action: Action,
+pub struct WriteCall {
+    pub action: WriteAction,
     pub targets: usize,
     /// `FailListenerIdSet`.
     pub failed_listeners: Vec<String>,
@@ -35,11 +52,13 @@ pub struct CallReport {
     pub request_id: String,
     /// The call failed as a whole (after retries); nothing after it was sent.
     pub error: Option<String>,
+    /// How its task ended: `succeeded`, `failed`, `none` (not a task), `running`, `unknown`.
+    pub task: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ApplyReport {
-    pub calls: Vec<CallReport>,
+pub struct ApplyResult {
+    pub calls: Vec<WriteCall>,
     /// Targets in calls that succeeded, on listeners that did not fail.
     pub registered: usize,
     pub deregistered: usize,
@@ -51,9 +70,11 @@ pub struct ApplyReport {
     pub not_sent: usize,
     /// The error that stopped the run.
     pub error: Option<String>,
+    /// Tasks still running when the run stopped waiting (their ids).
+    pub pending_tasks: Vec<String>,
 }
 
-impl ApplyReport {
+impl ApplyResult {
     pub fn wrote_anything(&self) -> bool {
         self.registered + self.deregistered > 0
     }
@@ -63,11 +84,11 @@ impl ApplyReport {
     }
 }
 
-/// Apply `plan` to CLB `lb`. `progress` receives one line per call.
-pub async fn apply<C: Clb>(clb: &C, lb: &str, plan: &Plan, progress: &dyn Fn(&str)) -> ApplyReport {
-    let mut report = ApplyReport::default();
+/// Apply `plan` to CLB `lb`.
+pub async fn apply<C: Clb>(clb: &C, lb: &str, plan: &SyncPlan, w: &mut Writer<'_>) -> ApplyResult {
+    let mut report = ApplyResult::default();
     let register = register_targets(plan);
-    let register_failed = run(clb, lb, Action::Register, &register, &mut report, progress).await;
+    let register_failed = run(clb, lb, WriteAction::Register, &register, &mut report, w).await;
     if report.error.is_some() {
         report.not_sent += deregister_targets(plan, &BTreeSet::new()).len();
         return report;
@@ -78,10 +99,10 @@ pub async fn apply<C: Clb>(clb: &C, lb: &str, plan: &Plan, progress: &dyn Fn(&st
     run(
         clb,
         lb,
-        Action::Deregister,
+        WriteAction::Deregister,
         &deregister,
         &mut report,
-        progress,
+        w,
     )
     .await;
     report
@@ -91,76 +112,125 @@ pub async fn apply<C: Clb>(clb: &C, lb: &str, plan: &Plan, progress: &dyn Fn(&st
 async fn run<C: Clb>(
     clb: &C,
     lb: &str,
-    action: Action,
+    action: WriteAction,
     targets: &[BatchTarget],
-    report: &mut ApplyReport,
-    progress: &dyn Fn(&str),
+    report: &mut ApplyResult,
+    w: &mut Writer<'_>,
 ) -> BTreeSet<String> {
     let mut failed = BTreeSet::new();
     let batches = calls(targets);
     let total = batches.len();
     for (i, batch) in batches.iter().enumerate() {
         let result = match action {
-            Action::Register => clb.batch_register_targets(lb, batch).await,
-            Action::Deregister => clb.batch_deregister_targets(lb, batch).await,
+            WriteAction::Register => clb.batch_register_targets(lb, batch).await,
+            WriteAction::Deregister => clb.batch_deregister_targets(lb, batch).await,
         };
         match result {
             Ok(outcome) => {
-                let fails: BTreeSet<&str> = outcome
-                    .fail_listener_id_set
-                    .iter()
-                    .map(String::as_str)
-                    .collect();
+                let task = settle(clb, lb, action, batch.len(), &outcome.request_id, w).await;
+                let mut failed_here: BTreeSet<String> =
+                    outcome.fail_listener_id_set.iter().cloned().collect();
+                let mut message = outcome.message.filter(|m| !m.is_empty());
+                if let TaskEnd::Failed(why) = &task {
+                    // The whole task failed: none of its listeners changed.
+                    failed_here.extend(batch.iter().map(|t| t.listener_id.clone()));
+                    message = Some(why.clone());
+                }
                 let done = batch
                     .iter()
-                    .filter(|t| !fails.contains(t.listener_id.as_str()))
+                    .filter(|t| !failed_here.contains(&t.listener_id))
                     .count();
                 match action {
-                    Action::Register => report.registered += done,
-                    Action::Deregister => report.deregistered += done,
+                    WriteAction::Register => report.registered += done,
+                    WriteAction::Deregister => report.deregistered += done,
                 }
-                progress(&format!(
-                    "{} {}/{}: {} targets{}",
+                let shown: BTreeSet<&str> = failed_here.iter().map(String::as_str).collect();
+                (w.progress)(&format!(
+                    "{} {}/{}: {} targets{}{}",
                     action.api_name(),
                     i + 1,
                     total,
                     batch.len(),
-                    if fails.is_empty() {
+                    if shown.is_empty() {
                         String::new()
                     } else {
-                        format!(", failed on {}", join(&fails))
+                        format!(", failed on {}", join(&shown))
+                    },
+                    match &task {
+                        TaskEnd::NoTask => String::new(),
+                        t => format!(" (task {})", t.as_str()),
                     }
                 ));
-                failed.extend(outcome.fail_listener_id_set.iter().cloned());
-                report
-                    .failed_listeners
-                    .extend(outcome.fail_listener_id_set.iter().cloned());
-                report.calls.push(CallReport {
+                failed.extend(failed_here.iter().cloned());
+                report.failed_listeners.extend(failed_here.iter().cloned());
+                report.calls.push(WriteCall {
                     action,
                     targets: batch.len(),
-                    failed_listeners: outcome.fail_listener_id_set,
-                    message: outcome.message.filter(|m| !m.is_empty()),
-                    request_id: outcome.request_id,
+                    failed_listeners: failed_here.into_iter().collect(),
+                    message,
+                    request_id: outcome.request_id.clone(),
                     error: None,
+                    task: Some(task.as_str()),
                 });
+                if task == TaskEnd::StillRunning {
+                    let rest: usize = batches[i + 1..].iter().map(|b| b.len()).sum();
+                    report.not_sent += rest;
+                    report.pending_tasks.push(outcome.request_id.clone());
+                    report.error = Some(format!(
+                        "the CLB's task {} ({}) was still running after {} s; nothing more was sent. \
+                         Run sync again once it has ended (it will wait for it, not send it again)",
+                        outcome.request_id,
+                        action.api_name(),
+                        w.task_wait.as_secs_f64()
+                    ));
+                    break;
+                }
             }
             Err(e) => {
                 let rest: usize = batches[i..].iter().map(|b| b.len()).sum();
                 report.not_sent += rest;
                 report.error = Some(e.to_string());
-                report.calls.push(CallReport {
+                report.calls.push(WriteCall {
                     action,
                     targets: batch.len(),
                     failed_listeners: Vec::new(),
                     message: None,
                     request_id: String::new(),
                     error: Some(e.to_string()),
+                    task: None,
                 });
                 break;
             }
         }
     }
     failed
+}
+
+/// Wait for the task a write started, remembering it in the ledger while it runs.
+async fn settle<C: Clb>(
+    clb: &C,
+    lb: &str,
+    action: WriteAction,
+    targets: usize,
+    request_id: &str,
+    w: &mut Writer<'_>,
+) -> TaskEnd {
+    if request_id.is_empty() {
+        return TaskEnd::NoTask;
+    }
+    w.ledger.record(PendingTask {
+        region: w.region.to_string(),
+        load_balancer_id: lb.to_string(),
+        task_id: request_id.to_string(),
+        action: action.api_name().to_string(),
+        targets,
+        started: jiff::Timestamp::now().as_second(),
+    });
+    let end = wait_for(clb, request_id, w.task_wait).await;
+    if end != TaskEnd::StillRunning {
+        w.ledger.forget(request_id);
+    }
+    end
 }
 
 fn join(set: &BTreeSet<&str>) -> String {
@@ -173,16 +243,38 @@ mod tests {
 
     use super::*;
     use crate::sync::model::Binding;
-    use crate::sync::plan::tests::{eni, input, want};
-    use crate::sync::plan::{PlanOptions, plan};
-    use crate::sync::testing::MemClb;
+    use crate::sync::plan::plan;
+    use crate::sync::plan::tests::{eni, input, no_quota, want};
+    use crate::sync::tasks::MemoryLedger;
+    use crate::sync::testing::{MemClb, block_on};
 
-    fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
+    fn go(clb: &MemClb, p: &SyncPlan) -> ApplyResult {
+        let mut ledger = MemoryLedger::default();
+        let r = block_on(apply(
+            clb,
+            "lb-1",
+            p,
+            &mut Writer {
+                region: "ap-guangzhou",
+                ledger: &mut ledger,
+                task_wait: Duration::from_secs(5),
+                progress: &mut |_| {},
+            },
+        ));
+        assert!(
+            ledger.tasks.is_empty(),
+            "every task ended: {:?}",
+            ledger.tasks
+        );
+        r
+    }
+
+    /// The write calls, without the task polls.
+    fn writes(clb: &MemClb) -> Vec<String> {
+        clb.calls()
+            .into_iter()
+            .filter(|c| c.starts_with("Batch"))
+            .collect()
     }
 
     fn binding(l: &str) -> Binding {
@@ -203,16 +295,12 @@ mod tests {
         let wanted: Vec<_> = (0..=600)
             .map(|i| want(&format!("10.0.{}.{}", i / 200, i % 200), 80, "p"))
             .collect();
-        let p = plan(
-            &[input("lbl-1", wanted)],
-            &clb.actual(),
-            &PlanOptions::default(),
-        );
-        let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
+        let p = plan(&[input("lbl-1", wanted)], &clb.actual(), &no_quota());
+        let report = go(&clb, &p);
         assert!(report.clean(), "{report:?}");
         assert_eq!((report.registered, report.deregistered), (600, 1));
         assert_eq!(
-            clb.calls(),
+            writes(&clb),
             [
                 "BatchRegisterTargets:500",
                 "BatchRegisterTargets:100",
@@ -229,7 +317,7 @@ mod tests {
                     .collect(),
             )],
             &clb.actual(),
-            &PlanOptions::default(),
+            &no_quota(),
         );
         assert!(!again.has_changes());
     }
@@ -256,8 +344,8 @@ mod tests {
                 vec![want("10.0.0.1", 81, "a"), want("10.9.0.2", 81, "b")],
             ),
         ];
-        let p = plan(&inputs, &clb.actual(), &PlanOptions::default());
-        let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
+        let p = plan(&inputs, &clb.actual(), &no_quota());
+        let report = go(&clb, &p);
         assert_eq!(
             report.failed_listeners,
             BTreeSet::from(["lbl-2".to_string()])
@@ -270,7 +358,7 @@ mod tests {
         // lbl-2 still has both old targets.
         assert_eq!(clb.actual()[&binding("lbl-2")].len(), 2);
         assert_eq!(
-            clb.calls(),
+            writes(&clb),
             ["BatchRegisterTargets:2", "BatchDeregisterTargets:1"]
         );
     }
@@ -282,25 +370,122 @@ mod tests {
         let p = plan(
             &[input("lbl-1", vec![want("10.0.0.1", 80, "a")])],
             &BTreeMap::new(),
-            &PlanOptions::default(),
+            &no_quota(),
         );
-        let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
+        let report = go(&clb, &p);
         assert!(report.error.as_deref().unwrap().contains("InternalError"));
         assert_eq!((report.registered, report.not_sent), (0, 1));
         assert!(!report.wrote_anything());
     }
 
     #[test]
+    fn async_tasks_are_waited_for_and_a_running_one_stops_the_writes() {
+        let clb = MemClb::new("lb-1");
+        clb.bind(
+            &binding("lbl-1"),
+            vec![
+                eni("10.9.0.1", 80, 10),
+                eni("10.0.0.2", 80, 10),
+                eni("10.0.0.3", 80, 10),
+            ],
+        );
+        clb.async_tasks(1);
+        let wanted = vec![
+            want("10.0.0.1", 80, "a"),
+            want("10.0.0.2", 80, "b"),
+            want("10.0.0.3", 80, "c"),
+        ];
+        let p = plan(
+            &[input("lbl-1", wanted.clone())],
+            &clb.actual(),
+            &no_quota(),
+        );
+        // Each write's task runs for one poll: the deregistration waits for the registration to end.
+        let r = go(&clb, &p);
+        assert!(r.clean(), "{r:?}");
+        assert_eq!(
+            clb.calls(),
+            [
+                "BatchRegisterTargets:1",
+                "DescribeTaskStatus",
+                "DescribeTaskStatus",
+                "BatchDeregisterTargets:1",
+                "DescribeTaskStatus",
+                "DescribeTaskStatus"
+            ]
+        );
+        assert_eq!(r.calls[0].task, Some("succeeded"));
+        assert_eq!(clb.actual()[&binding("lbl-1")].len(), 3);
+
+        // A task still running when the wait is over: nothing more is sent, and it stays in the ledger.
+        let clb = MemClb::new("lb-1");
+        clb.bind(
+            &binding("lbl-1"),
+            vec![
+                eni("10.9.0.1", 80, 10),
+                eni("10.0.0.2", 80, 10),
+                eni("10.0.0.3", 80, 10),
+            ],
+        );
+        clb.async_tasks(100);
+        let p = plan(&[input("lbl-1", wanted)], &clb.actual(), &no_quota());
+        let mut ledger = MemoryLedger::default();
+        let r = block_on(apply(
+            &clb,
+            "lb-1",
+            &p,
+            &mut Writer {
+                region: "ap-guangzhou",
+                ledger: &mut ledger,
+                task_wait: Duration::from_millis(300),
+                progress: &mut |_| {},
+            },
+        ));
+        assert_eq!(writes(&clb), ["BatchRegisterTargets:1"]);
+        assert_eq!((r.registered, r.not_sent), (1, 1));
+        assert!(
+            r.error.as_deref().unwrap().contains("still running"),
+            "{r:?}"
+        );
+        assert_eq!(r.pending_tasks, ["mem-1"]);
+        assert_eq!(ledger.pending("ap-guangzhou", "lb-1")[0].task_id, "mem-1");
+    }
+
+    #[test]
+    fn a_failed_task_fails_its_listeners() {
+        let clb = MemClb::new("lb-1");
+        clb.bind(
+            &binding("lbl-1"),
+            vec![eni("10.9.0.1", 80, 10), eni("10.0.0.2", 80, 10)],
+        );
+        clb.async_tasks(0);
+        clb.fail_tasks("InvalidParameter: ENI 10.0.0.1 is not in vpc-1");
+        let p = plan(
+            &[input(
+                "lbl-1",
+                vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b")],
+            )],
+            &clb.actual(),
+            &no_quota(),
+        );
+        let r = go(&clb, &p);
+        assert_eq!((r.registered, r.deregistered, r.skipped), (0, 0, 1));
+        assert_eq!(r.calls[0].task, Some("failed"));
+        assert_eq!(
+            r.calls[0].message.as_deref(),
+            Some("InvalidParameter: ENI 10.0.0.1 is not in vpc-1")
+        );
+        assert!(r.failed_listeners.contains("lbl-1"));
+        assert_eq!(writes(&clb), ["BatchRegisterTargets:1"]);
+    }
+
+    #[test]
     fn blocked_bindings_are_not_touched() {
         let clb = MemClb::new("lb-1");
         clb.bind(&binding("lbl-1"), vec![eni("10.9.0.1", 80, 10)]);
-        let p = plan(
-            &[input("lbl-1", vec![])],
-            &clb.actual(),
-            &PlanOptions::default(),
-        );
+        let p = plan(&[input("lbl-1", vec![])], &clb.actual(), &no_quota());
         assert!(p.bindings[0].blocked());
-        let report = block_on(apply(&clb, "lb-1", &p, &|_| {}));
+        let report = go(&clb, &p);
         assert!(clb.calls().is_empty());
         assert!(!report.wrote_anything());
     }

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use super::plan::Plan;
+use super::plan::SyncPlan;
 use crate::cloud::BatchTarget;
 use crate::cloud::limits::BATCH_TARGETS;
 
 /// Targets to register, from every binding that is not blocked by a guard.
-pub fn register_targets(plan: &Plan) -> Vec<BatchTarget> {
+pub fn register_targets(plan: &SyncPlan) -> Vec<BatchTarget> {
     plan.bindings
         .iter()
         .filter(|b| !b.blocked())
@@ -28,7 +28,7 @@ pub fn register_targets(plan: &Plan) -> Vec<BatchTarget> {
 
 /// Targets to deregister, except on listeners in `skip` (those whose registration failed: their old
 /// targets keep serving).
-pub fn deregister_targets(plan: &Plan, skip: &BTreeSet<String>) -> Vec<BatchTarget> {
+pub fn deregister_targets(plan: &SyncPlan, skip: &BTreeSet<String>) -> Vec<BatchTarget> {
     plan.bindings
         .iter()
         .filter(|b| !b.blocked() && !skip.contains(&b.info.binding.listener_id))
@@ -70,7 +70,7 @@ mod tests {
 
     use super::*;
     use crate::sync::model::ActualTarget;
-    use crate::sync::plan::tests::{eni, input, want};
+    use crate::sync::plan::tests::{eni, input, no_quota, want};
     use crate::sync::plan::{PlanOptions, plan};
 
     fn wants(prefix: &str, n: usize) -> Vec<crate::sync::model::DesiredTarget> {
@@ -91,7 +91,7 @@ mod tests {
         let inputs: Vec<_> = (1..=4)
             .map(|l| input(&format!("lbl-{l}"), wants("10.1", 1000)))
             .collect();
-        let p = plan(&inputs, &BTreeMap::new(), &PlanOptions::default());
+        let p = plan(&inputs, &BTreeMap::new(), &no_quota());
         let reg = register_targets(&p);
         assert_eq!(reg.len(), 4000);
         let batches = calls(&reg);
@@ -103,7 +103,7 @@ mod tests {
         let p = plan(
             &[input("lbl-1", wants("10.2", 501))],
             &BTreeMap::new(),
-            &PlanOptions::default(),
+            &no_quota(),
         );
         assert_eq!(
             calls(&register_targets(&p))
@@ -115,7 +115,7 @@ mod tests {
         let p = plan(
             &[input("lbl-1", wants("10.2", 500))],
             &BTreeMap::new(),
-            &PlanOptions::default(),
+            &no_quota(),
         );
         assert_eq!(calls(&register_targets(&p)).len(), 1);
         assert!(calls(&[]).is_empty());
@@ -147,7 +147,7 @@ mod tests {
                 vec![want("10.0.0.1", 80, "a"), want("10.0.0.2", 80, "b")],
             ),
         ];
-        let p = plan(&inputs, &actual, &PlanOptions::default());
+        let p = plan(&inputs, &actual, &no_quota());
         assert!(
             p.bindings
                 .iter()

@@ -1,242 +1,344 @@
-//! Which pod addresses a Service port should have on the CLB, from its endpoints and pods. Pure.
+//! Which pod addresses a Service port should have on the CLB, from its endpoints and pods (the model's
+//! objects). Pure.
 //!
 //! Wanted: every ready endpoint, plus pods whose containers are ready and whose only unmet readiness
-//! condition is TKE's gate (`cloud.tencent.com/load-balancer-backendgroup-ready`). The gate turns True
-//! only after TKE has bound the pod and the CLB health check passed, so a sync that waited for readiness
-//! would never bind such a pod. Terminating endpoints that still serve are left where they are (TKE drains
-//! them with weight 0), never registered.
+//! condition is TKE's gate ([`crate::rules::readiness`]): the gate turns True only after TKE has bound the
+//! pod and the CLB health check passed, so a sync that waited for readiness would never bind such a pod.
+//!
+//! Known: every address of every pod of the Service that still exists, with its state and the port it
+//! serves the Service port on. TKE keeps terminating and not-ready pods bound at weight 0 until they are
+//! gone (graceful drain, always on since controller v2.2; domain notes §6.3): the planner leaves targets at
+//! such addresses alone and deregisters only addresses that belong to no pod of the Service.
+//!
+//! Only ENI addresses are ENI targets ([`crate::rules::network::pod_network`]): a pod with a GlobalRouter IP
+//! (inside its node's podCIDR, or networks-status `tke-bridge`) or on the host network is skipped with the
+//! reason, and its address is never registered as an `EniIp` target (domain notes §6.3).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::{Pod, Service};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use super::model::{DesiredTarget, Why, addr_cmp};
+use crate::model::service::ServicePort;
+use crate::model::{Endpoint, Pod, PortRef};
+use crate::rules::network::PodNetwork;
+use crate::rules::readiness::{Readiness, readiness};
 
-use super::endpoints::Endpoint;
-use super::model::{DesiredTarget, Why};
-use crate::model::consts::READINESS_GATE;
-
-/// A Service's `targetPort`: a number, or the name of a container port resolved per pod.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TargetPort {
-    Number(i64),
-    Name(String),
+/// A pod's state as far as its CLB target is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PodState {
+    Ready,
+    /// Containers ready, waiting only on TKE's gate.
+    WaitingOnGate,
+    /// Being deleted: TKE drains it at weight 0 until it is gone.
+    Terminating,
+    /// Not ready (TKE keeps it bound at weight 0 too).
+    NotReady,
 }
 
-/// One entry of `spec.ports`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServicePortSpec {
-    pub name: String,
-    pub port: i64,
-    pub protocol: String,
-    pub target_port: TargetPort,
-}
-
-impl ServicePortSpec {
-    /// The name if any, else the port number: how the plan refers to it.
-    pub fn label(&self) -> String {
-        if self.name.is_empty() {
-            self.port.to_string()
-        } else {
-            self.name.clone()
+impl PodState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodState::Ready => "ready",
+            PodState::WaitingOnGate => "waiting on TKE's readiness gate",
+            PodState::Terminating => "terminating",
+            PodState::NotReady => "not ready",
         }
     }
 }
 
-pub fn service_ports(svc: &Service) -> Vec<ServicePortSpec> {
-    let ports = svc.spec.as_ref().and_then(|s| s.ports.as_ref());
-    ports
-        .into_iter()
-        .flatten()
-        .map(|p| ServicePortSpec {
-            name: p.name.clone().unwrap_or_default(),
-            port: i64::from(p.port),
-            protocol: p.protocol.clone().unwrap_or_else(|| "TCP".into()),
-            target_port: match &p.target_port {
-                Some(IntOrString::Int(n)) => TargetPort::Number(i64::from(*n)),
-                Some(IntOrString::String(s)) => match s.parse::<i64>() {
-                    Ok(n) => TargetPort::Number(n),
-                    Err(_) => TargetPort::Name(s.clone()),
-                },
-                None => TargetPort::Number(i64::from(p.port)),
-            },
-        })
-        .collect()
-}
-
-/// Readiness of a pod as far as binding is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PodReadiness {
-    Ready,
-    /// Containers ready; every readiness gate True except TKE's.
-    WaitingOnGate,
-    NotReady,
-}
-
-fn condition_true(pod: &Pod, kind: &str) -> bool {
-    let conditions = pod.status.as_ref().and_then(|s| s.conditions.as_ref());
-    conditions
-        .into_iter()
-        .flatten()
-        .any(|c| c.type_ == kind && c.status == "True")
-}
-
-pub fn readiness(pod: &Pod) -> PodReadiness {
-    let deleting = pod.metadata.deletion_timestamp.is_some();
-    let running = pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running");
-    if deleting || !running {
-        return PodReadiness::NotReady;
-    }
-    if condition_true(pod, "Ready") {
-        return PodReadiness::Ready;
-    }
-    let gates: Vec<&str> = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.readiness_gates.as_ref())
-        .into_iter()
-        .flatten()
-        .map(|g| g.condition_type.as_str())
-        .collect();
-    let only_tke_gate_unmet = gates.contains(&READINESS_GATE)
-        && !condition_true(pod, READINESS_GATE)
-        && gates
-            .iter()
-            .filter(|g| **g != READINESS_GATE)
-            .all(|g| condition_true(pod, g));
-    if only_tke_gate_unmet && condition_true(pod, "ContainersReady") {
-        PodReadiness::WaitingOnGate
-    } else {
-        PodReadiness::NotReady
+impl From<Readiness> for PodState {
+    fn from(r: Readiness) -> Self {
+        match r {
+            Readiness::Ready => PodState::Ready,
+            Readiness::WaitingOnGate => PodState::WaitingOnGate,
+            Readiness::Terminating => PodState::Terminating,
+            Readiness::NotReady => PodState::NotReady,
+        }
     }
 }
 
-/// The container port a `targetPort` means in this pod.
-pub fn resolve_target_port(pod: &Pod, target: &TargetPort, protocol: &str) -> Option<i64> {
-    match target {
-        TargetPort::Number(n) => Some(*n),
-        TargetPort::Name(name) => pod
-            .spec
-            .as_ref()?
-            .containers
-            .iter()
-            .flat_map(|c| c.ports.iter().flatten())
-            .find(|p| {
-                p.name.as_deref() == Some(name.as_str())
-                    && p.protocol.as_deref().unwrap_or("TCP") == protocol
-            })
-            .map(|p| i64::from(p.container_port)),
+/// An address that belongs to a pod (or an endpoint) of the Service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownAddr {
+    /// The pod (None for an endpoint without a pod reference).
+    pub pod: Option<String>,
+    pub state: PodState,
+    /// The port it serves the Service port on, when known.
+    pub port: Option<i64>,
+    /// Why the pod is not on an ENI, when it is not.
+    pub not_eni: Option<NotEni>,
+}
+
+/// Why a pod's address is not an ENI address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NotEni {
+    /// `hostNetwork`: the address is the node's.
+    HostNetwork,
+    /// A GlobalRouter IP, with the evidence.
+    GlobalRouter(String),
+    /// A Cilium-Overlay address.
+    Overlay,
+}
+
+impl NotEni {
+    /// Where the pod's address comes from, if not from an ENI.
+    pub fn of(network: &PodNetwork) -> Option<NotEni> {
+        match network {
+            PodNetwork::Eni | PodNetwork::SuperNode => None,
+            PodNetwork::HostNetwork => Some(NotEni::HostNetwork),
+            PodNetwork::GlobalRouter(evidence) => Some(NotEni::GlobalRouter(evidence.clone())),
+            PodNetwork::Overlay => Some(NotEni::Overlay),
+        }
     }
+
+    /// `host-network`, `global-router`, `overlay`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            NotEni::HostNetwork => "host-network",
+            NotEni::GlobalRouter(_) => "global-router",
+            NotEni::Overlay => "overlay",
+        }
+    }
+
+    /// For people.
+    pub fn describe(&self) -> String {
+        match self {
+            NotEni::HostNetwork => "host network: its address is the node's".to_string(),
+            NotEni::GlobalRouter(evidence) => format!("GlobalRouter IP: {evidence}"),
+            NotEni::Overlay => "Cilium-Overlay address".to_string(),
+        }
+    }
+}
+
+/// Why a pod the Service wants is not registered.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// Its address is not an ENI address.
+    NotEni(NotEni),
+    /// It has no address of the family the listener takes (`IPv4` or `IPv6`).
+    NoAddressFor(&'static str),
+}
+
+impl SkipReason {
+    /// `host-network`, `global-router`, `overlay`, `no-address-of-listener-family`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            SkipReason::NotEni(n) => n.id(),
+            SkipReason::NoAddressFor(_) => "no-address-of-listener-family",
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            SkipReason::NotEni(n) => n.describe(),
+            SkipReason::NoAddressFor(family) => {
+                format!("no {family} address, and the listener takes {family} targets only")
+            }
+        }
+    }
+
+    pub fn is_not_eni(&self) -> bool {
+        matches!(self, SkipReason::NotEni(_))
+    }
+}
+
+/// A pod the Service wants that is not registered (`ip`: its first address).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    pub pod: String,
+    pub ip: String,
+    pub reason: SkipReason,
 }
 
 /// The result for one Service port.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Desired {
     pub targets: Vec<DesiredTarget>,
-    /// Terminating addresses that still serve: kept if bound, never registered.
-    pub draining: BTreeSet<(String, i64)>,
-    /// Every address the cluster knows for the Service, ready or not → pod name (for the plan's reasons).
-    pub known: BTreeMap<String, String>,
+    /// Every address of the Service's pods and endpoints that still exist, whatever their state.
+    pub known: BTreeMap<String, KnownAddr>,
+    /// Pods that would be wanted but are not on an ENI.
+    pub skipped: Vec<Skipped>,
     /// Endpoints that are neither ready nor waiting only on the gate.
     pub not_ready: usize,
     /// Problems worth a warning (a pod without the named port…).
     pub notes: Vec<String>,
 }
 
-fn pod_ip(pod: &Pod) -> Option<&str> {
-    pod.status
-        .as_ref()?
-        .pod_ip
-        .as_deref()
-        .filter(|ip| !ip.is_empty())
+/// The container port a Service's `targetPort` means in this pod: a number as is, a name resolved
+/// against the pod's container ports of the same protocol (Kubernetes Service semantics; the endpoints
+/// controller does the same for the pods it lists).
+pub fn resolve_target_port(pod: &Pod, target: &PortRef, protocol: &str) -> Option<i64> {
+    match target {
+        PortRef::Number(n) => Some(*n),
+        PortRef::Name(name) => pod
+            .spec
+            .containers
+            .iter()
+            .flat_map(|c| &c.ports)
+            .find(|p| p.name == *name && p.protocol() == protocol)
+            .and_then(|p| p.container_port),
+    }
 }
 
 /// Desired targets of one Service port. `pods` are the pods the Service selects (for the gate check and
-/// for gate-waiting pods the endpoints controller has not listed yet).
-pub fn desired_for_port(sp: &ServicePortSpec, endpoints: &[Endpoint], pods: &[Pod]) -> Desired {
-    let by_name: BTreeMap<&str, &Pod> = pods
-        .iter()
-        .filter_map(|p| p.metadata.name.as_deref().map(|n| (n, p)))
-        .collect();
+/// for gate-waiting pods the endpoints controller has not listed yet); `networks` says where each pod's
+/// address comes from (by pod name; a pod not in it counts as on an ENI). Endpoints of both families are
+/// read: a dual-stack pod is one target with two addresses, and the planner picks the one the listener
+/// takes.
+pub fn desired_for_port(
+    sp: &ServicePort,
+    endpoints: &[Endpoint],
+    pods: &[Pod],
+    networks: &BTreeMap<String, PodNetwork>,
+) -> Desired {
+    let by_name: BTreeMap<&str, &Pod> = pods.iter().map(|p| (p.name(), p)).collect();
+    let not_eni = |pod: Option<&str>| pod.and_then(|p| networks.get(p)).and_then(NotEni::of);
     let mut out = Desired::default();
-    let mut seen: BTreeSet<(String, i64)> = BTreeSet::new();
+    // One target per pod (or per address, for endpoints without a pod) and port.
+    let mut units: Vec<DesiredTarget> = Vec::new();
+    let mut index: BTreeMap<(String, i64), usize> = BTreeMap::new();
+    let mut add =
+        |units: &mut Vec<DesiredTarget>, key: (String, i64), ip: &str, pod, why| match index
+            .get(&key)
+        {
+            Some(&i) if !units[i].addrs.iter().any(|a| a == ip) => units[i].addrs.push(ip.into()),
+            Some(_) => {}
+            None => {
+                index.insert(key.clone(), units.len());
+                units.push(DesiredTarget {
+                    addrs: vec![ip.to_string()],
+                    port: key.1,
+                    pod,
+                    why,
+                });
+            }
+        };
     let mut listed_ips: BTreeSet<&str> = BTreeSet::new();
 
     for ep in endpoints {
         listed_ips.insert(&ep.ip);
-        if let Some(pod) = &ep.pod {
-            out.known.insert(ep.ip.clone(), pod.clone());
-        }
-        let Some(port) = ep
+        let port = ep
             .ports
             .iter()
-            .find(|p| p.name == sp.name && p.protocol == sp.protocol)
-        else {
-            continue;
-        };
-        let key = (ep.ip.clone(), port.port);
-        let why = if ep.ready {
-            Some(Why::Ready)
-        } else if ep.terminating {
-            if ep.serving {
-                out.draining.insert(key.clone());
-            }
-            None
+            .find(|p| p.name == sp.name && p.protocol() == sp.protocol())
+            .and_then(|p| p.port);
+        let pod_state = ep
+            .pod
+            .as_deref()
+            .and_then(|n| by_name.get(n))
+            .map(|p| readiness(p));
+        let state = if ep.ready {
+            PodState::Ready
+        } else if ep.terminating || pod_state == Some(Readiness::Terminating) {
+            PodState::Terminating
+        } else if pod_state == Some(Readiness::WaitingOnGate) {
+            PodState::WaitingOnGate
         } else {
             // A not-ready endpoint whose pod looks Ready means the endpoints controller lags: trust the
             // endpoint and wait for the next sync.
-            match ep
-                .pod
-                .as_deref()
-                .and_then(|n| by_name.get(n))
-                .map(|p| readiness(p))
-            {
-                Some(PodReadiness::WaitingOnGate) => Some(Why::WaitingOnGate),
-                _ => None,
-            }
+            PodState::NotReady
         };
-        match why {
-            Some(why) if seen.insert(key.clone()) => out.targets.push(DesiredTarget {
-                ip: key.0,
-                port: key.1,
+        let off_eni = not_eni(ep.pod.as_deref());
+        out.known.insert(
+            ep.ip.clone(),
+            KnownAddr {
                 pod: ep.pod.clone(),
-                why,
-            }),
-            Some(_) => {}
-            None if !ep.terminating => out.not_ready += 1,
-            None => {}
+                state,
+                port,
+                not_eni: off_eni.clone(),
+            },
+        );
+        let Some(port) = port else {
+            continue;
+        };
+        let why = match state {
+            PodState::Ready => Some(Why::Ready),
+            PodState::WaitingOnGate => Some(Why::WaitingOnGate),
+            PodState::Terminating | PodState::NotReady => None,
+        };
+        match (why, off_eni) {
+            (Some(_), Some(reason)) => {
+                let s = Skipped {
+                    pod: ep.pod.clone().unwrap_or_default(),
+                    ip: ep.ip.clone(),
+                    reason: SkipReason::NotEni(reason),
+                };
+                if !out
+                    .skipped
+                    .iter()
+                    .any(|x| x.pod == s.pod && !s.pod.is_empty())
+                {
+                    out.skipped.push(s);
+                }
+            }
+            (Some(why), None) => {
+                let key = (ep.pod.clone().unwrap_or_else(|| ep.ip.clone()), port);
+                add(&mut units, key, &ep.ip, ep.pod.clone(), why);
+            }
+            (None, _) if state == PodState::NotReady => out.not_ready += 1,
+            (None, _) => {}
         }
     }
 
     // Gate-waiting pods not listed in any endpoint yet: resolve the target port in the pod itself.
+    let Some(target) = sp.target() else {
+        out.targets = units;
+        return out;
+    };
     for pod in pods {
-        let (Some(name), Some(ip)) = (pod.metadata.name.as_deref(), pod_ip(pod)) else {
-            continue;
-        };
-        out.known
-            .entry(ip.to_string())
-            .or_insert_with(|| name.to_string());
-        if listed_ips.contains(ip) || readiness(pod) != PodReadiness::WaitingOnGate {
+        let ips = pod.ips();
+        if ips.is_empty() {
             continue;
         }
-        match resolve_target_port(pod, &sp.target_port, &sp.protocol) {
-            Some(port) if seen.insert((ip.to_string(), port)) => out.targets.push(DesiredTarget {
-                ip: ip.to_string(),
-                port,
-                pod: Some(name.to_string()),
-                why: Why::WaitingOnGate,
-            }),
-            Some(_) => {}
+        let port = resolve_target_port(pod, &target, sp.protocol());
+        let off_eni = not_eni(Some(pod.name()));
+        for ip in &ips {
+            out.known
+                .entry(ip.to_string())
+                .or_insert_with(|| KnownAddr {
+                    pod: Some(pod.name().to_string()),
+                    state: readiness(pod).into(),
+                    port,
+                    not_eni: off_eni.clone(),
+                });
+        }
+        if ips.iter().any(|ip| listed_ips.contains(ip))
+            || readiness(pod) != Readiness::WaitingOnGate
+        {
+            continue;
+        }
+        if let Some(reason) = off_eni {
+            out.skipped.push(Skipped {
+                pod: pod.name().to_string(),
+                ip: ips[0].to_string(),
+                reason: SkipReason::NotEni(reason),
+            });
+            continue;
+        }
+        match port {
+            Some(port) => {
+                for ip in &ips {
+                    let key = (pod.name().to_string(), port);
+                    add(
+                        &mut units,
+                        key,
+                        ip,
+                        Some(pod.name().to_string()),
+                        Why::WaitingOnGate,
+                    );
+                }
+            }
             None => out.notes.push(format!(
-                "pod {name} has no container port named `{}` ({}): not bound for Service port {}",
-                match &sp.target_port {
-                    TargetPort::Name(n) => n.as_str(),
-                    TargetPort::Number(_) => "",
-                },
-                sp.protocol,
+                "pod {} has no container port named `{target}` ({}): not bound for Service port {}",
+                pod.name(),
+                sp.protocol(),
                 sp.label()
             )),
         }
     }
+    for u in &mut units {
+        u.addrs.sort_by(|a, b| addr_cmp((a, 0), (b, 0)));
+    }
+    out.targets = units;
     out
 }
 
@@ -245,7 +347,8 @@ pub(crate) mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::sync::endpoints::{EndpointPort, from_slices};
+    use crate::model::consts::READINESS_GATE;
+    use crate::model::endpoints::{EndpointPort, EndpointSlice};
 
     /// A running pod; `gates` lists (conditionType, status) readiness gates.
     pub fn pod(
@@ -255,6 +358,16 @@ pub(crate) mod tests {
         containers_ready: bool,
         gates: &[(&str, bool)],
     ) -> Pod {
+        serde_json::from_value(pod_json(name, ip, ready, containers_ready, gates)).unwrap()
+    }
+
+    pub fn pod_json(
+        name: &str,
+        ip: &str,
+        ready: bool,
+        containers_ready: bool,
+        gates: &[(&str, bool)],
+    ) -> serde_json::Value {
         let mut conditions = vec![
             json!({"type": "Ready", "status": if ready { "True" } else { "False" }}),
             json!({"type": "ContainersReady", "status": if containers_ready { "True" } else { "False" }}),
@@ -262,15 +375,15 @@ pub(crate) mod tests {
         for (g, ok) in gates {
             conditions.push(json!({"type": g, "status": if *ok { "True" } else { "False" }}));
         }
-        serde_json::from_value(json!({
+        json!({
+            "apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": name, "namespace": "default", "labels": {"app": "web"}},
             "spec": {
                 "readinessGates": gates.iter().map(|(g, _)| json!({"conditionType": g})).collect::<Vec<_>>(),
                 "containers": [{"name": "c", "ports": [{"name": "http", "containerPort": 8080}, {"name": "metrics", "containerPort": 9100}]}]
             },
             "status": {"phase": "Running", "podIP": ip, "conditions": conditions}
-        }))
-        .unwrap()
+        })
     }
 
     fn ep(ip: &str, pod: &str, ready: bool, port: i64) -> Endpoint {
@@ -280,88 +393,27 @@ pub(crate) mod tests {
             terminating: false,
             serving: ready,
             pod: Some(pod.into()),
+            node: None,
             ports: vec![EndpointPort {
                 name: "http".into(),
-                port,
+                port: Some(port),
                 protocol: "TCP".into(),
             }],
         }
     }
 
-    fn http_port(target: TargetPort) -> ServicePortSpec {
-        ServicePortSpec {
-            name: "http".into(),
-            port: 80,
-            protocol: "TCP".into(),
-            target_port: target,
-        }
+    fn desired_for(sp: &ServicePort, endpoints: &[Endpoint], pods: &[Pod]) -> Desired {
+        desired_for_port(sp, endpoints, pods, &BTreeMap::new())
     }
 
-    #[test]
-    fn readiness_rules() {
-        assert_eq!(
-            readiness(&pod("a", "10.0.0.1", true, true, &[(READINESS_GATE, true)])),
-            PodReadiness::Ready
-        );
-        assert_eq!(
-            readiness(&pod(
-                "a",
-                "10.0.0.1",
-                false,
-                true,
-                &[(READINESS_GATE, false)]
-            )),
-            PodReadiness::WaitingOnGate
-        );
-        // A condition absent from status counts as False: still waiting on the gate.
-        let mut p = pod("a", "10.0.0.1", false, true, &[(READINESS_GATE, false)]);
-        p.status
-            .as_mut()
-            .unwrap()
-            .conditions
-            .as_mut()
-            .unwrap()
-            .retain(|c| c.type_ != READINESS_GATE);
-        assert_eq!(readiness(&p), PodReadiness::WaitingOnGate);
-        // Containers not ready, another gate unmet, no TKE gate at all, or being deleted: not bindable.
-        assert_eq!(
-            readiness(&pod(
-                "a",
-                "10.0.0.1",
-                false,
-                false,
-                &[(READINESS_GATE, false)]
-            )),
-            PodReadiness::NotReady
-        );
-        assert_eq!(
-            readiness(&pod(
-                "a",
-                "10.0.0.1",
-                false,
-                true,
-                &[(READINESS_GATE, false), ("example.com/other", false)]
-            )),
-            PodReadiness::NotReady
-        );
-        assert_eq!(
-            readiness(&pod(
-                "a",
-                "10.0.0.1",
-                false,
-                true,
-                &[(READINESS_GATE, false), ("example.com/other", true)]
-            )),
-            PodReadiness::WaitingOnGate
-        );
-        assert_eq!(
-            readiness(&pod("a", "10.0.0.1", false, true, &[])),
-            PodReadiness::NotReady
-        );
-        let mut deleting = pod("a", "10.0.0.1", true, true, &[]);
-        deleting.metadata.deletion_timestamp =
-            Some(serde_json::from_value(json!("2026-01-01T00:00:00Z")).unwrap());
-        assert_eq!(readiness(&deleting), PodReadiness::NotReady);
+    pub fn http_port(target: PortRef) -> ServicePort {
+        ServicePort {
+            name: "http".into(),
+            port: Some(80),
+            protocol: "TCP".into(),
+            target_port: Some(target),
+            node_port: None,
+        }
     }
 
     #[test]
@@ -382,11 +434,11 @@ pub(crate) mod tests {
             ep("10.0.0.2", "web-2", false, 8080),
             ep("10.0.0.3", "web-3", false, 8080),
         ];
-        let d = desired_for_port(&http_port(TargetPort::Name("http".into())), &eps, &pods);
+        let d = desired_for(&http_port(PortRef::Name("http".into())), &eps, &pods);
         let got: Vec<_> = d
             .targets
             .iter()
-            .map(|t| (t.ip.as_str(), t.port, t.why))
+            .map(|t| (t.addrs[0].as_str(), t.port, t.why))
             .collect();
         assert_eq!(
             got,
@@ -396,46 +448,53 @@ pub(crate) mod tests {
             ]
         );
         assert_eq!(d.not_ready, 1);
-        assert_eq!(d.known.get("10.0.0.3").map(String::as_str), Some("web-3"));
+        assert_eq!(
+            d.known.get("10.0.0.3"),
+            Some(&KnownAddr {
+                pod: Some("web-3".into()),
+                state: PodState::NotReady,
+                port: Some(8080),
+                not_eni: None
+            })
+        );
     }
 
     #[test]
     fn named_target_port_is_resolved_per_pod() {
         // Two pods name `http` differently; the endpoints controller put them in two slices.
-        let slices: Vec<k8s_openapi::api::discovery::v1::EndpointSlice> = serde_json::from_value(json!([
+        let slices: Vec<EndpointSlice> = serde_json::from_value(json!([
             {"metadata": {"name": "a"}, "addressType": "IPv4", "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}],
              "endpoints": [{"addresses": ["10.0.0.1"], "conditions": {"ready": true}, "targetRef": {"kind": "Pod", "name": "web-1"}}]},
             {"metadata": {"name": "b"}, "addressType": "IPv4", "ports": [{"name": "http", "port": 8081, "protocol": "TCP"}],
              "endpoints": [{"addresses": ["10.0.0.2"], "conditions": {"ready": true}, "targetRef": {"kind": "Pod", "name": "web-2"}}]}
         ]))
         .unwrap();
-        let d = desired_for_port(
-            &http_port(TargetPort::Name("http".into())),
-            &from_slices(&slices),
-            &[],
-        );
-        let got: Vec<_> = d.targets.iter().map(|t| (t.ip.as_str(), t.port)).collect();
+        let eps: Vec<Endpoint> = slices.iter().flat_map(EndpointSlice::flatten).collect();
+        let d = desired_for(&http_port(PortRef::Name("http".into())), &eps, &[]);
+        let got: Vec<_> = d
+            .targets
+            .iter()
+            .map(|t| (t.addrs[0].as_str(), t.port))
+            .collect();
         assert_eq!(got, [("10.0.0.1", 8080), ("10.0.0.2", 8081)]);
 
         // A gate-waiting pod the controller has not listed yet: its own container port named `metrics`.
         let waiting = pod("web-9", "10.0.0.9", false, true, &[(READINESS_GATE, false)]);
-        let metrics = ServicePortSpec {
-            name: "http".into(),
-            port: 80,
-            protocol: "TCP".into(),
-            target_port: TargetPort::Name("metrics".into()),
-        };
-        let d = desired_for_port(&metrics, &[], std::slice::from_ref(&waiting));
+        let d = desired_for(
+            &http_port(PortRef::Name("metrics".into())),
+            &[],
+            std::slice::from_ref(&waiting),
+        );
         assert_eq!(
             (
-                d.targets[0].ip.as_str(),
+                d.targets[0].addrs[0].as_str(),
                 d.targets[0].port,
                 d.targets[0].why
             ),
             ("10.0.0.9", 9100, Why::WaitingOnGate)
         );
-        let d = desired_for_port(
-            &http_port(TargetPort::Name("nope".into())),
+        let d = desired_for(
+            &http_port(PortRef::Name("nope".into())),
             &[],
             std::slice::from_ref(&waiting),
         );
@@ -445,7 +504,7 @@ pub(crate) mod tests {
             "{:?}",
             d.notes
         );
-        let d = desired_for_port(&http_port(TargetPort::Number(7000)), &[], &[waiting]);
+        let d = desired_for(&http_port(PortRef::Number(7000)), &[], &[waiting]);
         assert_eq!(d.targets[0].port, 7000);
     }
 
@@ -454,59 +513,156 @@ pub(crate) mod tests {
         let mut e = ep("10.0.0.1", "web-1", true, 8080);
         e.ports.push(EndpointPort {
             name: "metrics".into(),
-            port: 9100,
+            port: Some(9100),
             protocol: "TCP".into(),
         });
         e.ports.push(EndpointPort {
             name: "dns".into(),
-            port: 53,
+            port: Some(53),
             protocol: "UDP".into(),
         });
-        let metrics = ServicePortSpec {
+        let metrics = ServicePort {
             name: "metrics".into(),
-            port: 9100,
-            protocol: "TCP".into(),
-            target_port: TargetPort::Name("metrics".into()),
+            port: Some(9100),
+            target_port: Some(PortRef::Name("metrics".into())),
+            ..Default::default()
         };
         assert_eq!(
-            desired_for_port(&metrics, std::slice::from_ref(&e), &[]).targets[0].port,
+            desired_for(&metrics, std::slice::from_ref(&e), &[]).targets[0].port,
             9100
         );
-        let dns_tcp = ServicePortSpec {
+        let dns_tcp = ServicePort {
             name: "dns".into(),
-            port: 53,
+            port: Some(53),
             protocol: "TCP".into(),
-            target_port: TargetPort::Number(53),
+            target_port: Some(PortRef::Number(53)),
+            node_port: None,
         };
         assert!(
-            desired_for_port(&dns_tcp, std::slice::from_ref(&e), &[])
+            desired_for(&dns_tcp, std::slice::from_ref(&e), &[])
                 .targets
                 .is_empty()
         );
     }
 
     #[test]
-    fn terminating_serving_endpoints_drain() {
-        let mut e = ep("10.0.0.5", "web-5", false, 8080);
-        e.terminating = true;
-        e.serving = true;
-        let d = desired_for_port(&http_port(TargetPort::Number(8080)), &[e], &[]);
-        assert!(d.targets.is_empty());
-        assert!(d.draining.contains(&("10.0.0.5".to_string(), 8080)));
-        assert_eq!(d.not_ready, 0);
+    fn both_families_of_a_pod_are_one_target() {
+        let mut v6 = ep("fd00::1", "web-1", true, 8080);
+        v6.node = None;
+        let mut waiting = pod("web-2", "10.0.0.2", false, true, &[(READINESS_GATE, false)]);
+        waiting.status.pod_ips = vec![
+            crate::model::pod::PodIp {
+                ip: "10.0.0.2".into(),
+            },
+            crate::model::pod::PodIp {
+                ip: "fd00::2".into(),
+            },
+        ];
+        let d = desired_for(
+            &http_port(PortRef::Name("http".into())),
+            &[v6, ep("10.0.0.1", "web-1", true, 8080)],
+            &[waiting],
+        );
+        let got: Vec<_> = d.targets.iter().map(|t| (t.addrs.clone(), t.why)).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    vec!["10.0.0.1".to_string(), "fd00::1".to_string()],
+                    Why::Ready
+                ),
+                (
+                    vec!["10.0.0.2".to_string(), "fd00::2".to_string()],
+                    Why::WaitingOnGate
+                )
+            ]
+        );
+        assert_eq!(d.known["fd00::2"].pod.as_deref(), Some("web-2"));
     }
 
     #[test]
-    fn service_port_defaults() {
-        let svc: Service = serde_json::from_value(json!({
-            "metadata": {"name": "web"},
-            "spec": {"ports": [{"port": 80}, {"name": "https", "port": 443, "targetPort": "https", "protocol": "TCP"}, {"name": "n", "port": 81, "targetPort": 8081}]}
-        }))
-        .unwrap();
-        let ports = service_ports(&svc);
-        assert_eq!(ports[0].target_port, TargetPort::Number(80));
-        assert_eq!(ports[0].label(), "80");
-        assert_eq!(ports[1].target_port, TargetPort::Name("https".into()));
-        assert_eq!(ports[2].target_port, TargetPort::Number(8081));
+    fn only_eni_addresses_are_wanted() {
+        use crate::model::NetworkMode;
+        use crate::model::consts::POD_NETWORKS_STATUS;
+        use crate::rules::network::pod_network;
+        let mut host = pod("web-1", "192.168.0.1", true, true, &[]);
+        host.spec.host_network = true;
+        let mut bridged = pod(
+            "web-2",
+            "172.16.0.9",
+            false,
+            true,
+            &[(READINESS_GATE, false)],
+        );
+        bridged.metadata.annotations.insert(
+            POD_NETWORKS_STATUS.into(),
+            r#"[{"name":"tke-bridge","ips":["172.16.0.9"]}]"#.into(),
+        );
+        let eni = pod("web-3", "10.0.0.3", true, true, &[]);
+        let pods = vec![host, bridged, eni];
+        let networks: BTreeMap<String, PodNetwork> = pods
+            .iter()
+            .map(|p| {
+                (
+                    p.name().to_string(),
+                    pod_network(p, None, NetworkMode::Unknown),
+                )
+            })
+            .collect();
+        let d = desired_for_port(
+            &http_port(PortRef::Name("http".into())),
+            &[
+                ep("192.168.0.1", "web-1", true, 8080),
+                ep("10.0.0.3", "web-3", true, 8080),
+            ],
+            &pods,
+            &networks,
+        );
+        let wanted: Vec<&str> = d.targets.iter().map(|t| t.addrs[0].as_str()).collect();
+        assert_eq!(wanted, ["10.0.0.3"]);
+        let skipped: Vec<(&str, &str)> = d
+            .skipped
+            .iter()
+            .map(|s| (s.pod.as_str(), s.reason.id()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [("web-1", "host-network"), ("web-2", "global-router")]
+        );
+        assert!(
+            d.skipped[1]
+                .reason
+                .describe()
+                .contains("networks-status names tke-bridge"),
+            "{:?}",
+            d.skipped
+        );
+        // Their addresses are still the Service's: a target there is never taken for a stranger's.
+        assert_eq!(
+            d.known["172.16.0.9"].not_eni.as_ref().map(NotEni::id),
+            Some("global-router")
+        );
+    }
+
+    #[test]
+    fn terminating_and_not_ready_pods_are_known_never_wanted() {
+        let mut e = ep("10.0.0.5", "web-5", false, 8080);
+        e.terminating = true;
+        e.serving = true;
+        // A pod being deleted that its endpoint still shows as not ready, and one not ready at all.
+        let mut deleting = pod("web-6", "10.0.0.6", false, true, &[]);
+        deleting.metadata.deletion_timestamp = Some("2026-01-01T00:00:00Z".parse().unwrap());
+        let stuck = pod("web-7", "10.0.0.7", false, false, &[]);
+        let d = desired_for(
+            &http_port(PortRef::Name("http".into())),
+            &[e, ep("10.0.0.6", "web-6", false, 8080)],
+            &[deleting, stuck],
+        );
+        assert!(d.targets.is_empty());
+        let state = |ip: &str| d.known.get(ip).map(|k| (k.state, k.port));
+        assert_eq!(state("10.0.0.5"), Some((PodState::Terminating, Some(8080))));
+        assert_eq!(state("10.0.0.6"), Some((PodState::Terminating, Some(8080))));
+        assert_eq!(state("10.0.0.7"), Some((PodState::NotReady, Some(8080))));
+        assert_eq!(d.not_ready, 0);
     }
 }

@@ -65,13 +65,87 @@ impl Why {
     }
 }
 
-/// A pod address the CLB should send traffic to.
+/// A pod the CLB should send traffic to, on one port: one target, at one of its addresses (a dual-stack
+/// pod has an IPv4 and an IPv6 address; which one is registered depends on the listener's families).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DesiredTarget {
-    pub ip: String,
+    /// The pod's addresses for this port, IPv4 before IPv6.
+    pub addrs: Vec<String>,
     pub port: i64,
     pub pod: Option<String>,
     pub why: Why,
+}
+
+/// Whether an address is IPv6.
+pub fn is_ipv6(ip: &str) -> bool {
+    ip.contains(':')
+}
+
+/// The IP families of the targets a listener (or L7 rule) takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Families {
+    pub v4: bool,
+    pub v6: bool,
+}
+
+impl Default for Families {
+    fn default() -> Self {
+        Families::IPV4
+    }
+}
+
+impl Families {
+    pub const IPV4: Families = Families {
+        v4: true,
+        v6: false,
+    };
+
+    /// From the CLB (`DescribeLoadBalancers`): an `ipv4` CLB, and an `ipv6` CLB in `IPv6Nat64` mode, bind
+    /// IPv4 targets; an `IPv6FullChain` CLB binds IPv6 targets, and with `MixIpTarget` its L7 listeners take
+    /// both ("混绑"). UNCERTAIN: read from the CLB API's field documentation; whether an `IPv6FullChain` L4
+    /// listener also takes IPv4 targets is not documented (taken as no).
+    pub fn of(lb: &crate::cloud::LoadBalancer, l7: bool) -> Families {
+        let v6_lb = lb
+            .address_ip_version
+            .as_deref()
+            .is_some_and(|v| v.eq_ignore_ascii_case("ipv6"));
+        let full_chain = lb
+            .ipv6_mode
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("IPv6FullChain"));
+        match (v6_lb && full_chain, lb.mix_ip_target == Some(true) && l7) {
+            (true, true) => Families { v4: true, v6: true },
+            (true, false) => Families {
+                v4: false,
+                v6: true,
+            },
+            (false, _) => Families::IPV4,
+        }
+    }
+
+    pub fn takes(self, ip: &str) -> bool {
+        if is_ipv6(ip) { self.v6 } else { self.v4 }
+    }
+
+    /// The address to register for a pod: on a listener that takes both families, IPv6 first, as TKE's
+    /// controller does by default (`mix-target-prefer`, default ipv6; domain notes §6.3).
+    pub fn choose(self, addrs: &[String]) -> Option<&str> {
+        let v6 = addrs.iter().find(|a| is_ipv6(a) && self.v6);
+        let v4 = addrs.iter().find(|a| !is_ipv6(a) && self.v4);
+        v6.or(v4).map(String::as_str)
+    }
+
+    /// `["IPv4"]`, `["IPv6"]`, `["IPv4", "IPv6"]`.
+    pub fn names(self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.v4 {
+            v.push("IPv4");
+        }
+        if self.v6 {
+            v.push("IPv6");
+        }
+        v
+    }
 }
 
 /// A target the CLB has (from `DescribeTargets`).
@@ -112,6 +186,39 @@ pub fn addr(ip: &str, port: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn families_of_a_clb() {
+        use crate::cloud::LoadBalancer;
+        let lb = |version: Option<&str>, mode: Option<&str>, mix: Option<bool>| LoadBalancer {
+            address_ip_version: version.map(str::to_string),
+            ipv6_mode: mode.map(str::to_string),
+            mix_ip_target: mix,
+            ..Default::default()
+        };
+        assert_eq!(Families::of(&lb(None, None, None), false), Families::IPV4);
+        assert_eq!(
+            Families::of(&lb(Some("ipv4"), None, None), true),
+            Families::IPV4
+        );
+        assert_eq!(
+            Families::of(&lb(Some("IPV6"), Some("IPv6Nat64"), None), false),
+            Families::IPV4,
+            "NAT64: IPv6 in front, IPv4 behind"
+        );
+        let full = lb(Some("ipv6"), Some("IPv6FullChain"), Some(true));
+        assert_eq!(Families::of(&full, false).names(), ["IPv6"]);
+        assert_eq!(Families::of(&full, true).names(), ["IPv4", "IPv6"]);
+        let addrs = vec!["10.0.0.1".to_string(), "fd00::1".to_string()];
+        assert_eq!(
+            Families::of(&full, true).choose(&addrs),
+            Some("fd00::1"),
+            "IPv6 first"
+        );
+        assert_eq!(Families::IPV4.choose(&addrs), Some("10.0.0.1"));
+        assert_eq!(Families::IPV4.choose(&addrs[1..]), None);
+        assert!(Families::IPV4.takes("10.0.0.1") && !Families::IPV4.takes("fd00::1"));
+    }
 
     #[test]
     fn numeric_address_order() {

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::desired::Desired;
-use super::model::{ActualTarget, Binding, BindingInfo, DesiredTarget, Why, addr_cmp};
+use super::desired::{Desired, SkipReason, Skipped};
+use super::model::{ActualTarget, Binding, BindingInfo, DesiredTarget, Families, Why, addr_cmp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlanOptions {
@@ -14,6 +14,8 @@ pub struct PlanOptions {
     pub force: bool,
     /// Also remove targets that are not ENI IPs (node IPs of NodePort mode…).
     pub prune_non_eni: bool,
+    /// How many targets one listener or L7 rule holds.
+    pub quota: TargetQuota,
 }
 
 impl Default for PlanOptions {
@@ -22,6 +24,59 @@ impl Default for PlanOptions {
             weight: DEFAULT_WEIGHT,
             force: false,
             prune_non_eni: false,
+            quota: TargetQuota::default(),
+        }
+    }
+}
+
+/// Where the backend quota came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaSource {
+    /// `DescribeQuota`'s `TOTAL_TARGET_BIND_QUOTA`.
+    Api,
+    /// `--max-targets` (the API gave none).
+    Flag,
+}
+
+/// How many targets one listener or L7 rule holds: 200 by default, "100 or 200 depending on the region"
+/// in TKE's 2025 docs (domain notes §6.1, UNCERTAIN); `DescribeQuota` says for the account when it may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetQuota {
+    pub limit: usize,
+    pub source: QuotaSource,
+}
+
+/// `--max-targets` default.
+pub const DEFAULT_MAX_TARGETS: usize = 200;
+
+impl Default for TargetQuota {
+    fn default() -> Self {
+        TargetQuota {
+            limit: DEFAULT_MAX_TARGETS,
+            source: QuotaSource::Flag,
+        }
+    }
+}
+
+impl TargetQuota {
+    /// `DescribeQuota`, `--max-targets`.
+    pub fn source_name(self) -> &'static str {
+        match self.source {
+            QuotaSource::Api => "DescribeQuota",
+            QuotaSource::Flag => "--max-targets",
+        }
+    }
+
+    pub fn describe(self) -> String {
+        match self.source {
+            QuotaSource::Api => format!(
+                "the CLB holds {} per listener or rule (TOTAL_TARGET_BIND_QUOTA from DescribeQuota)",
+                self.limit
+            ),
+            QuotaSource::Flag => format!(
+                "the CLB holds {} per listener or rule (--max-targets; DescribeQuota gave no quota)",
+                self.limit
+            ),
         }
     }
 }
@@ -34,6 +89,8 @@ pub const DEFAULT_WEIGHT: i64 = 10;
 pub struct BindingInput {
     pub info: BindingInfo,
     pub desired: Desired,
+    /// The IP families of targets the listener takes.
+    pub families: Families,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,11 +115,10 @@ pub struct Keep {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeregisterReason {
-    /// No endpoint of the Service has this address.
+    /// The address belongs to no pod (and no endpoint) of the Service.
     NotAnEndpoint,
-    /// The address belongs to a pod of the Service that is not ready (and not waiting only on TKE's gate).
-    NotReady,
-    /// The address is wanted, on another port: the IP was reused by a new pod, or the target port changed.
+    /// The address belongs to a pod of the Service, on another port: the IP was reused by a new pod, or the
+    /// target port changed.
     PortChanged,
     /// Not an ENI target, removed because of --prune-non-eni.
     NonEni,
@@ -72,7 +128,6 @@ impl DeregisterReason {
     pub fn as_str(self) -> &'static str {
         match self {
             DeregisterReason::NotAnEndpoint => "not-an-endpoint",
-            DeregisterReason::NotReady => "not-ready",
             DeregisterReason::PortChanged => "port-changed",
             DeregisterReason::NonEni => "non-eni",
         }
@@ -91,8 +146,13 @@ pub struct Deregister {
 pub enum LeaveReason {
     /// Not an ENI target: the Service may still be in NodePort mode. Use --prune-non-eni to remove.
     NonEni,
-    /// A terminating pod that still serves: TKE drains it (weight 0) and removes it itself.
+    /// TKE may be draining it: the target has weight 0, or its address belongs to a pod of the Service
+    /// that still exists but is terminating or not ready. TKE keeps such pods bound at weight 0 until they
+    /// are gone and removes them itself; removing them drops the connections the drain protects.
     Draining,
+    /// The address belongs to a pod of the Service that is not on an ENI (GlobalRouter IP, host network):
+    /// not an ENI target, but not a stranger's address either.
+    PodNotOnEni,
 }
 
 impl LeaveReason {
@@ -100,6 +160,7 @@ impl LeaveReason {
         match self {
             LeaveReason::NonEni => "non-eni",
             LeaveReason::Draining => "draining",
+            LeaveReason::PodNotOnEni => "pod-not-on-eni",
         }
     }
 }
@@ -109,6 +170,8 @@ pub struct Leave {
     pub target: ActualTarget,
     pub pod: Option<String>,
     pub reason: LeaveReason,
+    /// Why, in words (`weight 0`, `pod web-3 is terminating`).
+    pub detail: String,
 }
 
 /// A safety guard that tripped.
@@ -118,6 +181,8 @@ pub enum Guard {
     WouldEmpty { before: usize },
     /// More than half of the binding's targets would be removed.
     RemovesMoreThanHalf { removing: usize, before: usize },
+    /// The binding would hold more targets than the CLB allows (the CLB would refuse the registrations).
+    ExceedsQuota { after: usize, quota: TargetQuota },
 }
 
 impl Guard {
@@ -125,6 +190,7 @@ impl Guard {
         match self {
             Guard::WouldEmpty { .. } => "would-empty",
             Guard::RemovesMoreThanHalf { .. } => "removes-more-than-half",
+            Guard::ExceedsQuota { .. } => "exceeds-quota",
         }
     }
 
@@ -136,6 +202,9 @@ impl Guard {
             Guard::RemovesMoreThanHalf { removing, before } => {
                 format!("would remove {removing} of {before} targets (more than half)")
             }
+            Guard::ExceedsQuota { after, quota } => {
+                format!("would hold {after} targets; {}", quota.describe())
+            }
         }
     }
 }
@@ -143,10 +212,14 @@ impl Guard {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BindingPlan {
     pub info: BindingInfo,
+    /// The IP families of targets the listener takes.
+    pub families: Families,
     pub register: Vec<Register>,
     pub deregister: Vec<Deregister>,
     pub keep: Vec<Keep>,
     pub leave: Vec<Leave>,
+    /// Pods the Service wants that are not registered: their addresses are not ENI addresses.
+    pub skipped: Vec<Skipped>,
     pub guard: Option<Guard>,
     /// The guard was overridden with --force.
     pub forced: bool,
@@ -174,11 +247,11 @@ impl BindingPlan {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Plan {
+pub struct SyncPlan {
     pub bindings: Vec<BindingPlan>,
 }
 
-impl Plan {
+impl SyncPlan {
     pub fn has_changes(&self) -> bool {
         self.bindings.iter().any(BindingPlan::has_changes)
     }
@@ -193,6 +266,49 @@ impl Plan {
 
     pub fn deregister_count(&self) -> usize {
         self.bindings.iter().map(|b| b.deregister.len()).sum()
+    }
+
+    /// What applying this plan would send: every registration and deregistration (binding, register?,
+    /// address, port, weight or instance), and the bindings a guard blocks. Two plans with the same writes
+    /// are the same plan as far as the CLB is concerned.
+    #[allow(clippy::type_complexity)]
+    pub fn writes(
+        &self,
+    ) -> (
+        BTreeSet<(Binding, bool, String, i64, String)>,
+        BTreeSet<Binding>,
+    ) {
+        let mut writes = BTreeSet::new();
+        for b in self.bindings.iter().filter(|b| !b.blocked()) {
+            for r in &b.register {
+                writes.insert((
+                    b.info.binding.clone(),
+                    true,
+                    r.ip.clone(),
+                    r.port,
+                    r.weight.to_string(),
+                ));
+            }
+            for d in &b.deregister {
+                writes.insert((
+                    b.info.binding.clone(),
+                    false,
+                    d.target.ip.clone(),
+                    d.target.port,
+                    d.target.instance_id.clone().unwrap_or_default(),
+                ));
+            }
+        }
+        let blocked = self.blocked().map(|b| b.info.binding.clone()).collect();
+        (writes, blocked)
+    }
+
+    /// Pods not registered because they are not on an ENI, each once (by pod and address).
+    pub fn skipped(&self) -> Vec<&Skipped> {
+        let mut all: Vec<&Skipped> = self.bindings.iter().flat_map(|b| &b.skipped).collect();
+        all.sort();
+        all.dedup();
+        all
     }
 
     pub fn gate_waiting(&self) -> usize {
@@ -218,19 +334,21 @@ fn merge(inputs: &[BindingInput]) -> Vec<BindingInput> {
                         .desired
                         .targets
                         .iter()
-                        .any(|x| x.ip == t.ip && x.port == t.port)
+                        .any(|x| x.addrs == t.addrs && x.port == t.port)
                     {
                         m.desired.targets.push(t.clone());
                     }
                 }
-                m.desired
-                    .draining
-                    .extend(input.desired.draining.iter().cloned());
-                for (ip, pod) in &input.desired.known {
+                for s in &input.desired.skipped {
+                    if !m.desired.skipped.contains(s) {
+                        m.desired.skipped.push(s.clone());
+                    }
+                }
+                for (ip, known) in &input.desired.known {
                     m.desired
                         .known
                         .entry(ip.clone())
-                        .or_insert_with(|| pod.clone());
+                        .or_insert_with(|| known.clone());
                 }
             }
             None => merged.push(input.clone()),
@@ -244,7 +362,7 @@ pub fn plan(
     inputs: &[BindingInput],
     actual: &BTreeMap<Binding, Vec<ActualTarget>>,
     opts: &PlanOptions,
-) -> Plan {
+) -> SyncPlan {
     let none = Vec::new();
     let mut bindings: Vec<BindingPlan> = merge(inputs)
         .into_iter()
@@ -269,17 +387,27 @@ pub fn plan(
                 &b.info.binding,
             ))
     });
-    Plan { bindings }
+    SyncPlan { bindings }
 }
 
 fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions) -> BindingPlan {
-    let BindingInput { info, desired } = input;
+    let BindingInput {
+        info,
+        desired,
+        families,
+    } = input;
+    // Every address of every wanted pod, on its port: a bound one satisfies the pod, whatever its family
+    // (an IPv6 target of a live pod is kept).
     let wanted: BTreeMap<(&str, i64), &DesiredTarget> = desired
         .targets
         .iter()
-        .map(|t| ((t.ip.as_str(), t.port), t))
+        .flat_map(|t| t.addrs.iter().map(move |a| ((a.as_str(), t.port), t)))
         .collect();
-    let wanted_ips: BTreeSet<&str> = desired.targets.iter().map(|t| t.ip.as_str()).collect();
+    let wanted_ips: BTreeSet<&str> = desired
+        .targets
+        .iter()
+        .flat_map(|t| t.addrs.iter().map(String::as_str))
+        .collect();
 
     let mut register = Vec::new();
     let mut deregister = Vec::new();
@@ -292,7 +420,8 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
         if !bound.insert(key) {
             continue; // the API listed the same address twice
         }
-        let pod = desired.known.get(&t.ip).cloned();
+        let known = desired.known.get(&t.ip);
+        let pod = known.and_then(|k| k.pod.clone());
         if let Some(d) = wanted.get(&key) {
             keep.push(Keep {
                 ip: t.ip.clone(),
@@ -302,54 +431,73 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
                 pod: d.pod.clone().or(pod),
                 why: d.why,
             });
-        } else if desired.draining.contains(&(t.ip.clone(), t.port)) {
-            leave.push(Leave {
-                target: t.clone(),
-                pod,
-                reason: LeaveReason::Draining,
-            });
-        } else if !t.is_eni() && !opts.prune_non_eni {
-            leave.push(Leave {
-                target: t.clone(),
-                pod,
-                reason: LeaveReason::NonEni,
-            });
+            continue;
+        }
+        let leave_it = |reason, detail: String| Leave {
+            target: t.clone(),
+            pod: pod.clone(),
+            reason,
+            detail,
+        };
+        let remove = |reason, pod: Option<String>| Deregister {
+            target: t.clone(),
+            pod,
+            reason,
+        };
+        if !t.is_eni() && !opts.prune_non_eni {
+            leave.push(leave_it(LeaveReason::NonEni, format!("{} target", t.kind)));
+        } else if t.weight == 0 {
+            // TKE drains with weight 0: whatever the cluster says now, leave the drain to TKE.
+            leave.push(leave_it(LeaveReason::Draining, "weight 0".into()));
+        } else if !t.is_eni() {
+            deregister.push(remove(DeregisterReason::NonEni, pod));
+        } else if wanted_ips.contains(t.ip.as_str()) {
+            // The address is wanted on another port: a new pod with a reused IP, or a new target port.
+            let now = desired
+                .targets
+                .iter()
+                .find(|d| d.addrs.contains(&t.ip))
+                .and_then(|d| d.pod.clone());
+            deregister.push(remove(DeregisterReason::PortChanged, now.or(pod)));
+        } else if let Some(k) = known {
+            if let Some(not_eni) = &k.not_eni {
+                let who = k.pod.as_deref().unwrap_or("an endpoint");
+                let detail = format!("pod {who}: {}", not_eni.describe());
+                leave.push(leave_it(LeaveReason::PodNotOnEni, detail));
+            } else if k.port.is_some_and(|p| p != t.port) {
+                deregister.push(remove(DeregisterReason::PortChanged, pod));
+            } else {
+                let who = match &k.pod {
+                    Some(p) => format!("pod {p} is {}", k.state.as_str()),
+                    None => format!("endpoint is {}", k.state.as_str()),
+                };
+                leave.push(leave_it(LeaveReason::Draining, who));
+            }
         } else {
-            let reason = if !t.is_eni() {
-                DeregisterReason::NonEni
-            } else if wanted_ips.contains(t.ip.as_str()) {
-                DeregisterReason::PortChanged
-            } else if pod.is_some() {
-                DeregisterReason::NotReady
-            } else {
-                DeregisterReason::NotAnEndpoint
-            };
-            let pod = if reason == DeregisterReason::PortChanged {
-                desired
-                    .targets
-                    .iter()
-                    .find(|d| d.ip == t.ip)
-                    .and_then(|d| d.pod.clone())
-                    .or(pod)
-            } else {
-                pod
-            };
-            deregister.push(Deregister {
-                target: t.clone(),
-                pod,
-                reason,
-            });
+            deregister.push(remove(DeregisterReason::NotAnEndpoint, pod));
         }
     }
+    let mut skipped = desired.skipped.clone();
     for d in &desired.targets {
-        if !bound.contains(&(d.ip.as_str(), d.port)) {
-            register.push(Register {
-                ip: d.ip.clone(),
+        if d.addrs
+            .iter()
+            .any(|a| bound.contains(&(a.as_str(), d.port)))
+        {
+            continue;
+        }
+        match families.choose(&d.addrs) {
+            Some(ip) => register.push(Register {
+                ip: ip.to_string(),
                 port: d.port,
                 weight: opts.weight,
                 pod: d.pod.clone(),
                 why: d.why,
-            });
+            }),
+            None => skipped.push(Skipped {
+                pod: d.pod.clone().unwrap_or_default(),
+                ip: d.addrs.first().cloned().unwrap_or_default(),
+                reason: SkipReason::NoAddressFor(if families.v6 { "IPv6" } else { "IPv4" }),
+            }),
         }
     }
 
@@ -359,12 +507,15 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
         .sort_by(|a, b| addr_cmp((&a.target.ip, a.target.port), (&b.target.ip, b.target.port)));
     leave.sort_by(|a, b| addr_cmp((&a.target.ip, a.target.port), (&b.target.ip, b.target.port)));
 
+    skipped.sort();
     let mut plan = BindingPlan {
         info,
+        families,
         register,
         deregister,
         keep,
         leave,
+        skipped,
         guard: None,
         forced: false,
     };
@@ -373,6 +524,11 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
         Some(Guard::WouldEmpty { before })
     } else if removing * 2 > before {
         Some(Guard::RemovesMoreThanHalf { removing, before })
+    } else if after > opts.quota.limit && !plan.register.is_empty() {
+        Some(Guard::ExceedsQuota {
+            after,
+            quota: opts.quota,
+        })
     } else {
         None
     };
@@ -383,6 +539,7 @@ fn plan_binding(input: BindingInput, actual: &[ActualTarget], opts: &PlanOptions
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::sync::desired::{KnownAddr, PodState};
 
     pub fn info(listener: &str, location: Option<&str>) -> BindingInfo {
         BindingInfo {
@@ -405,10 +562,21 @@ pub(crate) mod tests {
 
     pub fn want(ip: &str, port: i64, pod: &str) -> DesiredTarget {
         DesiredTarget {
-            ip: ip.into(),
+            addrs: vec![ip.into()],
             port,
             pod: Some(pod.into()),
             why: Why::Ready,
+        }
+    }
+
+    /// Options without a practical quota (for tests of large plans).
+    pub fn no_quota() -> PlanOptions {
+        PlanOptions {
+            quota: TargetQuota {
+                limit: 1_000_000,
+                source: QuotaSource::Flag,
+            },
+            ..Default::default()
         }
     }
 
@@ -422,10 +590,24 @@ pub(crate) mod tests {
         }
     }
 
+    pub fn known(pod: &str, state: PodState, port: i64) -> KnownAddr {
+        KnownAddr {
+            pod: Some(pod.into()),
+            state,
+            port: Some(port),
+            not_eni: None,
+        }
+    }
+
     pub fn input(listener: &str, targets: Vec<DesiredTarget>) -> BindingInput {
         let known = targets
             .iter()
-            .map(|t| (t.ip.clone(), t.pod.clone().unwrap()))
+            .map(|t| {
+                (
+                    t.addrs[0].clone(),
+                    known(t.pod.as_deref().unwrap(), PodState::Ready, t.port),
+                )
+            })
             .collect();
         BindingInput {
             info: info(listener, None),
@@ -434,6 +616,7 @@ pub(crate) mod tests {
                 known,
                 ..Default::default()
             },
+            families: Families::IPV4,
         }
     }
 
@@ -558,14 +741,16 @@ pub(crate) mod tests {
             (Some("new-7"), 0)
         );
 
-        // The IP now belongs to a not-ready pod of the Service: removed as not ready.
+        // The IP now belongs to a not-ready pod of the Service: TKE keeps it bound at weight 0 while it
+        // drains; left alone (it used to be deregistered as `not-ready`).
         let mut i = input(
             "lbl-1",
             vec![want("10.0.0.2", 8080, "b"), want("10.0.0.3", 8080, "c")],
         );
-        i.desired
-            .known
-            .insert("10.0.0.1".into(), "starting-1".into());
+        i.desired.known.insert(
+            "10.0.0.1".into(),
+            known("starting-1", PodState::NotReady, 8080),
+        );
         let p = plan(
             &[i],
             &actual(
@@ -578,13 +763,15 @@ pub(crate) mod tests {
             ),
             &PlanOptions::default(),
         );
+        assert!(!p.has_changes());
+        let l = &p.bindings[0].leave[0];
         assert_eq!(
-            p.bindings[0].deregister[0].reason,
-            DeregisterReason::NotReady
-        );
-        assert_eq!(
-            p.bindings[0].deregister[0].pod.as_deref(),
-            Some("starting-1")
+            (l.reason, l.pod.as_deref(), l.detail.as_str()),
+            (
+                LeaveReason::Draining,
+                Some("starting-1"),
+                "pod starting-1 is not ready"
+            )
         );
     }
 
@@ -671,6 +858,57 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_listener_holds_no_more_than_its_quota() {
+        let wanted = |n: usize| -> Vec<DesiredTarget> {
+            (1..=n)
+                .map(|i| want(&format!("10.0.0.{i}"), 80, &format!("p{i}")))
+                .collect()
+        };
+        let quota = |limit| PlanOptions {
+            quota: TargetQuota {
+                limit,
+                source: QuotaSource::Api,
+            },
+            ..Default::default()
+        };
+        let p = plan(&[input("lbl-1", wanted(4))], &BTreeMap::new(), &quota(3));
+        let g = p.bindings[0].guard.unwrap();
+        assert_eq!(g.id(), "exceeds-quota");
+        assert_eq!(
+            g.describe(),
+            "would hold 4 targets; the CLB holds 3 per listener or rule (TOTAL_TARGET_BIND_QUOTA from DescribeQuota)"
+        );
+        assert!(p.bindings[0].blocked());
+        assert_eq!(
+            plan(&[input("lbl-1", wanted(3))], &BTreeMap::new(), &quota(3)).bindings[0].guard,
+            None
+        );
+        // Already over the quota with nothing to add: nothing would be refused.
+        let p = plan(
+            &[input("lbl-1", wanted(2))],
+            &actual(
+                "lbl-1",
+                vec![eni("10.0.0.1", 80, 10), eni("10.0.0.2", 80, 10)],
+            ),
+            &quota(1),
+        );
+        assert_eq!(p.bindings[0].guard, None);
+        // The default: 200 per listener, from --max-targets.
+        let p = plan(
+            &[input("lbl-1", wanted(201))],
+            &BTreeMap::new(),
+            &PlanOptions::default(),
+        );
+        assert!(
+            p.bindings[0]
+                .guard
+                .unwrap()
+                .describe()
+                .contains("200 per listener or rule (--max-targets")
+        );
+    }
+
+    #[test]
     fn half_empty_guard_counts_targets_left_alone() {
         // Two node targets stay (non-ENI); removing the one stale ENI target of three is fine.
         let cvm = |ip: &str| ActualTarget {
@@ -723,25 +961,168 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn draining_targets_are_left_alone() {
-        let mut i = input("lbl-1", vec![want("10.0.0.1", 80, "a")]);
-        i.desired.draining.insert(("10.0.0.2".into(), 80));
+    fn targets_tke_may_be_draining_are_left_alone() {
+        // Wanted: web-1. Bound besides: a terminating pod at weight 0 (TKE's drain), a not-ready pod at
+        // weight 10 (TKE sets 0 soon), an unknown address at weight 0, a terminating pod on a port it does
+        // not serve (stale), and an address that belongs to no pod of the Service any more.
+        let mut i = input("lbl-1", vec![want("10.0.0.1", 80, "web-1")]);
+        i.desired
+            .known
+            .insert("10.0.0.2".into(), known("web-2", PodState::Terminating, 80));
+        i.desired
+            .known
+            .insert("10.0.0.3".into(), known("web-3", PodState::NotReady, 80));
+        i.desired
+            .known
+            .insert("10.0.0.5".into(), known("web-5", PodState::Terminating, 80));
         let p = plan(
             &[i],
             &actual(
                 "lbl-1",
-                vec![eni("10.0.0.1", 80, 10), eni("10.0.0.2", 80, 0)],
+                vec![
+                    eni("10.0.0.1", 80, 10),
+                    eni("10.0.0.2", 80, 0),
+                    eni("10.0.0.3", 80, 10),
+                    eni("10.0.0.4", 80, 0),
+                    eni("10.0.0.5", 81, 10),
+                    eni("10.0.0.9", 80, 10),
+                ],
+            ),
+            &PlanOptions::default(),
+        );
+        let b = &p.bindings[0];
+        let left: Vec<_> = b
+            .leave
+            .iter()
+            .map(|l| (l.target.ip.as_str(), l.reason, l.detail.as_str()))
+            .collect();
+        assert_eq!(
+            left,
+            [
+                ("10.0.0.2", LeaveReason::Draining, "weight 0"),
+                ("10.0.0.3", LeaveReason::Draining, "pod web-3 is not ready"),
+                ("10.0.0.4", LeaveReason::Draining, "weight 0"),
+            ]
+        );
+        let removed: Vec<_> = b
+            .deregister
+            .iter()
+            .map(|d| (d.target.ip.as_str(), d.target.port, d.reason))
+            .collect();
+        assert_eq!(
+            removed,
+            [
+                ("10.0.0.5", 81, DeregisterReason::PortChanged),
+                ("10.0.0.9", 80, DeregisterReason::NotAnEndpoint)
+            ]
+        );
+        assert_eq!(b.keep.len(), 1);
+    }
+
+    #[test]
+    fn pods_not_on_an_eni_are_never_registered_and_their_targets_stay() {
+        use crate::sync::desired::NotEni;
+        let mut i = input("lbl-1", vec![want("10.0.0.1", 80, "web-1")]);
+        let mut gr = known("web-2", PodState::Ready, 80);
+        gr.not_eni = Some(NotEni::GlobalRouter(
+            "networks-status names tke-bridge".into(),
+        ));
+        i.desired.known.insert("172.16.0.2".into(), gr);
+        i.desired.skipped.push(Skipped {
+            pod: "web-2".into(),
+            ip: "172.16.0.2".into(),
+            reason: SkipReason::NotEni(NotEni::GlobalRouter(
+                "networks-status names tke-bridge".into(),
+            )),
+        });
+        let p = plan(
+            &[i],
+            &actual(
+                "lbl-1",
+                vec![eni("10.0.0.1", 80, 10), eni("172.16.0.2", 80, 10)],
             ),
             &PlanOptions::default(),
         );
         assert!(!p.has_changes());
-        assert_eq!(p.bindings[0].leave[0].reason, LeaveReason::Draining);
+        let b = &p.bindings[0];
+        assert_eq!(b.leave[0].reason, LeaveReason::PodNotOnEni);
+        assert!(
+            b.leave[0].detail.starts_with("pod web-2: GlobalRouter IP"),
+            "{:?}",
+            b.leave
+        );
+        assert_eq!(p.skipped().len(), 1);
+    }
+
+    #[test]
+    fn dual_stack_pods_are_one_target_in_the_listeners_family() {
+        let dual = |pod: &str, v4: &str, v6: &str| DesiredTarget {
+            addrs: vec![v4.into(), v6.into()],
+            port: 8080,
+            pod: Some(pod.into()),
+            why: Why::Ready,
+        };
+        let with = |families, targets: Vec<DesiredTarget>| {
+            let mut i = input("lbl-1", vec![]);
+            for t in &targets {
+                for a in &t.addrs {
+                    i.desired.known.insert(
+                        a.clone(),
+                        known(t.pod.as_deref().unwrap(), PodState::Ready, 8080),
+                    );
+                }
+            }
+            i.desired.targets = targets;
+            i.families = families;
+            i
+        };
+        // An IPv6 target of a live pod is that pod's target: kept, and its IPv4 address is not added.
+        let p = plan(
+            &[with(
+                Families::IPV4,
+                vec![
+                    dual("web-1", "10.0.0.1", "fd00::1"),
+                    dual("web-2", "10.0.0.2", "fd00::2"),
+                ],
+            )],
+            &actual(
+                "lbl-1",
+                vec![eni("fd00::1", 8080, 10), eni("10.0.0.2", 8080, 10)],
+            ),
+            &PlanOptions::default(),
+        );
+        assert!(!p.has_changes(), "{p:#?}");
+        assert_eq!(p.bindings[0].keep.len(), 2);
+        // A listener that takes both registers the IPv6 address (TKE's default preference); one that takes
+        // IPv6 only cannot place an IPv4-only pod and says so.
+        let both = Families { v4: true, v6: true };
+        let p = plan(
+            &[with(both, vec![dual("web-3", "10.0.0.3", "fd00::3")])],
+            &BTreeMap::new(),
+            &PlanOptions::default(),
+        );
+        assert_eq!(p.bindings[0].register[0].ip, "fd00::3");
+        let v6 = Families {
+            v4: false,
+            v6: true,
+        };
+        let p = plan(
+            &[with(v6, vec![want("10.0.0.4", 8080, "web-4")])],
+            &BTreeMap::new(),
+            &PlanOptions::default(),
+        );
+        assert!(p.bindings[0].register.is_empty());
+        assert_eq!(
+            p.bindings[0].skipped[0].reason,
+            SkipReason::NoAddressFor("IPv6")
+        );
     }
 
     #[test]
     fn multiple_listeners_and_l7_rules_are_independent() {
         let l7 = |loc: &str, targets| BindingInput {
             info: info("lbl-7", Some(loc)),
+            families: Families::IPV4,
             desired: Desired {
                 targets,
                 ..Default::default()

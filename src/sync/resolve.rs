@@ -3,17 +3,15 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::cluster_read::{ClusterView, Frontend};
+use super::model::{Binding, BindingInfo, Families};
+use super::plan::BindingInput;
 use crate::cloud::{Listener, LoadBalancer, Rule};
 use crate::model::Kind;
-
-/// CLB id TKE writes back on a Service (read-only).
-pub use crate::model::consts::SERVICE_LOADBALANCE_ID as SERVICE_LB_ID;
-/// User-chosen existing CLB of a Service.
-pub const SERVICE_EXISTED_LB_ID: &str = "service.kubernetes.io/tke-existed-lbid";
-/// CLB id TKE writes back on an Ingress (read-only).
-pub const INGRESS_LB_ID: &str = "kubernetes.io/ingress.qcloud-loadbalance-id";
-/// User-chosen existing CLB of an Ingress.
-pub const INGRESS_EXISTED_LB_ID: &str = "kubernetes.io/ingress.existLbId";
+use crate::model::consts::{
+    INGRESS_EXISTED_LB_ID, INGRESS_LB_ID, SERVICE_EXISTED_LB_ID,
+    SERVICE_LOADBALANCE_ID as SERVICE_LB_ID,
+};
 
 /// Where the CLB id came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +125,80 @@ pub fn l7_rules<'a>(
         .flat_map(|l| l.rules.iter().map(move |r| (l, r)))
         .filter(|(_, r)| r.url == path && domains.iter().any(|d| d.eq_ignore_ascii_case(&r.domain)))
         .collect()
+}
+
+/// The CLB protocol of a Service port's listener: TCP or UDP (the names Kubernetes uses too); None for
+/// a protocol CLB listeners of Services do not have (SCTP).
+pub fn l4_protocol(service_protocol: &str) -> Option<String> {
+    let p = service_protocol.to_ascii_uppercase();
+    matches!(p.as_str(), "TCP" | "UDP").then_some(p)
+}
+
+/// What the cluster wants on each listener or L7 rule: every route of `view` bound to what `listeners`
+/// (from `DescribeListeners`) offers. Routes without a listener or rule are reported and skipped.
+pub fn bind_routes(
+    view: &ClusterView,
+    lb: &LoadBalancer,
+    listeners: &[Listener],
+) -> (Vec<BindingInput>, Vec<String>) {
+    let lb_id = &lb.load_balancer_id;
+    let mut warnings = Vec::new();
+    let mut inputs = Vec::new();
+    for route in &view.routes {
+        let info = |listener: &Listener, rule: Option<&Rule>| BindingInfo {
+            binding: Binding {
+                listener_id: listener.listener_id.clone(),
+                location_id: rule.map(|r| r.location_id.clone()),
+            },
+            protocol: listener.protocol.clone(),
+            port: listener.port,
+            domain: rule.map(|r| r.domain.clone()),
+            url: rule.map(|r| r.url.clone()),
+            service: route.service.clone(),
+            service_port: route.port.label(),
+        };
+        match &route.frontend {
+            Frontend::Rule { host, path } => {
+                let rules = l7_rules(listeners, lb, host, path);
+                if rules.is_empty() {
+                    let host_shown = if host.is_empty() { "(no host)" } else { host };
+                    warnings.push(format!(
+                        "no L7 rule for {host_shown} {path} on {lb_id}; skipped"
+                    ));
+                }
+                for (listener, rule) in rules {
+                    inputs.push(BindingInput {
+                        info: info(listener, Some(rule)),
+                        desired: route.desired.clone(),
+                        families: Families::of(lb, listener.is_l7()),
+                    });
+                }
+            }
+            Frontend::ServicePort => {
+                let port = route.port.port.unwrap_or_default();
+                let Some(protocol) = l4_protocol(route.port.protocol()) else {
+                    warnings.push(format!(
+                        "port {} is {}: CLB listeners are TCP or UDP for Services; skipped",
+                        route.port.label(),
+                        route.port.protocol()
+                    ));
+                    continue;
+                };
+                match l4_listener(listeners, &protocol, port) {
+                    Some(listener) => inputs.push(BindingInput {
+                        info: info(listener, None),
+                        desired: route.desired.clone(),
+                        families: Families::of(lb, listener.is_l7()),
+                    }),
+                    None => warnings.push(format!(
+                        "no {protocol}:{port} listener on {lb_id} for port {}; skipped",
+                        route.port.label()
+                    )),
+                }
+            }
+        }
+    }
+    (inputs, warnings)
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! An in-memory CLB for unit tests of apply and the engine.
+//! Fakes and fixtures for the unit tests of sync: an in-memory CLB ([`MemClb`]), a scripted prompt
+//! ([`Scripted`]), and a small cluster on the in-memory API server ([`web_cluster`]).
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,10 +18,24 @@ struct State {
     failing: BTreeSet<String>,
     next_error: Option<String>,
     calls: Vec<String>,
+    /// `TOTAL_TARGET_BIND_QUOTA`; None: DescribeQuota answers without it.
+    bind_quota: Option<i64>,
+    /// Writes are asynchronous: each task is "running" for this many DescribeTaskStatus polls, and the
+    /// targets change only when it ends.
+    async_polls: Option<u32>,
+    /// Tasks end in failure with this message.
+    failing_tasks: Option<String>,
+    /// Task id → (polls left, changes to make when it ends); sync writes are listed with nothing left.
+    tasks: BTreeMap<String, (u32, Vec<(BatchTarget, bool)>)>,
+    next_task: u32,
 }
+
+type Hook = (String, usize, Box<dyn FnMut()>);
 
 pub struct MemClb {
     state: RefCell<State>,
+    /// (action, nth call, what to do before answering it).
+    hooks: RefCell<Vec<Hook>>,
 }
 
 impl MemClb {
@@ -36,9 +51,41 @@ impl MemClb {
         MemClb {
             state: RefCell::new(State {
                 lbs: vec![lb],
+                bind_quota: Some(200),
                 ..Default::default()
             }),
+            hooks: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Run `f` before answering the `nth` (1-based) call of `action`: someone changing the world between
+    /// two steps of a sync.
+    pub fn before(&self, action: &str, nth: usize, f: impl FnMut() + 'static) {
+        self.hooks
+            .borrow_mut()
+            .push((action.to_string(), nth, Box::new(f)));
+    }
+
+    /// What DescribeQuota says `TOTAL_TARGET_BIND_QUOTA` is (None: not listed).
+    pub fn set_bind_quota(&self, quota: Option<i64>) {
+        self.state.borrow_mut().bind_quota = quota;
+    }
+
+    /// Make writes asynchronous: each task runs for `polls` DescribeTaskStatus calls.
+    pub fn async_tasks(&self, polls: u32) {
+        self.state.borrow_mut().async_polls = Some(polls);
+    }
+
+    /// Let every running task end at its next poll.
+    pub fn end_tasks(&self) {
+        for (left, _) in self.state.borrow_mut().tasks.values_mut() {
+            *left = 0;
+        }
+    }
+
+    /// Make tasks end in failure, with `message`.
+    pub fn fail_tasks(&self, message: &str) {
+        self.state.borrow_mut().failing_tasks = Some(message.into());
     }
 
     pub fn add_listener(&self, l: Listener) {
@@ -67,6 +114,19 @@ impl MemClb {
     }
 
     fn enter(&self, call: String) -> Result<(), CloudError> {
+        let action = call.split(':').next().unwrap_or_default().to_string();
+        let n = 1 + self
+            .state
+            .borrow()
+            .calls
+            .iter()
+            .filter(|c| c.split(':').next() == Some(action.as_str()))
+            .count();
+        for (a, nth, f) in self.hooks.borrow_mut().iter_mut() {
+            if *a == action && *nth == n {
+                f();
+            }
+        }
         let mut s = self.state.borrow_mut();
         s.calls.push(call.clone());
         match s.next_error.take() {
@@ -89,18 +149,41 @@ impl MemClb {
         self.enter(format!("{action}:{}", targets.len()))?;
         let mut s = self.state.borrow_mut();
         let mut failed = BTreeSet::new();
+        let mut changes = Vec::new();
         for t in targets {
             if s.failing.contains(&t.listener_id) {
                 failed.insert(t.listener_id.clone());
-                continue;
+            } else {
+                changes.push((t.clone(), add));
             }
+        }
+        s.next_task += 1;
+        let id = format!("mem-{}", s.next_task);
+        match s.async_polls {
+            Some(polls) => {
+                s.tasks.insert(id.clone(), (polls, changes));
+            }
+            None => {
+                Self::change(&mut s, &changes);
+                s.tasks.insert(id.clone(), (0, Vec::new()));
+            }
+        }
+        Ok(BatchOutcome {
+            fail_listener_id_set: failed.into_iter().collect(),
+            message: None,
+            request_id: id,
+        })
+    }
+
+    fn change(s: &mut State, changes: &[(BatchTarget, bool)]) {
+        for (t, add) in changes {
             let b = Binding {
                 listener_id: t.listener_id.clone(),
                 location_id: t.location_id.clone(),
             };
             let ip = t.eni_ip.clone().unwrap_or_default();
             let list = s.targets.entry(b).or_default();
-            if add {
+            if *add {
                 list.push(ActualTarget {
                     ip,
                     port: t.port,
@@ -115,15 +198,58 @@ impl MemClb {
                 });
             }
         }
-        Ok(BatchOutcome {
-            fail_listener_id_set: failed.into_iter().collect(),
-            message: None,
-            request_id: "mem".into(),
-        })
     }
 }
 
 impl Clb for MemClb {
+    async fn describe_task_status(
+        &self,
+        task_id: &str,
+    ) -> Result<crate::cloud::TaskStatus, CloudError> {
+        self.enter("DescribeTaskStatus".into())?;
+        let mut s = self.state.borrow_mut();
+        let Some((left, changes)) = s.tasks.get_mut(task_id) else {
+            return Err(CloudError::Api {
+                action: "DescribeTaskStatus".into(),
+                code: "ResourceNotFound".into(),
+                message: format!("task {task_id} not found"),
+                request_id: "mem".into(),
+            });
+        };
+        if *left > 0 {
+            *left -= 1;
+            return Ok(crate::cloud::TaskStatus {
+                status: Some(2),
+                message: None,
+            });
+        }
+        let changes = std::mem::take(changes);
+        if let Some(m) = s.failing_tasks.clone() {
+            return Ok(crate::cloud::TaskStatus {
+                status: Some(1),
+                message: Some(m),
+            });
+        }
+        Self::change(&mut s, &changes);
+        Ok(crate::cloud::TaskStatus {
+            status: Some(0),
+            message: None,
+        })
+    }
+
+    async fn describe_quota(&self) -> Result<Vec<crate::cloud::Quota>, CloudError> {
+        self.enter("DescribeQuota".into())?;
+        let limit = self.state.borrow().bind_quota;
+        Ok(limit
+            .map(|l| crate::cloud::Quota {
+                quota_id: crate::cloud::types::TARGET_BIND_QUOTA.into(),
+                quota_current: None,
+                quota_limit: Some(l),
+            })
+            .into_iter()
+            .collect())
+    }
+
     async fn describe_load_balancers(
         &self,
         ids: &[String],
@@ -226,101 +352,90 @@ impl Clb for MemClb {
     }
 }
 
-/// An in-memory cluster: objects as JSON, looked up by kind, namespace, name and labels.
-pub struct MemSource {
-    pub objects: Vec<serde_json::Value>,
-    /// Whether discovery.k8s.io/v1 is served (false: a cluster before 1.21).
-    pub slices_served: bool,
+/// Run a future to completion on a current-thread runtime (with timers).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
 }
 
-impl Default for MemSource {
-    fn default() -> Self {
-        MemSource {
-            objects: Vec::new(),
-            slices_served: true,
+/// A prompt that answers from a script (and records the questions); `before` runs on every question, to
+/// play someone changing the cluster while the person reads the plan.
+#[derive(Default)]
+pub struct Scripted {
+    pub answers: std::cell::RefCell<std::collections::VecDeque<bool>>,
+    pub questions: std::cell::RefCell<Vec<String>>,
+    #[allow(clippy::type_complexity)]
+    pub before: std::cell::RefCell<Option<Box<dyn FnMut(usize)>>>,
+}
+
+impl Scripted {
+    pub fn answering(answers: &[bool]) -> Self {
+        Scripted {
+            answers: std::cell::RefCell::new(answers.iter().copied().collect()),
+            ..Default::default()
         }
     }
 }
 
-impl MemSource {
-    fn find<T: serde::de::DeserializeOwned>(&self, kind: &str, ns: &str, name: &str) -> Option<T> {
-        self.objects
-            .iter()
-            .find(|o| {
-                o["kind"] == kind
-                    && o["metadata"]["namespace"] == ns
-                    && o["metadata"]["name"] == name
-            })
-            .map(|o| serde_json::from_value(o.clone()).expect("fixture object"))
+impl crate::confirm::Confirm for Scripted {
+    fn can_ask(&self) -> bool {
+        true
     }
 
-    fn list<T: serde::de::DeserializeOwned>(
-        &self,
-        kind: &str,
-        ns: &str,
-        labels: &BTreeMap<String, String>,
-    ) -> Vec<T> {
-        self.objects
-            .iter()
-            .filter(|o| o["kind"] == kind && o["metadata"]["namespace"] == ns)
-            .filter(|o| {
-                labels
-                    .iter()
-                    .all(|(k, v)| o["metadata"]["labels"][k] == v.as_str())
-            })
-            .map(|o| serde_json::from_value(o.clone()).expect("fixture object"))
-            .collect()
+    fn ask(&self, question: &str) -> std::io::Result<bool> {
+        if let Some(f) = self.before.borrow_mut().as_mut() {
+            f(self.questions.borrow().len());
+        }
+        self.questions.borrow_mut().push(question.to_string());
+        Ok(self.answers.borrow_mut().pop_front().unwrap_or(false))
     }
 }
 
-use crate::sync::source::{SERVICE_NAME_LABEL, SourceError, SyncSource};
-use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Pod, Service};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
+/// `svc/web` (direct, CLB lb-1 written back; ports http 80 → named `http`, dns 53/UDP → 5353) with one
+/// ready pod (web-1, 10.0.0.1) and one waiting only on TKE's gate (web-2, 10.0.0.2), their slice, and
+/// `kube-system/tke-config` (ap-guangzhou, vpc-1).
+pub fn web_cluster() -> crate::cluster::memory::MemoryCluster {
+    use serde_json::json;
 
-impl SyncSource for MemSource {
-    async fn service(&self, ns: &str, name: &str) -> Result<Option<Service>, SourceError> {
-        Ok(self.find("Service", ns, name))
-    }
+    use crate::model::consts::READINESS_GATE;
+    use crate::sync::desired::tests::pod_json;
+    crate::cluster::memory::MemoryCluster::new([
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default",
+            "annotations": {"service.cloud.tencent.com/direct-access": "true", "service.kubernetes.io/loadbalance-id": "lb-1"}},
+            "spec": {"type": "LoadBalancer", "selector": {"app": "web"},
+                     "ports": [{"name": "http", "port": 80, "targetPort": "http"}, {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 5353}]}}),
+        json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": "web-x", "namespace": "default", "labels": {"kubernetes.io/service-name": "web"}},
+        "addressType": "IPv4",
+        "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}, {"name": "dns", "port": 5353, "protocol": "UDP"}],
+        "endpoints": [
+            {"addresses": ["10.0.0.1"], "conditions": {"ready": true}, "targetRef": {"kind": "Pod", "name": "web-1"}},
+            {"addresses": ["10.0.0.2"], "conditions": {"ready": false}, "targetRef": {"kind": "Pod", "name": "web-2"}}
+        ]}),
+        pod_json("web-1", "10.0.0.1", true, true, &[(READINESS_GATE, true)]),
+        pod_json("web-2", "10.0.0.2", false, true, &[(READINESS_GATE, false)]),
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "tke-config", "namespace": "kube-system"},
+            "data": {"TKE_REGION": "ap-guangzhou", "TKE_VPC_ID": "vpc-1"}}),
+    ])
+}
 
-    async fn ingress(
-        &self,
-        ns: &str,
-        name: &str,
-    ) -> Result<Option<serde_json::Value>, SourceError> {
-        Ok(self.find("Ingress", ns, name))
-    }
-
-    async fn endpoint_slices(
-        &self,
-        ns: &str,
-        service: &str,
-    ) -> Result<Option<Vec<EndpointSlice>>, SourceError> {
-        if !self.slices_served {
-            return Ok(None);
-        }
-        Ok(Some(self.list(
-            "EndpointSlice",
-            ns,
-            &BTreeMap::from([(SERVICE_NAME_LABEL.to_string(), service.to_string())]),
-        )))
-    }
-
-    async fn endpoints(&self, ns: &str, name: &str) -> Result<Option<Endpoints>, SourceError> {
-        Ok(self.find("Endpoints", ns, name))
-    }
-
-    async fn pods(
-        &self,
-        ns: &str,
-        selector: &BTreeMap<String, String>,
-    ) -> Result<Vec<Pod>, SourceError> {
-        if selector.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(self.list("Pod", ns, selector))
-    }
-
-    async fn config_map(&self, ns: &str, name: &str) -> Result<Option<ConfigMap>, SourceError> {
-        Ok(self.find("ConfigMap", ns, name))
-    }
+/// A CLB `lb-1` (vpc-1) with listeners `lbl-http` TCP:80 and `lbl-dns` UDP:53.
+pub fn web_clb() -> MemClb {
+    let clb = MemClb::new("lb-1");
+    clb.add_listener(Listener {
+        listener_id: "lbl-http".into(),
+        protocol: "TCP".into(),
+        port: 80,
+        ..Default::default()
+    });
+    clb.add_listener(Listener {
+        listener_id: "lbl-dns".into(),
+        protocol: "UDP".into(),
+        port: 53,
+        ..Default::default()
+    });
+    clb
 }

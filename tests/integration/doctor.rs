@@ -6,7 +6,7 @@ use std::process::Output;
 use serde_json::Value;
 
 use crate::support::fake_kube::{FakeKube, Fault};
-use crate::support::tkedirect;
+use crate::support::{on_a_sized_terminal, tkedirect};
 
 fn doctor(fake: &FakeKube, args: &[&str]) -> Output {
     tkedirect()
@@ -26,11 +26,63 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Run doctor -A on a fixture cluster in table and JSON form, snapshot both, return (exit code, JSON).
-fn fixture(name: &str) -> (i32, Value) {
+/// When the fixture clusters were "read": an hour after their objects were created, so nothing in them is
+/// a transient state, unless the fixture says otherwise in its `observed-at` file.
+const OBSERVED_AT: &str = "2024-03-01T09:00:00Z";
+
+/// A fixture cluster read once through the fake API server (`doctor -A --dump-facts`), with the time it
+/// was read pinned: the facts file, the live JSON run, and the pinned time when the fixture sets one.
+struct Pinned {
+    _dir: tempfile::TempDir,
+    facts: std::path::PathBuf,
+    live: Output,
+    observed: Option<String>,
+}
+
+fn pinned(name: &str) -> Pinned {
     let fake = FakeKube::from_fixture(name);
-    let table = doctor(&fake, &["-A"]);
-    let json = doctor(&fake, &["-A", "-o", "json"]);
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts.json");
+    let live = doctor(
+        &fake,
+        &["-A", "-o", "json", "--dump-facts", facts.to_str().unwrap()],
+    );
+    assert!(
+        matches!(live.status.code(), Some(0 | 1)),
+        "{name}: {}",
+        stderr(&live)
+    );
+    let observed =
+        std::fs::read_to_string(crate::support::fake_kube::fixture_dir(name).join("observed-at"))
+            .map(|s| s.trim().to_string())
+            .ok();
+    let mut dumped: Value = serde_json::from_slice(&std::fs::read(&facts).unwrap()).unwrap();
+    dumped["observedAt"] = Value::String(observed.clone().unwrap_or_else(|| OBSERVED_AT.into()));
+    std::fs::write(&facts, serde_json::to_vec(&dumped).unwrap()).unwrap();
+    Pinned {
+        _dir: dir,
+        facts,
+        live,
+        observed,
+    }
+}
+
+impl Pinned {
+    fn doctor(&self, args: &[&str]) -> Output {
+        tkedirect()
+            .args(["doctor", "--facts", self.facts.to_str().unwrap()])
+            .args(args)
+            .output()
+            .expect("run tkedirect")
+    }
+}
+
+/// Run doctor on a pinned fixture cluster in table and JSON form (the HTTP layer is not the subject of
+/// these tests) and snapshot both; return (exit code, JSON).
+fn fixture(name: &str) -> (i32, Value) {
+    let p = pinned(name);
+    let table = p.doctor(&[]);
+    let json = p.doctor(&["-o", "json"]);
     assert_eq!(
         table.status.code(),
         json.status.code(),
@@ -43,10 +95,18 @@ fn fixture(name: &str) -> (i32, Value) {
     );
     insta::assert_snapshot!(format!("{name}-table"), stdout(&table));
     insta::assert_snapshot!(format!("{name}-json"), stdout(&json));
-    (
-        table.status.code().unwrap(),
-        serde_json::from_slice(&json.stdout).expect("JSON output"),
-    )
+    let json: Value = serde_json::from_slice(&json.stdout).expect("JSON output");
+    if p.observed.is_none() {
+        // Nothing here depends on when it was read: the live run and the replay agree.
+        assert_eq!(p.live.status.code(), table.status.code());
+        let live: Value = serde_json::from_slice(&p.live.stdout).expect("JSON output");
+        assert_eq!(
+            checks(&live),
+            checks(&json),
+            "{name}: live and replayed findings differ"
+        );
+    }
+    (table.status.code().unwrap(), json)
 }
 
 fn checks(v: &Value) -> Vec<String> {
@@ -89,18 +149,97 @@ fn global_router_with_the_direct_switch() {
     assert_eq!(checks(&v), ["global-router-direct-access-unverified"]);
 }
 
+/// The findings about one object.
+fn about<'v>(v: &'v Value, kind: &str, name: &str) -> Vec<&'v Value> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["object"]["kind"] == kind && f["object"]["name"] == name)
+        .collect()
+}
+
 #[test]
 fn mixed_without_eni_opt_in() {
     let (code, v) = fixture("mixed-no-opt-in");
     assert_eq!(code, 1);
     assert_eq!(v["cluster"]["networkMode"], "mixed");
+    // One finding per cause: the missing opt-in; its consequences (GlobalRouter IPs, gates False) are
+    // named in it, not reported as findings of their own.
+    assert_eq!(checks(&v), ["workload-eni-opt-in-missing"]);
+    let f = &v["findings"][0];
+    let m = f["message"].as_str().unwrap();
+    assert!(
+        m.contains("got GlobalRouter IPs") && m.contains("readiness gate stays False"),
+        "{m}"
+    );
+    assert_eq!(f["pods"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn mixed_annotation_only_relies_on_the_eni_webhook() {
+    let (code, v) = fixture("mixed-webhook");
+    assert_eq!(code, 0);
+    assert!(checks(&v).is_empty(), "{:?}", checks(&v));
+    assert!(
+        v["cluster"]["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e
+                .as_str()
+                .unwrap()
+                .contains("add-pod-eni-ip-limit-webhook: not seen")),
+        "{}",
+        v["cluster"]["evidence"]
+    );
+}
+
+#[test]
+fn mixed_with_global_route_direct_access_warns_instead() {
+    let (code, v) = fixture("mixed-gr-direct");
+    assert_eq!(code, 0, "warnings only");
+    let f = &about(&v, "Deployment", "web")[0];
+    assert_eq!(f["check"], "workload-eni-opt-in-missing");
+    assert_eq!(f["severity"], "warning");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("served through GlobalRoute direct access")
+    );
+}
+
+#[test]
+fn transient_states_are_in_progress() {
+    let (code, v) = fixture("transient");
+    assert_eq!(code, 0);
+    let findings = v["findings"].as_array().unwrap();
     assert_eq!(
         checks(&v),
         [
-            "pod-not-on-eni",
+            "node-eni-ip-unavailable",
             "pod-readiness-gate-false",
-            "workload-eni-opt-in-missing"
+            "service-clb-id-missing"
         ]
+    );
+    for f in findings {
+        assert_eq!(f["severity"], "info", "{f}");
+        assert!(
+            f["message"].as_str().unwrap().starts_with("in progress: "),
+            "{f}"
+        );
+    }
+    // The same states, judged with no grace, are problems.
+    let p = pinned("transient");
+    let strict: Value =
+        serde_json::from_slice(&p.doctor(&["-o", "json", "--grace", "0"]).stdout).unwrap();
+    assert!(
+        strict["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] != "info")
     );
 }
 
@@ -121,6 +260,14 @@ fn eni_exhaustion() {
         ["node-eni-ip-unavailable", "pod-eni-ip-insufficient"]
     );
     assert_eq!(v["cluster"]["eniIp"]["headroom"], 0);
+    let m = about(&v, "Deployment", "web")[0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(m.contains("node/10.0.0.11 (2 of 2 bound in use although the instance could bind 5: ipamd gets no more IPs"), "{m}");
+    assert!(
+        m.contains("node/10.0.0.12 (2 of 2 bound in use: the instance type's maximum"),
+        "{m}"
+    );
     assert_eq!(
         v["cluster"]["nodesEniIpUnavailable"],
         serde_json::json!(["10.0.0.13"])
@@ -155,12 +302,80 @@ fn readiness_gate_stuck() {
     );
 }
 
+/// A cluster-level blocker names every object that asks for direct access, and withholds the advice that
+/// cannot help (no candidates, no gate or ENI advice).
+fn blocked_by(v: &Value, check: &str, blocked: &[&str]) {
+    let cluster = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == check && f["object"].is_null())
+        .expect("the cluster finding");
+    for name in blocked {
+        assert!(
+            cluster["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("svc/{name} -n shop"))
+        );
+        let own = about(v, "Service", name);
+        assert_eq!(own.len(), 1, "{name}: {own:?}");
+        assert_eq!(own[0]["check"], check);
+        assert!(
+            own[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("asks for direct access")
+        );
+    }
+    let ids = checks(v);
+    assert!(
+        !ids.iter()
+            .any(|c| c == "service-direct-access-off" || c == "ingress-direct-access-off"),
+        "{ids:?}"
+    );
+}
+
 #[test]
 fn cilium_overlay() {
     let (code, v) = fixture("cilium-overlay");
     assert_eq!(code, 1);
     assert_eq!(v["cluster"]["networkMode"], "cilium-overlay");
     assert_eq!(checks(&v), ["network-mode-unsupported"]);
+    blocked_by(&v, "network-mode-unsupported", &["web"]);
+    assert!(
+        about(&v, "Service", "admin").is_empty(),
+        "no candidate advice where it cannot work"
+    );
+    assert!(
+        v["withheld"][0]
+            .as_str()
+            .unwrap()
+            .contains("pod-readiness-gate-missing"),
+        "{}",
+        v["withheld"]
+    );
+}
+
+#[test]
+fn cilium_overlay_in_every_flavour() {
+    for name in ["cilium-no-bridge", "cilium-self-installed"] {
+        let (code, v) = fixture(name);
+        assert_eq!(code, 1);
+        assert_eq!(v["cluster"]["networkMode"], "cilium-overlay", "{name}");
+        blocked_by(&v, "network-mode-unsupported", &["web"]);
+    }
+}
+
+#[test]
+fn global_router_blocks_only_what_is_not_on_super_nodes() {
+    let (code, v) = fixture("global-router-super-node");
+    assert_eq!(code, 1);
+    blocked_by(&v, "global-router-direct-access-off", &["web"]);
+    assert!(
+        about(&v, "Service", "edge").is_empty(),
+        "pods on super nodes are direct without the switch"
+    );
 }
 
 #[test]
@@ -182,6 +397,15 @@ fn kubernetes_1_10() {
             "global-router-direct-access-off",
             "ingress-api-deprecated"
         ]
+    );
+    // The most fundamental blocker names each object once; no advice about gates that cannot exist.
+    blocked_by(&v, "cluster-version-unsupported", &["web"]);
+    assert!(!v.to_string().contains("so TKE's webhook adds the gate"));
+    assert!(
+        v["withheld"][0]
+            .as_str()
+            .unwrap()
+            .contains("readiness gates do not exist before Kubernetes 1.12")
     );
 }
 
@@ -208,10 +432,10 @@ fn invalid_ingress_value_and_suppression() {
 
 #[test]
 fn output_formats_share_the_exit_code_and_fail_on_decides_it() {
-    let fake = FakeKube::from_fixture("gate-stuck");
+    let p = pinned("gate-stuck");
     let mut codes = Vec::new();
     for format in ["table", "json", "sarif", "github"] {
-        let o = doctor(&fake, &["-A", "-o", format]);
+        let o = p.doctor(&["-o", format]);
         codes.push(o.status.code());
         if format == "sarif" || format == "github" {
             insta::assert_snapshot!(format!("gate-stuck-{format}"), stdout(&o));
@@ -223,7 +447,7 @@ fn output_formats_share_the_exit_code_and_fail_on_decides_it() {
         "warnings only: passes at the default --fail-on error"
     );
     assert_eq!(
-        doctor(&fake, &["-A", "--fail-on", "warning", "-o", "github"])
+        p.doctor(&["--fail-on", "warning", "-o", "github"])
             .status
             .code(),
         Some(1)
@@ -475,7 +699,7 @@ fn persistent_server_errors_exit_2_with_a_clear_message() {
     let err = stderr(&o);
     assert!(err.contains("could not read the cluster"), "{err}");
     assert!(
-        err.contains("could not list nodes in all namespaces: 500 InternalError"),
+        err.contains("could not list nodes: 500 InternalError"),
         "{err}"
     );
     assert!(err.contains("gave up after 5 attempts"), "{err}");
@@ -545,4 +769,25 @@ fn unreachable_cluster_and_bad_kubeconfig_exit_2() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn tables_fit_the_terminal() {
+    let p = pinned("mixed-no-opt-in");
+    let facts = p.facts.to_str().unwrap();
+    for cols in [80usize, 160] {
+        let Some(shown) = on_a_sized_terminal(&["doctor", "--facts", facts], cols as u16) else {
+            return;
+        };
+        assert!(shown.contains("workload-eni-opt-in-missing"), "{shown}");
+        for line in shown.lines() {
+            let width = line.trim_end_matches('\r').chars().count();
+            assert!(width <= cols, "{width} > {cols}: {line:?}\n{shown}");
+        }
+        // Words are not broken by the terminal: the object stays whole in its column.
+        assert!(shown.contains("deploy/web -n shop"), "{shown}");
+    }
+    // Not a terminal: one line per finding row, unwrapped.
+    let piped = p.doctor(&[]);
+    assert!(stdout(&piped).lines().any(|l| l.chars().count() > 160));
 }

@@ -1,6 +1,7 @@
 //! The file engine through the real binary: fixture snapshots for every fidelity case (tests/fixtures/patch),
-//! with the properties checked on each: `enable` twice = once, `disable(enable(x)) == x`, the output parses
-//! into the Kubernetes types, and `--write` then `diff` exits 0.
+//! with the properties checked on each: `enable` twice = once, `disable(enable(x)) == x` (with `--force`
+//! where a fixture's `disable-refused` says a guard of disable refuses), the output parses into the
+//! Kubernetes types, and `--write` then `diff` exits 0.
 
 use std::path::{Path, PathBuf};
 
@@ -97,6 +98,33 @@ fn patch_fixtures() {
             )
         );
 
+        // What disable does to an input that is already enabled (the guards of patch::guard), and with
+        // --force where it refuses.
+        if dir.join("disable-snapshot").exists() {
+            let mut text = String::new();
+            let mut disable_args = argv("disable");
+            disable_args.push("--diff".into());
+            loop {
+                let d = run_in(
+                    &dir,
+                    &disable_args.iter().map(String::as_str).collect::<Vec<_>>(),
+                    None,
+                );
+                text.push_str(&format!(
+                    "$ tkedirect {}\nexit: {}\n--- stderr\n{}--- stdout\n{}",
+                    disable_args.join(" "),
+                    d.code,
+                    d.stderr,
+                    d.stdout
+                ));
+                if d.code != 2 || disable_args.iter().any(|a| a == "--force") {
+                    break;
+                }
+                disable_args.push("--force".into());
+            }
+            insta::assert_snapshot!(format!("patch-{name}-disable-diff"), text);
+        }
+
         // enable through stdin = enable on the file.
         let enable_args = argv("enable");
         let enabled = run_in(
@@ -146,7 +174,19 @@ fn patch_fixtures() {
         if enabled.stdout != input {
             let mut disable_args: Vec<&str> = vec!["disable", "-f", "-"];
             disable_args.extend(without_verbose(&args));
-            let back = run_in(&dir, &disable_args, Some(&enabled.stdout));
+            let mut back = run_in(&dir, &disable_args, Some(&enabled.stdout));
+            if dir.join("disable-refused").exists() {
+                // A guard of disable refuses (patch::guard): nothing is printed; --force is the inverse.
+                assert_eq!(back.code, 2, "{name}: {}", back.stderr);
+                assert!(back.stdout.is_empty(), "{name}: {}", back.stdout);
+                assert!(
+                    back.stderr.contains("`disable --force` does it anyway"),
+                    "{name}: {}",
+                    back.stderr
+                );
+                disable_args.push("--force");
+                back = run_in(&dir, &disable_args, Some(&enabled.stdout));
+            }
             assert_eq!(back.code, 0, "{name}: {}", back.stderr);
             if dir.join("disable-differs").exists() {
                 insta::assert_snapshot!(format!("patch-{name}-disable"), back.stdout);

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use tkedirect::patch::engine::{self, Source, Verify};
-use tkedirect::patch::{Eni, Intent, NetworkMode, Options};
+use tkedirect::patch::{EniFlavor, Intent, NetworkMode, Options};
 use tkedirect::yaml::{self, split};
 
 /// Text to insert: YAML syntax, and the keys and values tkedirect reads and writes.
@@ -323,11 +323,14 @@ fn options(intent: Intent, mixed: bool, exclusive: bool) -> Options {
             NetworkMode::VpcCni
         },
         eni: if exclusive {
-            Eni::Exclusive
+            EniFlavor::Exclusive
         } else {
-            Eni::Shared
+            EniFlavor::Shared
         },
         container: None,
+        // disable must be the exact inverse here; its guards (which hold some changes back on purpose)
+        // are tested in patch::guard and tests/integration/edit_guards.rs.
+        force: true,
     }
 }
 

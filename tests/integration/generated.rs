@@ -151,7 +151,13 @@ fn bash_completion_completes() {
     let values: BTreeSet<&str> = values.lines().collect();
     assert_eq!(
         values,
-        BTreeSet::from(["global-router", "mixed", "vpc-cni"])
+        BTreeSet::from([
+            "cilium-overlay",
+            "global-router",
+            "mixed",
+            "super-node",
+            "vpc-cni"
+        ])
     );
 }
 

@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use tkedirect::model::Target;
 use tkedirect::patch::engine::{self, Source, Verify};
-use tkedirect::patch::{Eni, Intent, NetworkMode, Options};
+use tkedirect::patch::{EniFlavor, Intent, NetworkMode, Options};
 
 #[derive(Debug, Clone)]
 struct Style {
@@ -463,8 +463,11 @@ fn opts(intent: Intent, mixed: bool) -> Options {
         } else {
             NetworkMode::VpcCni
         },
-        eni: Eni::Shared,
+        eni: EniFlavor::Shared,
         container: None,
+        // disable must be the exact inverse here; its guards (which hold some changes back on purpose)
+        // are tested in patch::guard and tests/integration/edit_guards.rs.
+        force: true,
     }
 }
 

@@ -3,12 +3,14 @@
 //! It checks every request the way the real service does — method, the X-TC-* headers, the
 //! TC3-HMAC-SHA256 `Authorization` recomputed from the received headers and body (its own
 //! implementation, not tkedirect's), the 5-minute timestamp window, the session token — and answers with
-//! the real error codes. It implements DescribeLoadBalancers, DescribeListeners, DescribeTargets,
+//! the real error codes. It implements DescribeLoadBalancers (with AddressIPVersion, IPv6Mode,
+//! MixIpTarget), DescribeListeners, DescribeTargets, DescribeQuota, DescribeTaskStatus,
 //! BatchRegisterTargets and BatchDeregisterTargets with their documented limits (≤ 20 ids, ≤ 20 listener
-//! ids, ≤ 500 targets, weight 0–100, EniIp xor InstanceId, LocationId on L7) and the 20 requests/second
-//! per action frequency limit. Tests can inject errors (RequestLimitExceeded,
-//! FailedOperation.ResourceInOperating, …), a listener that always lands in FailListenerIdSet, and clock
-//! skew. Every request is recorded.
+//! ids, ≤ 500 targets, weight 0–100, EniIp xor InstanceId, LocationId on L7, the target's IP family, the
+//! backend quota per listener or rule) and the 20 requests/second per action frequency limit. Tests can
+//! inject errors (RequestLimitExceeded, FailedOperation.ResourceInOperating, …), a listener that always
+//! lands in FailListenerIdSet, clock skew, asynchronous writes (tasks that take a while, during which the
+//! CLB refuses other writes as busy), and hold a request until released. Every request is recorded.
 //!
 //! Where the documentation is silent, the fake is stricter than the service is likely to be: registering
 //! a bound address or deregistering an unbound one fails that listener (tkedirect never sends either).
@@ -64,6 +66,8 @@ struct FakeListener {
 #[derive(Default)]
 struct State {
     keys: HashMap<String, (String, Option<String>)>,
+    /// SecretId → Unix second from which temporary credentials are refused.
+    expiries: HashMap<String, i64>,
     regions: BTreeSet<String>,
     lbs: Vec<Value>,
     listeners: Vec<FakeListener>,
@@ -78,6 +82,55 @@ struct State {
     rate_violations: usize,
     error_content_type: String,
     next_id: u64,
+    /// Requests to hold before answering them.
+    pauses: Vec<PauseAt>,
+    /// `TOTAL_TARGET_BIND_QUOTA`: targets one listener or rule holds; registrations beyond it fail that
+    /// listener. None: DescribeQuota does not list it and nothing is enforced.
+    bind_quota: Option<i64>,
+    /// Batch writes are asynchronous tasks that take this long; None: synchronous.
+    task_duration: Option<Duration>,
+    /// Tasks by id (the RequestId of the write that started them).
+    tasks: BTreeMap<String, FakeTask>,
+    /// RequestIds of synchronous writes (DescribeTaskStatus says they succeeded).
+    done_writes: BTreeSet<String>,
+}
+
+/// One target change: (listener, location, EniIp, InstanceId, port, weight).
+type Op = (String, String, Option<String>, Option<String>, i64, i64);
+
+struct FakeTask {
+    lb: String,
+    register: bool,
+    ops: Vec<Op>,
+    ends_at: Instant,
+    done: bool,
+}
+
+struct PauseAt {
+    action: String,
+    nth: usize,
+    reached: std::sync::mpsc::Sender<()>,
+    release: std::sync::mpsc::Receiver<()>,
+}
+
+/// A request held by the fake (see [`FakeClb::pause_before`]).
+pub struct Pause {
+    reached: std::sync::mpsc::Receiver<()>,
+    release: std::sync::mpsc::Sender<()>,
+}
+
+impl Pause {
+    /// Wait until the request arrives (panics after 30 s).
+    pub fn wait(&self) {
+        self.reached
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the paused request never came");
+    }
+
+    /// Let it be answered.
+    pub fn release(self) {
+        let _ = self.release.send(());
+    }
 }
 
 /// The fake server. Serves until dropped.
@@ -104,6 +157,7 @@ impl FakeClb {
     pub fn start() -> FakeClb {
         let mut state = State {
             error_content_type: "application/json".into(),
+            bind_quota: Some(200),
             ..Default::default()
         };
         state
@@ -162,12 +216,30 @@ impl FakeClb {
             .insert(id.into(), (key.into(), token.map(str::to_string)));
     }
 
+    /// Temporary credentials, refused (AuthFailure.TokenFailure) from `expires_at` (Unix seconds) on.
+    pub fn add_temporary_key(&self, id: &str, key: &str, token: &str, expires_at: i64) {
+        let mut st = self.state.lock().unwrap();
+        st.keys.insert(id.into(), (key.into(), Some(token.into())));
+        st.expiries.insert(id.into(), expires_at);
+    }
+
     /// A CLB (Forward 1, running) in `vpc`, with VIP 203.0.113.10.
     pub fn add_lb(&self, id: &str, vpc: &str) {
         self.state.lock().unwrap().lbs.push(json!({
             "LoadBalancerId": id, "LoadBalancerName": format!("{id}-name"), "LoadBalancerType": "OPEN",
             "Forward": 1, "Status": 1, "VpcId": vpc, "LoadBalancerVips": ["203.0.113.10"], "LoadBalancerDomain": null,
-            "Tags": []
+            "Tags": [], "AddressIPVersion": "ipv4", "IPv6Mode": null, "MixIpTarget": false
+        }));
+    }
+
+    /// An IPv6 CLB (`AddressIPVersion: ipv6`, `IPv6Mode: IPv6FullChain`): its listeners take IPv6 targets;
+    /// with `mix`, its L7 listeners take IPv4 targets too (`MixIpTarget`).
+    pub fn add_lb_ipv6(&self, id: &str, vpc: &str, mix: bool) {
+        self.state.lock().unwrap().lbs.push(json!({
+            "LoadBalancerId": id, "LoadBalancerName": format!("{id}-name"), "LoadBalancerType": "OPEN",
+            "Forward": 1, "Status": 1, "VpcId": vpc, "LoadBalancerVips": [], "AddressIPv6": "2402:4e00::10",
+            "LoadBalancerDomain": null, "Tags": [], "AddressIPVersion": "ipv6", "IPv6Mode": "IPv6FullChain",
+            "MixIpTarget": mix
         }));
     }
 
@@ -276,6 +348,35 @@ impl FakeClb {
     /// Content-Type of error answers (the real API's SDKs only parse exactly application/json).
     pub fn set_error_content_type(&self, ct: &str) {
         self.state.lock().unwrap().error_content_type = ct.into();
+    }
+
+    /// What DescribeQuota says `TOTAL_TARGET_BIND_QUOTA` is, and what the fake enforces (None: neither).
+    pub fn set_bind_quota(&self, quota: Option<i64>) {
+        self.state.lock().unwrap().bind_quota = quota;
+    }
+
+    /// Make Batch* writes asynchronous tasks that take `d` (RegisterTargets-like): their changes show only
+    /// when they have ended, DescribeTaskStatus says 2 (running) until then, and another write to the same
+    /// CLB meanwhile is refused with FailedOperation.ResourceInOperating.
+    pub fn async_tasks(&self, d: Duration) {
+        self.state.lock().unwrap().task_duration = Some(d);
+    }
+
+    /// Hold the `nth` (1-based) request of `action` until [`Pause::release`]: the test changes the world
+    /// between two steps of a run.
+    pub fn pause_before(&self, action: &str, nth: usize) -> Pause {
+        let (reached_tx, reached_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel();
+        self.state.lock().unwrap().pauses.push(PauseAt {
+            action: action.into(),
+            nth,
+            reached: reached_tx,
+            release: release_rx,
+        });
+        Pause {
+            reached: reached_rx,
+            release: release_tx,
+        }
     }
 
     /// Requests refused for going over 20/s per action (not counting injected errors).
@@ -494,6 +595,12 @@ fn authenticate(st: &State, req: &http::request::Parts, body: &[u8]) -> Result<S
             "Token verification failed.",
         ));
     }
+    if st.expiries.get(secret_id).is_some_and(|at| now >= *at) {
+        return Err(err(
+            "AuthFailure.TokenFailure",
+            "The temporary credentials have expired.",
+        ));
+    }
     if !st.regions.contains(&region) {
         return Err(err(
             "UnsupportedRegion",
@@ -544,7 +651,52 @@ fn backend(t: &FakeTarget) -> Value {
     })
 }
 
-fn dispatch(st: &mut State, action: &str, body: &Value) -> Result<Value, ApiError> {
+/// End the tasks whose time has come, making their changes.
+fn end_tasks(st: &mut State) {
+    let now = Instant::now();
+    let due: Vec<String> = st
+        .tasks
+        .iter()
+        .filter(|(_, t)| !t.done && t.ends_at <= now)
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in due {
+        let (register, ops) = {
+            let t = st.tasks.get_mut(&id).unwrap();
+            t.done = true;
+            (t.register, std::mem::take(&mut t.ops))
+        };
+        apply_ops(st, register, ops);
+    }
+}
+
+fn apply_ops(st: &mut State, register: bool, ops: Vec<Op>) {
+    for (l, loc, ip, inst, port, weight) in ops {
+        let list = st.targets.entry((l, loc)).or_default();
+        if register {
+            list.push(FakeTarget {
+                ip: ip.unwrap_or_default(),
+                port,
+                weight,
+                kind: "ENI".into(),
+                instance_id: None,
+            });
+        } else {
+            list.retain(|t| {
+                !(t.port == port
+                    && (ip.as_ref() == Some(&t.ip) || (inst.is_some() && inst == t.instance_id)))
+            });
+        }
+    }
+}
+
+fn dispatch(
+    st: &mut State,
+    action: &str,
+    body: &Value,
+    request_id: &str,
+) -> Result<Value, ApiError> {
+    end_tasks(st);
     match action {
         "DescribeLoadBalancers" => {
             let ids: Vec<&str> = body["LoadBalancerIds"]
@@ -644,7 +796,29 @@ fn dispatch(st: &mut State, action: &str, body: &Value) -> Result<Value, ApiErro
             Ok(json!({"Listeners": out}))
         }
         "BatchRegisterTargets" | "BatchDeregisterTargets" => {
-            batch(st, action == "BatchRegisterTargets", body)
+            batch(st, action == "BatchRegisterTargets", body, request_id)
+        }
+        "DescribeTaskStatus" => {
+            let id = str_field(body, "TaskId")?;
+            let status = match st.tasks.get(id) {
+                Some(t) if t.done => 0,
+                Some(_) => 2,
+                None if st.done_writes.contains(id) => 0,
+                None => {
+                    return Err(err("InvalidParameter", format!("TaskId {id} not found")));
+                }
+            };
+            Ok(json!({"Status": status, "Message": null, "LoadBalancerIds": []}))
+        }
+        "DescribeQuota" => {
+            let mut set = vec![
+                json!({"QuotaId": "TOTAL_OPEN_CLB_QUOTA", "QuotaCurrent": st.lbs.len(), "QuotaLimit": 100}),
+                json!({"QuotaId": "TOTAL_LISTENER_QUOTA", "QuotaCurrent": null, "QuotaLimit": 50}),
+            ];
+            if let Some(q) = st.bind_quota {
+                set.push(json!({"QuotaId": "TOTAL_TARGET_BIND_QUOTA", "QuotaCurrent": null, "QuotaLimit": q}));
+            }
+            Ok(json!({"QuotaSet": set}))
         }
         other => Err(err(
             "InvalidAction",
@@ -653,9 +827,20 @@ fn dispatch(st: &mut State, action: &str, body: &Value) -> Result<Value, ApiErro
     }
 }
 
-fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError> {
+fn batch(
+    st: &mut State,
+    register: bool,
+    body: &Value,
+    request_id: &str,
+) -> Result<Value, ApiError> {
     let lb = str_field(body, "LoadBalancerId")?.to_string();
     lb_exists(st, &lb)?;
+    if st.tasks.values().any(|t| t.lb == lb && !t.done) {
+        return Err(err(
+            "FailedOperation.ResourceInOperating",
+            "LoadBalancer is operating, please try again later.",
+        ));
+    }
     let targets = body["Targets"].as_array().ok_or_else(|| {
         err(
             "MissingParameter",
@@ -707,6 +892,23 @@ fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError
             ));
         }
         let l7 = matches!(l.protocol.as_str(), "HTTP" | "HTTPS");
+        // The target's family must be one the listener takes (UNCERTAIN: from the field documentation of
+        // AddressIPVersion, IPv6Mode and MixIpTarget; the fake is strict).
+        if let Some(ip) = eni_ip {
+            let the_lb = st.lbs.iter().find(|x| x["LoadBalancerId"] == lb.as_str());
+            let full_chain = the_lb.is_some_and(|x| x["IPv6Mode"] == "IPv6FullChain");
+            let mix = the_lb.is_some_and(|x| x["MixIpTarget"] == true);
+            let v6 = ip.contains(':');
+            let ok = if full_chain { v6 || (mix && l7) } else { !v6 };
+            if !ok {
+                return Err(err(
+                    "InvalidParameter",
+                    format!(
+                        "the listener {listener} cannot bind {ip}: wrong IP version for this CLB"
+                    ),
+                ));
+            }
+        }
         let location = t["LocationId"].as_str().unwrap_or("").to_string();
         if l7 && !l.rules.iter().any(|(loc, _, _)| *loc == location) {
             return Err(err(
@@ -747,7 +949,31 @@ fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError
         by_listener.entry(p.0.clone()).or_default().push(i);
     }
     let mut failed = Vec::new();
+    let mut accepted: Vec<Op> = Vec::new();
+    let mut messages: Vec<String> = Vec::new();
     for (listener, idx) in by_listener {
+        // The backend quota per listener or rule (UNCERTAIN how the service words its refusal; the fake
+        // fails the listener and says why in Message).
+        if register && let Some(q) = st.bind_quota {
+            let mut per_binding: BTreeMap<String, i64> = BTreeMap::new();
+            for i in &idx {
+                *per_binding.entry(parsed[*i].1.clone()).or_default() += 1;
+            }
+            let over = per_binding.iter().find(|(loc, adding)| {
+                let bound = st
+                    .targets
+                    .get(&(listener.clone(), (*loc).clone()))
+                    .map_or(0, Vec::len) as i64;
+                bound + **adding > q
+            });
+            if over.is_some() {
+                messages.push(format!(
+                    "LimitExceeded: the number of backends of listener {listener} would exceed the quota {q} (TOTAL_TARGET_BIND_QUOTA)"
+                ));
+                failed.push(listener);
+                continue;
+            }
+        }
         let ok = !st.failing.contains(&listener)
             && idx.iter().all(|i| {
                 let (l, loc, ip, inst, port, _) = &parsed[*i];
@@ -767,30 +993,32 @@ fn batch(st: &mut State, register: bool, body: &Value) -> Result<Value, ApiError
             failed.push(listener);
             continue;
         }
-        for i in idx {
-            let (l, loc, ip, inst, port, weight) = parsed[i].clone();
-            let list = st.targets.entry((l, loc)).or_default();
-            if register {
-                list.push(FakeTarget {
-                    ip: ip.unwrap_or_default(),
-                    port,
-                    weight,
-                    kind: "ENI".into(),
-                    instance_id: None,
-                });
-            } else {
-                list.retain(|t| {
-                    !(t.port == port
-                        && (ip.as_ref() == Some(&t.ip)
-                            || (inst.is_some() && inst == t.instance_id)))
-                });
-            }
+        accepted.extend(idx.into_iter().map(|i| parsed[i].clone()));
+    }
+    match st.task_duration {
+        Some(d) => {
+            st.tasks.insert(
+                request_id.to_string(),
+                FakeTask {
+                    lb: lb.clone(),
+                    register,
+                    ops: accepted,
+                    ends_at: Instant::now() + d,
+                    done: false,
+                },
+            );
+        }
+        None => {
+            apply_ops(st, register, accepted);
+            st.done_writes.insert(request_id.to_string());
         }
     }
     let message = if failed.is_empty() {
         Value::Null
-    } else {
+    } else if messages.is_empty() {
         json!("some listeners failed")
+    } else {
+        json!(messages.join("; "))
     };
     Ok(json!({"FailListenerIdSet": failed, "Message": message}))
 }
@@ -805,6 +1033,24 @@ async fn handle(
         .await
         .map(|b| b.to_bytes())
         .unwrap_or_default();
+    let held = {
+        let mut st = state.lock().unwrap();
+        let action = parts
+            .headers
+            .get("x-tc-action")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let n = 1 + st.calls.iter().filter(|c| c.action == action).count();
+        st.pauses
+            .iter()
+            .position(|p| p.action == action && p.nth == n)
+            .map(|i| st.pauses.remove(i))
+    };
+    if let Some(p) = held {
+        // Blocks this fake's only thread: nothing else is answered meanwhile, as intended.
+        let _ = p.reached.send(());
+        let _ = p.release.recv_timeout(Duration::from_secs(30));
+    }
     let mut st = state.lock().unwrap();
     st.next_id += 1;
     let request_id = format!("fake-{:08}", st.next_id);
@@ -856,7 +1102,7 @@ async fn handle(
         if json_body.is_null() && !body.is_empty() {
             return Err(err("InvalidParameter.FormatError", "the body is not JSON"));
         }
-        dispatch(&mut st, &action, &json_body)
+        dispatch(&mut st, &action, &json_body, &request_id)
     })();
 
     let (value, error, content_type) = match result {
