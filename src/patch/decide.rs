@@ -30,10 +30,18 @@ pub enum Verdict {
     Held(Hold),
 }
 
-/// What linking needs to know about an object.
+/// What selecting and linking need to know about an object: its reference, and (when selection may link
+/// or `disable`'s guards run) what it links by. The rest is boxed: an `enable` without TARGETs keeps 30,000
+/// of these and needs only the references.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Linkable {
     pub oref: ObjectRef,
+    pub links: Option<Box<Links>>,
+}
+
+/// What an object links by.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Links {
     /// Service `spec.selector`.
     pub selector: BTreeMap<String, String>,
     /// Pod-template labels of a workload.
@@ -43,6 +51,8 @@ pub struct Linkable {
     /// What the `disable` guards read (decoded only for `disable`).
     pub guarded: Option<Guarded>,
 }
+
+static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
 
 fn key(k: &str) -> Seg {
     Seg::key(k)
@@ -71,44 +81,81 @@ pub fn identify<V: View>(obj: &V) -> Option<ObjectRef> {
 impl Linkable {
     /// An object with nothing to link by.
     pub fn bare(oref: ObjectRef) -> Linkable {
-        Linkable {
-            oref,
-            selector: BTreeMap::new(),
-            template_labels: BTreeMap::new(),
-            backends: vec![],
-            guarded: None,
-        }
+        Linkable { oref, links: None }
+    }
+
+    pub fn selector(&self) -> &BTreeMap<String, String> {
+        self.links.as_ref().map_or(&NO_LABELS, |l| &l.selector)
+    }
+
+    pub fn template_labels(&self) -> &BTreeMap<String, String> {
+        self.links
+            .as_ref()
+            .map_or(&NO_LABELS, |l| &l.template_labels)
+    }
+
+    pub fn backends(&self) -> &[String] {
+        self.links.as_ref().map_or(&[], |l| &l.backends)
+    }
+
+    pub fn guarded(&self) -> Option<&Guarded> {
+        self.links.as_ref()?.guarded.as_ref()
+    }
+
+    pub fn links_mut(&mut self) -> &mut Links {
+        self.links.get_or_insert_with(Default::default)
     }
 }
 
 /// What selecting, linking and (for `disable`) the guards need to know of an object.
 pub fn summarize<V: View>(oref: ObjectRef, obj: &V, opts: &Options) -> Linkable {
-    let mut s = Linkable::bare(oref);
+    let kind = oref.kind;
+    let mut links = Links::default();
     if opts.intent == Intent::Disable {
-        s.guarded = Some(Guarded::decode(s.oref.kind, obj));
+        links.guarded = Some(Guarded::decode(kind, obj));
     }
-    match s.oref.kind {
+    match kind {
         Kind::Service => {
-            s.selector = obj
+            links.selector = obj
                 .path(&["spec", "selector"])
                 .map(View::string_map)
                 .unwrap_or_default();
         }
-        Kind::Ingress => s.backends = ingress_backends(obj),
+        Kind::Ingress => links.backends = ingress_backends(obj),
         kind => {
             let mut path = kind.pod_template_path().to_vec();
             path.extend(["metadata", "labels"]);
-            s.template_labels = obj.path(&path).map(View::string_map).unwrap_or_default();
+            links.template_labels = obj.path(&path).map(View::string_map).unwrap_or_default();
         }
     }
-    s
+    Linkable {
+        oref,
+        links: Some(Box::new(links)),
+    }
 }
 
 /// Backend Service names of an Ingress, in every API shape (the rule is `rules::ingress`).
 pub fn ingress_backends<V: View>(obj: &V) -> Vec<String> {
-    serde_json::from_value::<Ingress>(obj.to_value())
+    // Only `spec` is converted: metadata (often most of a real Ingress) plays no part.
+    let Some(spec) = obj.get("spec") else {
+        return Vec::new();
+    };
+    serde_json::from_value::<Ingress>(serde_json::json!({ "spec": spec.to_value() }))
         .map(|i| crate::rules::ingress::services(&i))
         .unwrap_or_default()
+}
+
+/// The two fields the ingress-class rule (`rules::direct::ingress_class`) reads, decoded as the model
+/// decodes them, without converting the whole object.
+fn ingress_class_fields<V: View>(obj: &V) -> Ingress {
+    let mut v = serde_json::json!({ "metadata": { "annotations": {} }, "spec": {} });
+    if let Some(a) = obj.path(&["metadata", "annotations", INGRESS_CLASS_ANNOTATION]) {
+        v["metadata"]["annotations"][INGRESS_CLASS_ANNOTATION] = a.to_value();
+    }
+    if let Some(c) = obj.path(&["spec", "ingressClassName"]) {
+        v["spec"]["ingressClassName"] = c.to_value();
+    }
+    serde_json::from_value(v).unwrap_or_default()
 }
 
 /// Decide what `opts.intent` means for this object.
@@ -145,7 +192,7 @@ pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                     "apiVersion `{api}` is not an Ingress API tkedirect knows"
                 ));
             }
-            let ing: Ingress = serde_json::from_value(obj.to_value()).unwrap_or_default();
+            let ing = ingress_class_fields(obj);
             if let Some(class) = ingress_class(&ing)
                 && !is_clb_class(Some(class))
             {

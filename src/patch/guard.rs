@@ -242,7 +242,7 @@ pub fn apply_to_files(records: &mut [Record], selection: &Selection, opts: &Opti
             .filter_map(|(r, chosen)| {
                 Some(Member {
                     oref: &r.summary.oref,
-                    object: r.summary.guarded.as_ref()?,
+                    object: r.summary.guarded()?,
                     disabling: *chosen && matches!(r.verdict, Verdict::Change { .. }),
                 })
             })
@@ -251,7 +251,7 @@ pub fn apply_to_files(records: &mut [Record], selection: &Selection, opts: &Opti
         let index: Vec<usize> = records
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.summary.guarded.is_some())
+            .filter(|(_, r)| r.summary.guarded().is_some())
             .map(|(i, _)| i)
             .collect();
         holds(&members, &[])

@@ -95,7 +95,7 @@ fn link(summaries: &[Linkable], reasons: &mut [Option<Reason>]) {
             .filter(move |(_, w)| {
                 w.oref.kind.is_workload()
                     && ns(w) == ns(s)
-                    && selects(&s.selector, &w.template_labels)
+                    && selects(s.selector(), w.template_labels())
             })
             .map(|(i, _)| i)
     };
@@ -108,9 +108,10 @@ fn link(summaries: &[Linkable], reasons: &mut [Option<Reason>]) {
                 }
             }
             Kind::Ingress => {
-                for backend in &from_summary.backends {
+                for backend in from_summary.backends() {
                     let services = summaries.iter().enumerate().filter(|(_, s)| {
                         s.oref.kind == Kind::Service
+                            && !s.oref.generated
                             && &s.oref.name == backend
                             && ns(s) == ns(from_summary)
                     });
@@ -134,13 +135,7 @@ mod tests {
     use super::*;
 
     fn obj(kind: Kind, name: &str, ns: Option<&str>) -> Linkable {
-        Linkable {
-            oref: ObjectRef::new(kind, ns, name),
-            selector: Default::default(),
-            template_labels: Default::default(),
-            backends: vec![],
-            guarded: None,
-        }
+        Linkable::bare(ObjectRef::new(kind, ns, name))
     }
 
     fn kv(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
@@ -153,13 +148,13 @@ mod tests {
     #[test]
     fn links_service_to_matching_workloads_in_its_namespace_only() {
         let mut svc = obj(Kind::Service, "web", None);
-        svc.selector = kv(&[("app", "web")]);
+        svc.links_mut().selector = kv(&[("app", "web")]);
         let mut dep = obj(Kind::Deployment, "web", None);
-        dep.template_labels = kv(&[("app", "web"), ("tier", "fe")]);
+        dep.links_mut().template_labels = kv(&[("app", "web"), ("tier", "fe")]);
         let mut other_ns = obj(Kind::Deployment, "web", Some("prod"));
-        other_ns.template_labels = kv(&[("app", "web")]);
+        other_ns.links_mut().template_labels = kv(&[("app", "web")]);
         let mut other = obj(Kind::Deployment, "api", None);
-        other.template_labels = kv(&[("app", "api")]);
+        other.links_mut().template_labels = kv(&[("app", "api")]);
         let all = vec![svc, dep, other_ns, other];
         let t: Target = "svc/web".parse().unwrap();
         let sel = select(&all, std::slice::from_ref(&t), None, true);
@@ -177,11 +172,11 @@ mod tests {
     #[test]
     fn ingress_links_through_services() {
         let mut ing = obj(Kind::Ingress, "web", None);
-        ing.backends = vec!["web".into()];
+        ing.links_mut().backends = vec!["web".into()];
         let mut svc = obj(Kind::Service, "web", None);
-        svc.selector = kv(&[("app", "web")]);
+        svc.links_mut().selector = kv(&[("app", "web")]);
         let mut dep = obj(Kind::Deployment, "web", None);
-        dep.template_labels = kv(&[("app", "web")]);
+        dep.links_mut().template_labels = kv(&[("app", "web")]);
         let sel = select(&[ing, svc, dep], &["ing/web".parse().unwrap()], None, true);
         assert_eq!(
             sel.chosen,
@@ -196,6 +191,19 @@ mod tests {
                 )
             ]
         );
+    }
+
+    #[test]
+    fn ingress_backends_never_name_a_generated_service() {
+        // `generateName: web` is a prefix: the API server names the Service web<suffix>, never `web`.
+        let mut ing = obj(Kind::Ingress, "web", None);
+        ing.links_mut().backends = vec!["web".into()];
+        let mut svc = Linkable::bare(ObjectRef::generated(Kind::Service, None, "web"));
+        svc.links_mut().selector = kv(&[("app", "web")]);
+        let mut dep = obj(Kind::Deployment, "web", None);
+        dep.links_mut().template_labels = kv(&[("app", "web")]);
+        let sel = select(&[ing, svc, dep], &["ing/web".parse().unwrap()], None, true);
+        assert_eq!(sel.chosen, vec![(0, Reason::Named)]);
     }
 
     #[test]
