@@ -1,6 +1,6 @@
-//! Generated manifest corpora shared by the benchmarks and the differential tests
-//! (`tests/integration/yaml_fast.rs` includes this file), so that every corpus a benchmark times is also
-//! one the fast parser is proven on.
+//! Generated manifest corpora shared by the benchmarks and the differential tests (the integration tests
+//! include this file as `crate::corpus`; `tests/integration/yaml_fast/corpus.rs` reads it), so that every
+//! corpus a benchmark times is also one the fast parser is proven on.
 
 /// One app for `benches/enable.rs`: a commented Deployment with two containers, a LoadBalancer Service
 /// and a v1 Ingress, as Helm renders them (`---` and `# Source:` lines).

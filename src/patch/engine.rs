@@ -336,7 +336,7 @@ fn split_bom(text: &str) -> (&str, &str) {
 pub enum Verify {
     /// Read the result back with `yaml::parse` (the fast parser, falling back to the reference parser)
     /// and compare it with the tree the edits were planned on. The fast parser is held to the reference
-    /// parser by differential tests and a fuzzer (`tests/integration/yaml_fast.rs`, `.ci/run`).
+    /// parser by differential tests and a fuzzer (`tests/integration/yaml_fast/`, `.ci/run`).
     #[default]
     Fast,
     /// Read the document and the result with the reference parser, which shares no code with the fast
