@@ -28,6 +28,8 @@ use hyper::{Request, Response};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::serve::{Served, serve_http};
+
 /// The key pair the fake knows by default. Tests grep output for these: they must never appear.
 pub const SECRET_ID: &str = "AKIDfakeTkedirect0123456789abcdef";
 pub const SECRET_KEY: &str = "fakeSecretKeyNeverPrintMe0123456";
@@ -137,19 +139,7 @@ impl Pause {
 pub struct FakeClb {
     addr: SocketAddr,
     state: Arc<Mutex<State>>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for FakeClb {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
+    _server: Served,
 }
 
 impl FakeClb {
@@ -165,41 +155,12 @@ impl FakeClb {
             .insert(SECRET_ID.into(), (SECRET_KEY.into(), None));
         state.regions.insert(REGION.into());
         let state = Arc::new(Mutex::new(state));
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
-        let st = state.clone();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("tokio runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                let mut shutdown_rx = shutdown_rx;
-                loop {
-                    tokio::select! {
-                        _ = &mut shutdown_rx => break,
-                        accepted = listener.accept() => {
-                            let Ok((stream, _)) = accepted else { continue };
-                            let st = st.clone();
-                            tokio::spawn(async move {
-                                let io = hyper_util::rt::TokioIo::new(stream);
-                                let svc = hyper::service::service_fn(move |req| handle(st.clone(), req));
-                                let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, svc).await;
-                            });
-                        }
-                    }
-                }
-            });
-            rt.shutdown_timeout(Duration::from_millis(200));
-        });
-        let addr = addr_rx.recv().expect("fake CLB address");
+        let server = serve_http(0, state.clone(), handle);
+        let addr = server.addr;
         FakeClb {
             addr,
             state,
-            shutdown: Some(shutdown_tx),
-            thread: Some(thread),
+            _server: server,
         }
     }
 

@@ -14,14 +14,14 @@
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use serde_json::{Value, json};
+
+use super::serve::{Served, serve_http};
 
 /// A set of temporary credentials to hand out.
 #[derive(Debug, Clone)]
@@ -60,24 +60,6 @@ impl Issued {
 
 type Handler = Arc<dyn Fn(&str, &http::request::Parts, &[u8]) -> (u16, String) + Send + Sync>;
 
-/// A loopback HTTP server calling `handler(method path, parts, body)`; serves until dropped.
-struct Server {
-    addr: SocketAddr,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 async fn handle(
     handler: Handler,
     req: Request<Incoming>,
@@ -93,46 +75,16 @@ async fn handle(
         .unwrap())
 }
 
+/// A loopback HTTP server calling `handler(method path, parts, body)`; serves until dropped.
+struct Server(Served);
+
 impl Server {
     fn start(handler: Handler) -> Server {
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("tokio runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                let mut shutdown_rx = shutdown_rx;
-                loop {
-                    tokio::select! {
-                        _ = &mut shutdown_rx => break,
-                        accepted = listener.accept() => {
-                            let Ok((stream, _)) = accepted else { continue };
-                            let h = handler.clone();
-                            tokio::spawn(async move {
-                                let io = hyper_util::rt::TokioIo::new(stream);
-                                let svc = hyper::service::service_fn(move |req| handle(h.clone(), req));
-                                let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, svc).await;
-                            });
-                        }
-                    }
-                }
-            });
-            rt.shutdown_timeout(Duration::from_millis(200));
-        });
-        let addr = addr_rx.recv().expect("server address");
-        Server {
-            addr,
-            shutdown: Some(shutdown_tx),
-            thread: Some(thread),
-        }
+        Server(serve_http(0, handler, handle))
     }
 
     fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.0.addr)
     }
 }
 

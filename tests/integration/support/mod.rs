@@ -51,6 +51,7 @@ pub mod fake_clb;
 pub mod fake_identity;
 pub mod fake_kube;
 pub mod proxy;
+pub mod serve;
 
 /// Run `tkedirect ARGS` on a pseudo-terminal `cols` columns wide (`script` from util-linux, `stty` setting
 /// the size) and return what the terminal showed, or None when `script` is not installed.

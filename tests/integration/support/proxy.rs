@@ -13,10 +13,11 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
+
+use super::serve::{Served, serve};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
@@ -43,19 +44,7 @@ pub struct TestProxy {
     protocol: Protocol,
     addr: SocketAddr,
     state: Arc<Mutex<State>>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for TestProxy {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
+    _server: Served,
 }
 
 /// `tests/fixtures/tls/<name>`.
@@ -95,46 +84,23 @@ impl TestProxy {
 
     fn start(protocol: Protocol) -> TestProxy {
         let state = Arc::new(Mutex::new(State::default()));
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
-        let thread =
-            std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("tokio runtime");
-                rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                let acceptor = tls_acceptor();
-                let mut shutdown_rx = shutdown_rx;
-                loop {
-                    tokio::select! {
-                        _ = &mut shutdown_rx => break,
-                        accepted = listener.accept() => {
-                            let Ok((stream, _)) = accepted else { continue };
-                            let st = st.clone();
-                            let acceptor = acceptor.clone();
-                            tokio::spawn(async move {
-                                let _ = match protocol {
-                                    Protocol::HttpConnect => serve_http(stream, st, acceptor).await,
-                                    Protocol::Socks5 => serve_socks5(stream, st, acceptor).await,
-                                };
-                            });
-                        }
-                    }
-                }
-            });
-                rt.shutdown_timeout(Duration::from_millis(200));
-            });
-        let addr = addr_rx.recv().expect("proxy address");
+        let acceptor = tls_acceptor();
+        let server = serve(0, move |stream| {
+            let (st, acceptor) = (st.clone(), acceptor.clone());
+            async move {
+                let _ = match protocol {
+                    Protocol::HttpConnect => serve_http(stream, st, acceptor).await,
+                    Protocol::Socks5 => serve_socks5(stream, st, acceptor).await,
+                };
+            }
+        });
+        let addr = server.addr;
         TestProxy {
             protocol,
             addr,
             state,
-            shutdown: Some(shutdown_tx),
-            thread: Some(thread),
+            _server: server,
         }
     }
 

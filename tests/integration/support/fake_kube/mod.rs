@@ -26,6 +26,8 @@ use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response, StatusCode};
 use serde_json::{Map, Value, json};
 
+use super::serve::{Served, serve_http};
+
 /// One request as the fake received it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
@@ -53,20 +55,8 @@ pub struct Fault {
 pub struct FakeKube {
     addr: SocketAddr,
     state: Arc<Mutex<State>>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: Served,
     dir: tempfile::TempDir,
-}
-
-impl Drop for FakeKube {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
 }
 
 impl FakeKube {
@@ -86,43 +76,13 @@ impl FakeKube {
             state.insert(obj).expect("fixture object");
         }
         let state = Arc::new(Mutex::new(state));
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
-        let st = state.clone();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("tokio runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                let mut shutdown_rx = shutdown_rx;
-                loop {
-                    tokio::select! {
-                        _ = &mut shutdown_rx => break,
-                        accepted = listener.accept() => {
-                            let Ok((stream, _)) = accepted else { continue };
-                            let st = st.clone();
-                            tokio::spawn(async move {
-                                let io = hyper_util::rt::TokioIo::new(stream);
-                                let svc = hyper::service::service_fn(move |req| handle(st.clone(), req));
-                                let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, svc).await;
-                            });
-                        }
-                    }
-                }
-            });
-            rt.shutdown_timeout(Duration::from_millis(200));
-        });
-        let addr = addr_rx.recv().expect("fake server address");
+        let server = serve_http(2, state.clone(), handle);
+        let addr = server.addr;
         let dir = tempfile::tempdir().expect("temp dir");
         let fake = FakeKube {
             addr,
             state,
-            shutdown: Some(shutdown_tx),
-            thread: Some(thread),
+            _server: server,
             dir,
         };
         std::fs::write(fake.kubeconfig(), fake.kubeconfig_text()).expect("write kubeconfig");
