@@ -6,11 +6,11 @@
 //! Targets: requests ≤ one per (kind, scope, page of 500) plus a handful; under 10 s; under 500 MB.
 //! Run: `cargo bench --bench doctor` (add `-- --pods 20000` etc. to change sizes).
 
-#[path = "../tests/integration/support/serve.rs"]
-mod serve;
 #[allow(unused_imports)]
 #[path = "../tests/integration/support/fake_kube/mod.rs"]
 mod fake_kube;
+#[path = "../tests/integration/support/serve.rs"]
+mod serve;
 
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};

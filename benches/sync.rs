@@ -8,10 +8,10 @@
 //!
 //! Run: `cargo bench --bench sync` (add `-- 2000` for another pod count).
 
-#[path = "../tests/integration/support/serve.rs"]
-mod serve;
 #[path = "../tests/integration/support/fake_clb.rs"]
 mod fake_clb;
+#[path = "../tests/integration/support/serve.rs"]
+mod serve;
 // Its unit-test module's imports are unused outside `cargo test`.
 #[allow(unused_imports)]
 #[path = "../tests/integration/support/fake_kube/mod.rs"]

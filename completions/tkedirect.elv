@@ -171,7 +171,7 @@ set edit:completion:arg-completer[tkedirect] = {|@words|
             cand --fail-on 'Exit 1 when a finding at or above this severity remains (suppressed findings never count)'
             cand --grace 'States younger than this are reported as "in progress" (info), not as problems: a readiness gate False during a rollout, a Service still waiting for its CLB, a node joining. 0 judges every state as it is'
             cand --kube-version 'Judge against this Kubernetes version (`v1.20.6-tke.12`) instead of reading a cluster. Needs --network-mode'
-            cand --network-mode 'Judge against this network mode instead of reading a cluster. Needs --kube-version'
+            cand --network-mode 'Judge against this network mode instead of reading a cluster. Without --kube-version the checks of the cluster''s version are not run (and the output says so)'
             cand --eni-webhook 'With --network-mode vpc-cni or mixed: whether TKE''s ENI webhook runs (it gives containers[0] of new pods the ENI resource; managed clusters run it out of sight). Default: it may'
             cand --facts 'Evaluate facts saved by `doctor --dump-facts` instead of reading the cluster'
             cand --color 'When to use colors: auto (a terminal, unless NO_COLOR is set), always, never'
@@ -186,8 +186,8 @@ set edit:completion:arg-completer[tkedirect] = {|@words|
             cand --version 'Print version'
         }
         &'tkedirect;doctor'= {
-            cand -f 'Audit manifests instead of a live cluster: a file, a directory of them, or - for standard input. Repeatable. The cluster they are judged against comes from --facts, from --kube-version and --network-mode, or else from the live cluster''s prerequisites'
-            cand --filename 'Audit manifests instead of a live cluster: a file, a directory of them, or - for standard input. Repeatable. The cluster they are judged against comes from --facts, from --kube-version and --network-mode, or else from the live cluster''s prerequisites'
+            cand -f 'Audit manifests instead of a live cluster: a file, a directory of them, or - for standard input. Repeatable. The cluster they are judged against comes from --facts, from --network-mode (and --kube-version), or else from the live cluster''s prerequisites'
+            cand --filename 'Audit manifests instead of a live cluster: a file, a directory of them, or - for standard input. Repeatable. The cluster they are judged against comes from --facts, from --network-mode (and --kube-version), or else from the live cluster''s prerequisites'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use (default: the current context)'
             cand --request-timeout 'How long to wait for one API request, like kubectl''s: 30s, 1m, 500ms; 0 means no limit'
@@ -200,7 +200,7 @@ set edit:completion:arg-completer[tkedirect] = {|@words|
             cand --fail-on 'Exit 1 when a finding at or above this severity remains (suppressed findings never count)'
             cand --grace 'States younger than this are reported as "in progress" (info), not as problems: a readiness gate False during a rollout, a Service still waiting for its CLB, a node joining. 0 judges every state as it is'
             cand --kube-version 'Judge against this Kubernetes version (`v1.20.6-tke.12`) instead of reading a cluster. Needs --network-mode'
-            cand --network-mode 'Judge against this network mode instead of reading a cluster. Needs --kube-version'
+            cand --network-mode 'Judge against this network mode instead of reading a cluster. Without --kube-version the checks of the cluster''s version are not run (and the output says so)'
             cand --eni-webhook 'With --network-mode vpc-cni or mixed: whether TKE''s ENI webhook runs (it gives containers[0] of new pods the ENI resource; managed clusters run it out of sight). Default: it may'
             cand --dump-facts 'Also write everything that was read, as JSON, to FILE (for bug reports; replay with --facts)'
             cand --facts 'Replay facts saved with --dump-facts instead of reading a cluster (-n/-A/-l are then ignored); with -f, the cluster the manifests are judged against'

@@ -174,7 +174,7 @@ error\t''
 never\t'Findings never fail the run (exit 0 unless tkedirect itself fails)'"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l grace -d 'States younger than this are reported as "in progress" (info), not as problems: a readiness gate False during a rollout, a Service still waiting for its CLB, a node joining. 0 judges every state as it is' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l kube-version -d 'Judge against this Kubernetes version (`v1.20.6-tke.12`) instead of reading a cluster. Needs --network-mode' -r
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l network-mode -d 'Judge against this network mode instead of reading a cluster. Needs --kube-version' -r -f -a "global-router\t'GlobalRouter only: pods get IPs from per-node podCIDRs; direct access needs GlobalRouteDirectAccess'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -l network-mode -d 'Judge against this network mode instead of reading a cluster. Without --kube-version the checks of the cluster\'s version are not run (and the output says so)' -r -f -a "global-router\t'GlobalRouter only: pods get IPs from per-node podCIDRs; direct access needs GlobalRouteDirectAccess'
 vpc-cni\t'VPC-CNI: pods get ENI IPs by default; only Services and Ingresses change'
 mixed\t'GlobalRouter + VPC-CNI: pods default to GlobalRouter and must opt into an ENI per workload'
 super-node\t'Only super nodes (serverless pods): direct by default'
@@ -190,7 +190,7 @@ complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -s v -l verbo
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -s q -l quiet -d 'Say nothing on stderr but errors'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand check" -s V -l version -d 'Print version'
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s f -l filename -d 'Audit manifests instead of a live cluster: a file, a directory of them, or - for standard input. Repeatable. The cluster they are judged against comes from --facts, from --kube-version and --network-mode, or else from the live cluster\'s prerequisites' -r -F
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s f -l filename -d 'Audit manifests instead of a live cluster: a file, a directory of them, or - for standard input. Repeatable. The cluster they are judged against comes from --facts, from --network-mode (and --kube-version), or else from the live cluster\'s prerequisites' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, then ~/.kube/config)' -r -F
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l context -d 'The kubeconfig context to use (default: the current context)' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l request-timeout -d 'How long to wait for one API request, like kubectl\'s: 30s, 1m, 500ms; 0 means no limit' -r
@@ -206,7 +206,7 @@ error\t''
 never\t'Findings never fail the run (exit 0 unless tkedirect itself fails)'"
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l grace -d 'States younger than this are reported as "in progress" (info), not as problems: a readiness gate False during a rollout, a Service still waiting for its CLB, a node joining. 0 judges every state as it is' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l kube-version -d 'Judge against this Kubernetes version (`v1.20.6-tke.12`) instead of reading a cluster. Needs --network-mode' -r
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l network-mode -d 'Judge against this network mode instead of reading a cluster. Needs --kube-version' -r -f -a "global-router\t'GlobalRouter only: pods get IPs from per-node podCIDRs; direct access needs GlobalRouteDirectAccess'
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l network-mode -d 'Judge against this network mode instead of reading a cluster. Without --kube-version the checks of the cluster\'s version are not run (and the output says so)' -r -f -a "global-router\t'GlobalRouter only: pods get IPs from per-node podCIDRs; direct access needs GlobalRouteDirectAccess'
 vpc-cni\t'VPC-CNI: pods get ENI IPs by default; only Services and Ingresses change'
 mixed\t'GlobalRouter + VPC-CNI: pods default to GlobalRouter and must opt into an ENI per workload'
 super-node\t'Only super nodes (serverless pods): direct by default'

@@ -26,7 +26,7 @@ pub fn run(args: DoctorArgs, ui: &Ui) -> anyhow::Result<Exit> {
     }
     if args.profile.given().is_some() {
         anyhow::bail!(
-            "--kube-version and --network-mode describe the cluster that manifests given with -f are judged against; to audit a live cluster, drop them (or use `tkedirect check` for an offline prerequisite check)"
+            "--network-mode and --kube-version describe the cluster that manifests given with -f are judged against; to audit a live cluster, drop them (or use `tkedirect check` for an offline prerequisite check)"
         );
     }
     let (facts, source) = match &args.facts {
@@ -135,7 +135,7 @@ fn run_manifests(args: DoctorArgs, ui: &Ui) -> anyhow::Result<Exit> {
         profile::given(&given)?
     } else {
         let facts = read_live(&args.kube, ui, |_| ReadPlan::default()).context(
-            "no cluster profile: pass --facts FILE (written by `tkedirect doctor --dump-facts`) or --kube-version and --network-mode, or a kubeconfig that reaches the cluster",
+            "no cluster profile: pass --facts FILE (written by `tkedirect doctor --dump-facts`) or --network-mode (with --kube-version for the version checks), or a kubeconfig that reaches the cluster",
         )?;
         let network = detect_network(&facts);
         (facts, network)

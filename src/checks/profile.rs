@@ -10,8 +10,8 @@ use crate::model::{ClusterFacts, KubeVersion, NetworkDetection, NetworkMode, Ser
 /// A cluster described on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Given {
-    /// `v1.28.3-tke.1`.
-    pub kube_version: String,
+    /// `v1.28.3-tke.1`; None: not given, and the version checks do not run.
+    pub kube_version: Option<String>,
     pub network_mode: NetworkMode,
     /// `GlobalRouteDirectAccess: "true"` in tke-service-controller-config.
     pub global_route_direct_access: bool,
@@ -25,11 +25,13 @@ pub struct BadVersion(pub String);
 
 /// Facts and network detection for a cluster given on the command line.
 pub fn given(g: &Given) -> Result<(ClusterFacts, NetworkDetection), BadVersion> {
-    KubeVersion::parse(&g.kube_version).ok_or_else(|| BadVersion(g.kube_version.clone()))?;
+    if let Some(v) = &g.kube_version {
+        KubeVersion::parse(v).ok_or_else(|| BadVersion(v.clone()))?;
+    }
     let mut facts = ClusterFacts {
         format: FACTS_FORMAT,
-        version: Some(ServerVersion {
-            git_version: g.kube_version.clone(),
+        version: g.kube_version.as_ref().map(|v| ServerVersion {
+            git_version: v.clone(),
             ..Default::default()
         }),
         ..Default::default()

@@ -53,8 +53,9 @@ pub struct ProfileArgs {
     /// --network-mode.
     #[arg(long, value_name = "VERSION", requires = "network_mode")]
     pub kube_version: Option<String>,
-    /// Judge against this network mode instead of reading a cluster. Needs --kube-version.
-    #[arg(long, value_enum, value_name = "MODE", requires = "kube_version")]
+    /// Judge against this network mode instead of reading a cluster. Without --kube-version the checks
+    /// of the cluster's version are not run (and the output says so).
+    #[arg(long, value_enum, value_name = "MODE")]
     pub network_mode: Option<NetworkMode>,
     /// With --network-mode global-router or mixed: `GlobalRouteDirectAccess` is "true" in
     /// tke-service-controller-config.
@@ -76,7 +77,7 @@ impl ProfileArgs {
     /// The cluster the flags describe, if they describe one.
     pub fn given(&self) -> Option<crate::checks::profile::Given> {
         Some(crate::checks::profile::Given {
-            kube_version: self.kube_version.clone()?,
+            kube_version: self.kube_version.clone(),
             network_mode: self.network_mode?,
             global_route_direct_access: self.global_route_direct_access,
             eni_webhook: self.eni_webhook.map(|p| p == Presence::Present),
@@ -107,8 +108,8 @@ pub struct CheckArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct DoctorArgs {
     /// Audit manifests instead of a live cluster: a file, a directory of them, or - for standard input.
-    /// Repeatable. The cluster they are judged against comes from --facts, from --kube-version and
-    /// --network-mode, or else from the live cluster's prerequisites.
+    /// Repeatable. The cluster they are judged against comes from --facts, from --network-mode
+    /// (and --kube-version), or else from the live cluster's prerequisites.
     #[arg(
         short = 'f',
         long = "filename",

@@ -101,7 +101,7 @@ pub enum Command {
     ///
     /// Kubernetes version, network mode (with the evidence that decided it), the GlobalRouter switch,
     /// controller versions, region and VPC, ENI-IP capacity. Live by default; offline with
-    /// --kube-version and --network-mode.
+    /// --network-mode and --kube-version.
     Check(CheckArgs),
     /// Audit every LoadBalancer Service and CLB Ingress in scope, and their pods.
     ///

@@ -9,7 +9,7 @@ use comfy_table::Cell;
 
 use super::{Style, lines, new_table, wrap};
 use crate::model::{EniFlavor, NetworkMode};
-use crate::report::{Audit, AuditCommand, Severity};
+use crate::report::{Audit, AuditCommand, FactsSource, Severity};
 
 fn severity(style: &Style, s: Severity) -> String {
     let code = match s {
@@ -25,9 +25,13 @@ fn cluster_rows(r: &Audit) -> Vec<(String, String)> {
     let mut rows = Vec::new();
     rows.push((
         "Kubernetes".into(),
-        c.kubernetes_version
-            .clone()
-            .unwrap_or_else(|| "unknown".into()),
+        c.kubernetes_version.clone().unwrap_or_else(|| {
+            if matches!(r.source, FactsSource::Offline | FactsSource::Manifests) {
+                "not given (--kube-version): the version checks did not run".into()
+            } else {
+                "unknown".into()
+            }
+        }),
     ));
     let mut mode = c.network.mode.title().to_string();
     if let Some(e) = c.network.default_eni {

@@ -16,6 +16,8 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const FIXTURES: &str = "tests/fixtures/manifests";
 /// The profile most cases are judged against.
 const MIXED: [&str; 4] = ["--kube-version", "v1.28.3-tke.1", "--network-mode", "mixed"];
+/// The issue's own command: the network mode alone.
+const MIXED_ONLY: [&str; 2] = ["--network-mode", "mixed"];
 
 /// `tkedirect doctor ARGS` from the repository root (paths in findings are as given: relative).
 fn doctor(args: &[&str]) -> Output {
@@ -113,7 +115,7 @@ fn fixture(case: &str) -> String {
 
 #[test]
 fn examples_in_mixed_mode_point_at_their_lines() {
-    let args = [&["-f", "examples/"][..], &MIXED].concat();
+    let args = [&["-f", "examples/"][..], &MIXED_ONLY].concat();
     let table = doctor(&args);
     assert_eq!(table.status.code(), Some(1), "{}", stderr(&table));
     insta::assert_snapshot!("examples-mixed-table", stdout(&table));
@@ -152,7 +154,7 @@ fn examples_in_mixed_mode_point_at_their_lines() {
 
 #[test]
 fn examples_as_sarif_one_result_per_finding_with_a_physical_location() {
-    let args = [&["-f", "examples/"][..], &MIXED].concat();
+    let args = [&["-f", "examples/"][..], &MIXED_ONLY].concat();
     let (_, report) = json(&args);
     let o = doctor(&[&args[..], &["-o", "sarif"]].concat());
     assert_eq!(
@@ -185,7 +187,7 @@ fn examples_as_sarif_one_result_per_finding_with_a_physical_location() {
 
 #[test]
 fn examples_as_github_annotations_carry_file_and_line() {
-    let o = doctor(&[&["-f", "examples/", "-o", "github"][..], &MIXED].concat());
+    let o = doctor(&[&["-f", "examples/", "-o", "github"][..], &MIXED_ONLY].concat());
     assert_eq!(o.status.code(), Some(1));
     let lines: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
     assert_eq!(lines.len(), 4, "{lines:#?}");
@@ -678,6 +680,20 @@ fn the_cluster_profile_comes_from_facts_flags_or_nowhere() {
         from_flags["cluster"]["evidence"],
         serde_json::json!(["given on the command line: --network-mode vpc-cni"])
     );
+    // The network mode alone: the manifests are judged, the version checks are not run, and the
+    // report says the version was not given.
+    let (_, mode_only) = json(&["-f", &file, "--network-mode", "mixed"]);
+    assert_eq!(
+        mode_only["cluster"]["kubernetesVersion"],
+        serde_json::Value::Null
+    );
+    assert_eq!(mode_only["cluster"]["networkMode"], "mixed");
+    let o = doctor(&["-f", &file, "--network-mode", "mixed"]);
+    assert!(
+        stdout(&o).contains("not given (--kube-version): the version checks did not run"),
+        "{}",
+        stdout(&o)
+    );
     // No profile and no kubeconfig: a clear error, nothing on stdout.
     let home = tempfile::tempdir().unwrap();
     let o = tkedirect()
@@ -690,7 +706,7 @@ fn the_cluster_profile_comes_from_facts_flags_or_nowhere() {
     assert!(o.stdout.is_empty());
     assert!(
         stderr(&o).starts_with(
-            "error: no cluster profile: pass --facts FILE (written by `tkedirect doctor --dump-facts`) or --kube-version and --network-mode, or a kubeconfig that reaches the cluster"
+            "error: no cluster profile: pass --facts FILE (written by `tkedirect doctor --dump-facts`) or --network-mode (with --kube-version for the version checks), or a kubeconfig that reaches the cluster"
         ),
         "{}",
         stderr(&o)
@@ -705,7 +721,6 @@ fn the_cluster_profile_comes_from_facts_flags_or_nowhere() {
             "--kube-version",
             "v1.28.3",
         ],
-        vec!["-f", &file, "--network-mode", "mixed"],
         vec![
             "-f",
             &file,
