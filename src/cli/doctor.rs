@@ -98,7 +98,7 @@ pub struct CheckArgs {
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with = "kube_version",
+        conflicts_with_all = ["kube_version", "network_mode"],
         help_heading = "Cluster profile"
     )]
     pub facts: Option<PathBuf>,
@@ -137,7 +137,7 @@ pub struct DoctorArgs {
         long,
         value_name = "FILE",
         help_heading = "Facts",
-        conflicts_with = "kube_version"
+        conflicts_with_all = ["kube_version", "network_mode"]
     )]
     pub facts: Option<PathBuf>,
 }

@@ -724,6 +724,14 @@ fn the_cluster_profile_comes_from_facts_flags_or_nowhere() {
         vec![
             "-f",
             &file,
+            "--facts",
+            facts.to_str().unwrap(),
+            "--network-mode",
+            "mixed",
+        ],
+        vec![
+            "-f",
+            &file,
             "--kube-version",
             "1.28",
             "--network-mode",
