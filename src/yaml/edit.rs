@@ -138,6 +138,25 @@ fn guard<'n, 'a>(node: &'n Node<'a>, path: &[Seg]) -> Result<(), EditError> {
             ),
         ));
     }
+    // A tag or anchor before a key (`!!str annotations:`, `&a name:`) sits between the line's indentation
+    // and the key's text, where new entries take their indentation and removals start: refuse, as for
+    // anchors, rather than guess.
+    if let NodeKind::Map { entries, .. } = &node.kind
+        && let Some((k, _)) = entries.iter().find(|(k, _)| k.tagged || k.anchored)
+    {
+        let at = if path.is_empty() {
+            "the document".to_string()
+        } else {
+            format!("`{}`", PathDisplay(path))
+        };
+        return Err(err(
+            k,
+            format!(
+                "YAML tag or anchor on the key `{}` in {at}: tkedirect does not edit mappings whose keys carry one; remove it first",
+                k.as_str().unwrap_or("?"),
+            ),
+        ));
+    }
     if node.entry("<<").is_some() {
         return Err(err(
             node,
