@@ -13,13 +13,17 @@
 //! proptest run instead: `fuzz_patch_engine` is ignored by default and runs for `TKEDIRECT_FUZZ_SECONDS`
 //! (default 60) with `cargo test --test integration fuzz -- --ignored --nocapture`; `.ci/run` runs it for
 //! 60 seconds. `fuzz_smoke` runs a few hundred cases in every `cargo test` so the harness cannot rot.
+//!
+//! The inputs come from one seed, printed at the start: `TKEDIRECT_FUZZ_SEED` replays a run, and without
+//! it each run draws a new one. `.ci/run` sets a fixed seed, so a red CI is reproducible and never luck;
+//! explore with other seeds locally (`TKEDIRECT_FUZZ_SEED=$RANDOM`).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use tkedirect::patch::engine::{self, Source, Verify};
 use tkedirect::patch::{EniFlavor, Intent, NetworkMode, Options};
 use tkedirect::yaml::{self, split};
@@ -499,8 +503,8 @@ struct Stats {
     seed_bytes: usize,
 }
 
-/// Run batches of cases until `budget` is spent (or `max_cases` ran).
-fn fuzz(budget: Duration, max_cases: u64) -> Stats {
+/// Run batches of cases from `seed` until `budget` is spent (or `max_cases` ran).
+fn fuzz(budget: Duration, max_cases: u64, seed: u64) -> Stats {
     let seeds = seeds();
     assert!(seeds.len() > 50, "only {} seeds", seeds.len());
     let n = seeds.len();
@@ -517,12 +521,23 @@ fn fuzz(budget: Duration, max_cases: u64) -> Stats {
     );
     let start = Instant::now();
     let mut executions = 0u64;
+    let mut batch = 0u64;
     while start.elapsed() < budget && executions < max_cases {
-        let mut runner = TestRunner::new(Config {
-            cases: 64,
-            failure_persistence: None,
-            ..Config::default()
-        });
+        // Batch `b` of seed `s` draws from ChaCha keyed by (s, b): the same seed gives the same inputs in
+        // the same order, however fast the machine is.
+        let mut key = [0u8; 32];
+        key[..8].copy_from_slice(&seed.to_le_bytes());
+        key[8..16].copy_from_slice(&batch.to_le_bytes());
+        batch += 1;
+        let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &key);
+        let mut runner = TestRunner::new_with_rng(
+            Config {
+                cases: 64,
+                failure_persistence: None,
+                ..Config::default()
+            },
+            rng,
+        );
         let result = runner.run(&strategy, |(base, mutations, json, mixed, exclusive)| {
             let text = apply(&seeds, base, &mutations);
             let json = json && text.trim_start().starts_with('{');
@@ -533,7 +548,8 @@ fn fuzz(budget: Duration, max_cases: u64) -> Stats {
             Err(TestError::Fail(why, (base, mutations, json, mixed, exclusive))) => {
                 let text = apply(&seeds, base, &mutations);
                 panic!(
-                    "{why}\nmixed={mixed} exclusive={exclusive} json={json}\ninput ({} bytes):\n{text}\n---\n{text:?}",
+                    "{why}\nmixed={mixed} exclusive={exclusive} json={json} (TKEDIRECT_FUZZ_SEED={seed} replays)\n\
+                     input ({} bytes):\n{text}\n---\n{text:?}",
                     text.len()
                 );
             }
@@ -549,7 +565,7 @@ fn fuzz(budget: Duration, max_cases: u64) -> Stats {
 
 #[test]
 fn fuzz_smoke() {
-    let stats = fuzz(Duration::from_secs(3600), 256);
+    let stats = fuzz(Duration::from_secs(3600), 256, 1);
     assert!(stats.executions >= 256);
 }
 
@@ -560,8 +576,9 @@ fn fuzz_patch_engine() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
+    let seed = crate::support::fuzz_seed("fuzz");
     let start = Instant::now();
-    let stats = fuzz(Duration::from_secs(seconds), u64::MAX);
+    let stats = fuzz(Duration::from_secs(seconds), u64::MAX, seed);
     let secs = start.elapsed().as_secs_f64();
     eprintln!(
         "fuzz: {} inputs in {secs:.0} s ({:.0}/s, {} engine runs) from a corpus of {} seeds ({} bytes): \

@@ -45,6 +45,21 @@ pub fn tkedirect() -> Command {
     cmd
 }
 
+/// The fuzzers' seed: `TKEDIRECT_FUZZ_SEED` (`.ci/run` sets a fixed one, and it replays a run), else a new
+/// one from the clock. Printed, prefixed with `what`, so that any run can be replayed.
+pub fn fuzz_seed(what: &str) -> u64 {
+    let seed = std::env::var("TKEDIRECT_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+        });
+    eprintln!("{what}: TKEDIRECT_FUZZ_SEED={seed}");
+    seed
+}
+
 /// A loopback address nothing listens on (the discard port).
 pub const CLOSED_PORT: &str = "http://127.0.0.1:9";
 pub mod fake_clb;

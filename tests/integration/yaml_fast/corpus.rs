@@ -244,18 +244,13 @@ pub(super) fn mutate(doc: &str, rng: &mut Rng) -> String {
 
 /// The differential fuzzer: documents from every file and corpus, each truncated at every byte and
 /// mutated at random (re-indentation among the mutations); whatever the fast parser accepts must be the
-/// reference tree. Runs for `budget`; the seed is printed, `TKEDIRECT_FUZZ_SEED` replays a run.
-pub(super) fn fuzz_parsers(budget: std::time::Duration, max_cases: usize) -> (usize, usize) {
+/// reference tree. Runs for `budget` on the inputs `seed` draws.
+pub(super) fn fuzz_parsers(
+    budget: std::time::Duration,
+    max_cases: usize,
+    seed: u64,
+) -> (usize, usize) {
     let start = std::time::Instant::now();
-    let seed = std::env::var("TKEDIRECT_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(1, |d| d.as_nanos() as u64)
-        });
-    eprintln!("yaml fuzz: TKEDIRECT_FUZZ_SEED={seed}");
     let mut rng = Rng(seed);
     let texts: Vec<(String, String)> = repository_texts()
         .into_iter()
@@ -299,7 +294,7 @@ pub(super) fn fuzz_parsers(budget: std::time::Duration, max_cases: usize) -> (us
 
 #[test]
 pub(super) fn fuzz_parsers_smoke() {
-    let (cases, accepted) = fuzz_parsers(std::time::Duration::from_secs(3600), 4_000);
+    let (cases, accepted) = fuzz_parsers(std::time::Duration::from_secs(3600), 4_000, 1);
     assert!(
         cases >= 4_000 && accepted * 20 >= cases,
         "{accepted}/{cases}"
@@ -314,7 +309,8 @@ pub(super) fn fuzz_parsers_differential() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
     let start = std::time::Instant::now();
-    let (cases, accepted) = fuzz_parsers(std::time::Duration::from_secs(seconds), usize::MAX);
+    let seed = crate::support::fuzz_seed("yaml fuzz");
+    let (cases, accepted) = fuzz_parsers(std::time::Duration::from_secs(seconds), usize::MAX, seed);
     let secs = start.elapsed().as_secs_f64();
     eprintln!(
         "yaml fuzz: {cases} documents in {secs:.0} s ({:.0}/s), the fast parser accepted {accepted} and \
