@@ -218,7 +218,7 @@ fn slim_node(mut n: Node) -> Node {
 }
 
 /// A workload as the facts keep it: `kind` set, the ignore annotations, template annotations of TKE.
-fn slim_workload(kind: Kind) -> impl Fn(Workload) -> Option<Workload> {
+pub(crate) fn slim_workload(kind: Kind) -> impl Fn(Workload) -> Option<Workload> {
     move |mut w| {
         w.kind = kind.as_str().to_string();
         w.metadata.keep_annotations(|k| {

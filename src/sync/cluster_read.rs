@@ -1,21 +1,25 @@
 //! What `sync` reads from the cluster, through the one port ([`crate::cluster::Cluster`]) and its read
 //! helpers, decoded once into the model: the Service (or Ingress and its backend Services), their
 //! endpoints (EndpointSlices, or the Endpoints object on clusters before 1.21), the pods their selectors
-//! select, the nodes they run on (for GlobalRouter podCIDRs; optional), and the `kube-system/tke-config`
-//! hints. TKE's rules come from [`crate::rules`].
+//! select, the nodes they run on (for GlobalRouter podCIDRs; optional), the kube-system DaemonSets (and
+//! Cilium's ConfigMap) that tell the cluster's network as `doctor` tells it, and the
+//! `kube-system/tke-config` hints. TKE's rules come from [`crate::rules`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::desired::{Desired, desired_for_port};
 use super::error::SyncError;
-use crate::cluster::read::{Listed, Progress, get_object, list_all, slim_pod};
+use crate::checks::detect::detect_network;
+use crate::cluster::read::{Listed, Progress, get_object, list_all, slim_pod, slim_workload};
 use crate::cluster::{Cluster, ListQuery, Resource};
 use crate::model::consts::{
-    INGRESS_API_VERSIONS, INGRESS_DIRECT_ACCESS, SERVICE_DIRECT_ACCESS, TKE_CONFIG,
+    CILIUM_CONFIG, INGRESS_API_VERSIONS, INGRESS_DIRECT_ACCESS, SERVICE_DIRECT_ACCESS, TKE_CONFIG,
 };
 use crate::model::endpoints::{EndpointSlice, Endpoints, SERVICE_NAME_LABEL};
 use crate::model::service::ServicePort;
-use crate::model::{ConfigMap, Endpoint, Ingress, Kind, NetworkMode, Node, Pod, PortRef, Service};
+use crate::model::{
+    ClusterFacts, ConfigMap, Endpoint, Ingress, Kind, NetworkMode, Node, Pod, PortRef, Service,
+};
 use crate::rules::direct::{ingress_switch, service_switch};
 use crate::rules::ingress::{backends, service_of};
 use crate::rules::network::{PodNetwork, pod_network};
@@ -81,12 +85,16 @@ struct Backend {
     api: &'static str,
 }
 
-/// The nodes, read once per sync when a pod needs them: their podCIDRs tell GlobalRouter addresses. A
-/// namespace user may not list nodes; then the networks-status annotation and hostNetwork still tell.
+/// The nodes and the cluster's network, read once per sync when a pod needs them: the network mode
+/// decides for a whole cluster (Cilium overlay, GlobalRouter only), the nodes' podCIDRs tell GlobalRouter
+/// addresses in a mixed cluster. A namespace user may not list nodes or kube-system's DaemonSets; then
+/// each pod's own evidence (networks-status annotation, hostNetwork) still tells.
 #[derive(Default)]
 struct Nodes {
     read: bool,
     by_name: BTreeMap<String, Node>,
+    /// None until read.
+    mode: Option<NetworkMode>,
 }
 
 impl Nodes {
@@ -129,8 +137,11 @@ impl Nodes {
                 )),
                 Listed::NotServed => {}
             }
+            self.mode =
+                Some(network_mode(c, self.by_name.values().cloned().collect(), warnings).await?);
         }
-        // Mixed or undetected: the evidence on each pod decides (rules::network).
+        // In a mixed or undetected cluster the evidence on each pod decides (rules::network).
+        let mode = self.mode.unwrap_or(NetworkMode::Unknown);
         Ok(pods
             .iter()
             .map(|p| {
@@ -139,13 +150,80 @@ impl Nodes {
                     .node_name
                     .as_deref()
                     .and_then(|n| self.by_name.get(n));
-                (
-                    p.name().to_string(),
-                    pod_network(p, node, NetworkMode::Unknown),
-                )
+                (p.name().to_string(), pod_network(p, node, mode))
             })
             .collect())
     }
+}
+
+/// The cluster's network, told by the rule `doctor` uses ([`detect_network`]) from the kube-system
+/// DaemonSets and, when Cilium runs, `kube-system/cilium-config`. Unknown, with a warning, when the
+/// DaemonSets cannot be read. A cluster whose pods cannot have ENI addresses is said once.
+async fn network_mode<C: Cluster>(
+    c: &C,
+    nodes: Vec<Node>,
+    warnings: &mut Vec<String>,
+) -> Result<NetworkMode, SyncError> {
+    let ks = Some("kube-system");
+    let what = "DaemonSets in kube-system";
+    let listed = list_all(
+        c,
+        Resource::of(Kind::DaemonSet, None),
+        ks,
+        &ListQuery::default(),
+        &Progress::default(),
+        slim_workload(Kind::DaemonSet),
+    )
+    .await
+    .map_err(|f| SyncError::cluster(what, f.error))?;
+    let daemonsets = match listed {
+        Listed::Items(ds) => ds,
+        Listed::NotServed => return Ok(NetworkMode::Unknown),
+        Listed::Denied(e) => {
+            warnings.push(format!(
+                "{what} are not readable ({}): the cluster's network mode is unknown, and each pod's own \
+                 evidence decides whether it is on an ENI",
+                e.message
+            ));
+            return Ok(NetworkMode::Unknown);
+        }
+    };
+    let mut facts = ClusterFacts {
+        nodes,
+        ..Default::default()
+    };
+    facts.kube_system.daemonsets = daemonsets;
+    let cilium = facts
+        .kube_system
+        .daemonsets
+        .iter()
+        .any(|d| d.name() == "cilium" || d.name().starts_with("cilium-agent"));
+    if cilium {
+        match get_object::<_, ConfigMap>(c, &Resource::configmaps(), ks, CILIUM_CONFIG).await {
+            Ok(Some(cm)) => facts.add_configmap(cm),
+            Ok(None) => {}
+            Err(e) if e.code() == Some(403) => {}
+            Err(e) => {
+                return Err(SyncError::cluster(
+                    format!("ConfigMap kube-system/{CILIUM_CONFIG}"),
+                    e,
+                ));
+            }
+        }
+    }
+    let network = detect_network(&facts);
+    if matches!(
+        network.mode,
+        NetworkMode::CiliumOverlay | NetworkMode::GlobalRouter
+    ) {
+        warnings.push(format!(
+            "the cluster's network is {} ({}): its pods have no ENI addresses (but on super nodes), and sync \
+             registers none; see `tkedirect check`",
+            network.mode,
+            network.evidence.join("; ")
+        ));
+    }
+    Ok(network.mode)
 }
 
 fn items<T>(listed: Listed<T>, what: &str) -> Result<Option<Vec<T>>, SyncError> {
@@ -490,9 +568,13 @@ mod tests {
             .into_iter()
             .filter(|r| r.starts_with("LIST"))
             .collect();
-        assert_eq!(lists.len(), 3, "{lists:?}");
+        assert_eq!(lists.len(), 4, "{lists:?}");
         assert!(lists[1].contains("labelSelector=app%3Dweb"), "{lists:?}");
         assert!(lists[2].starts_with("LIST /api/v1/nodes"), "{lists:?}");
+        assert!(
+            lists[3].starts_with("LIST /apis/apps/v1/namespaces/kube-system/daemonsets"),
+            "{lists:?}"
+        );
     }
 
     #[test]
@@ -568,6 +650,71 @@ mod tests {
                 .any(|w| w.contains("nodes are not readable")),
             "{:?}",
             view.warnings
+        );
+    }
+
+    fn agent(name: &str, image: &str) -> serde_json::Value {
+        json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": name, "namespace": "kube-system"},
+            "spec": {"template": {"spec": {"containers": [{"name": "agent", "image": image}]}}}})
+    }
+
+    #[test]
+    fn the_clusters_network_decides_as_doctor_tells_it() {
+        let tke = "ccr.ccs.tencentyun.com/tkeimages/agent:v3";
+        let targets = |c: &MemoryCluster| {
+            let view = block_on(read_cluster(c, &svc_target())).unwrap();
+            let d = &view.routes[0].desired;
+            let skipped: Vec<String> = d.skipped.iter().map(|s| s.reason.describe()).collect();
+            (d.targets.len(), skipped, view.warnings)
+        };
+
+        // Mixed: the pods carry no GlobalRouter evidence, so both are ENI targets, and nothing is said.
+        let c = crate::sync::testing::web_cluster();
+        c.add(agent("tke-bridge-agent", tke));
+        c.add(agent("tke-eni-agent", tke));
+        let (n, skipped, warnings) = targets(&c);
+        assert_eq!((n, skipped.len()), (2, 0), "{skipped:?}");
+        assert!(warnings.is_empty(), "{warnings:?}");
+
+        // Cilium in overlay (its ConfigMap says tunnel): no pod has an ENI address; none is registered.
+        let c = crate::sync::testing::web_cluster();
+        c.add(agent(
+            "cilium",
+            "quay.tencentcloudcr.com/cilium/cilium:v1.15.6",
+        ));
+        c.add(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cilium-config", "namespace": "kube-system"},
+            "data": {"routing-mode": "tunnel", "tunnel-protocol": "vxlan"}}));
+        let (n, skipped, warnings) = targets(&c);
+        assert_eq!(n, 0);
+        assert_eq!(skipped, ["Cilium-Overlay address"; 2]);
+        assert!(
+            warnings[0].starts_with("the cluster's network is cilium-overlay (")
+                && warnings[0].contains("routing-mode: tunnel"),
+            "{warnings:?}"
+        );
+
+        // GlobalRouter only: no ENI addresses either, with or without a podCIDR on the node.
+        let c = crate::sync::testing::web_cluster();
+        c.add(agent("tke-bridge-agent", tke));
+        let (n, skipped, warnings) = targets(&c);
+        assert_eq!(n, 0);
+        assert_eq!(skipped, ["GlobalRouter IP: the cluster has no VPC-CNI"; 2]);
+        assert!(
+            warnings[0].starts_with("the cluster's network is global-router ("),
+            "{warnings:?}"
+        );
+
+        // The DaemonSets cannot be read: unknown mode, said, and each pod's evidence decides.
+        let c = crate::sync::testing::web_cluster();
+        c.add(agent("tke-bridge-agent", tke));
+        c.forbid("list", "daemonsets");
+        let (n, _, warnings) = targets(&c);
+        assert_eq!(n, 2);
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("DaemonSets in kube-system are not readable")),
+            "{warnings:?}"
         );
     }
 

@@ -407,6 +407,39 @@ fn pods_not_on_an_eni_are_not_registered() {
     assert_eq!(w.clb.targets("lbl-http", ""), ["10.0.0.1:8080/10"]);
 }
 
+/// A Cilium-overlay cluster, told from kube-system as `doctor` tells it: no pod has an ENI address, so
+/// none is registered, what the CLB has is left alone, and the plan says why.
+#[test]
+fn a_cilium_overlay_cluster_registers_no_pod() {
+    let mut objs = ready_web(2);
+    objs.push(json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
+        "metadata": {"name": "cilium", "namespace": "kube-system"},
+        "spec": {"template": {"spec": {"containers": [{"name": "cilium-agent",
+            "image": "quay.tencentcloudcr.com/cilium/cilium:v1.15.6"}]}}}}));
+    objs.push(json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "cilium-config", "namespace": "kube-system"},
+        "data": {"routing-mode": "tunnel", "tunnel-protocol": "vxlan"}}));
+    let w = world(objs);
+    w.clb.bind("lbl-http", "", "10.0.0.1", 8080, 10);
+    let (code, v) = w.json(&["svc/web"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["summary"]["register"], 0, "{v:#}");
+    assert_eq!(v["summary"]["deregister"], 0, "{v:#}");
+    assert_eq!(v["summary"]["skippedNotOnEni"], 2, "{v:#}");
+    assert!(
+        v["warnings"].as_array().unwrap().iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .starts_with("the cluster's network is cilium-overlay (")),
+        "{v:#}"
+    );
+    let (code, out, err) = w.run(&["svc/web", "--apply"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Cilium-Overlay address"), "{out}");
+    assert_eq!(w.clb.writes(), 0);
+    assert_eq!(w.clb.targets("lbl-http", ""), ["10.0.0.1:8080/10"]);
+}
+
 /// On a terminal the plan wraps at its width and long lists show the first few rows (util-linux `script`
 /// gives a pseudo-terminal; skipped where it is not installed).
 #[test]
