@@ -1,4 +1,5 @@
-//! Proxies: the Kubernetes API through a kubeconfig `proxy-url` (HTTP CONNECT and SOCKS5) and the
+//! Proxies: the Kubernetes API through a kubeconfig `proxy-url` (HTTP CONNECT, plain or inside TLS, and
+//! SOCKS5) and the
 //! environment, and the CLB API through `HTTPS_PROXY`, each via a loopback proxy whose own log shows the
 //! traffic went through it.
 //!
@@ -141,6 +142,56 @@ fn check_doctor_enable_through(proxy: TestProxy, log_prefix: &str) {
 #[test]
 fn check_doctor_and_enable_through_a_kubeconfig_http_proxy_url() {
     check_doctor_enable_through(TestProxy::http(), "CONNECT");
+}
+
+/// `proxy-url: https://…`: the CONNECT is spoken inside TLS to the proxy (kubectl does the same). The
+/// proxy's certificate is checked as the API server's is, against the kubeconfig's CA: the test proxy's
+/// certificate names no IP, so this kubeconfig skips verification, as a bastion user with a self-signed
+/// proxy would. A client that sent its CONNECT in the clear would fail the proxy's handshake.
+#[test]
+fn check_and_enable_through_a_kubeconfig_https_proxy_url() {
+    let b = behind(TestProxy::https(), "live-vpc-cni");
+    let hidden = b.server.trim_start_matches("http://").to_string();
+    let text = std::fs::read_to_string(kubeconfig(b.dir.path(), &b.server, Some(&b.proxy.url())))
+        .unwrap()
+        .replace(
+            "    proxy-url:",
+            "    insecure-skip-tls-verify: true\n    proxy-url:",
+        );
+    let via = b.dir.path().join("kubeconfig-https-proxy");
+    std::fs::write(&via, text).unwrap();
+
+    let out = run(&via, &["check", "-o", "json"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["command"], "check", "{v:#}");
+    let out = run(&via, &["enable", "svc/web", "-n", "shop", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let svc = b.fake.object("v1", "Service", Some("shop"), "web").unwrap();
+    assert_eq!(
+        svc.pointer("/metadata/annotations/service.cloud.tencent.com~1direct-access"),
+        Some(&json!("true"))
+    );
+    let log = b.proxy.log();
+    assert!(!log.is_empty());
+    assert!(
+        log.iter().all(|l| *l == format!("CONNECT {hidden}")),
+        "every tunnel went through the TLS proxy: {log:?}"
+    );
+
+    // The same proxy named as http:// (CONNECT in the clear) does not get through its TLS.
+    let plain = b.proxy.url().replace("https://", "http://");
+    let clear = kubeconfig(b.dir.path(), &b.server, Some(&plain));
+    let out = run(&clear, &["check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        b.proxy
+            .log()
+            .iter()
+            .any(|l| l.starts_with("TLS handshake failed")),
+        "{:?}",
+        b.proxy.log()
+    );
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! Loopback proxies for the proxy tests: an HTTP CONNECT proxy and a SOCKS5 proxy on 127.0.0.1.
+//! Loopback proxies for the proxy tests: an HTTP CONNECT proxy (plain, or spoken inside TLS as an
+//! `https://` proxy URL asks) and a SOCKS5 proxy on 127.0.0.1.
 //!
 //! Each keeps a log of what it was asked (`CONNECT host:port`, `SOCKS5 CONNECT host:port`), so a test can
 //! show from the proxy's side that the traffic went through it. Destinations are a fixed table the test
@@ -14,7 +15,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::serve::{Served, serve};
@@ -22,6 +23,8 @@ use super::serve::{Served, serve};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
     HttpConnect,
+    /// HTTP CONNECT inside TLS (the test certificate): what an `https://` proxy URL speaks.
+    HttpsConnect,
     Socks5,
 }
 
@@ -78,6 +81,12 @@ impl TestProxy {
         TestProxy::start(Protocol::HttpConnect)
     }
 
+    /// An HTTP CONNECT proxy that speaks only TLS: a client that sends its CONNECT in the clear fails
+    /// the handshake.
+    pub fn https() -> TestProxy {
+        TestProxy::start(Protocol::HttpsConnect)
+    }
+
     pub fn socks5() -> TestProxy {
         TestProxy::start(Protocol::Socks5)
     }
@@ -91,6 +100,13 @@ impl TestProxy {
             async move {
                 let _ = match protocol {
                     Protocol::HttpConnect => serve_http(stream, st, acceptor).await,
+                    Protocol::HttpsConnect => match acceptor.accept(stream).await {
+                        Ok(tls) => serve_http(tls, st, acceptor).await,
+                        Err(e) => {
+                            TestProxy::note(&st, format!("TLS handshake failed: {e}"));
+                            Ok(())
+                        }
+                    },
                     Protocol::Socks5 => serve_socks5(stream, st, acceptor).await,
                 };
             }
@@ -104,10 +120,11 @@ impl TestProxy {
         }
     }
 
-    /// `http://127.0.0.1:PORT` or `socks5://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, `https://127.0.0.1:PORT` or `socks5://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         match self.protocol {
             Protocol::HttpConnect => format!("http://{}", self.addr),
+            Protocol::HttpsConnect => format!("https://{}", self.addr),
             Protocol::Socks5 => format!("socks5://{}", self.addr),
         }
     }
@@ -161,8 +178,8 @@ fn lookup(state: &Mutex<State>, host_port: &str) -> Option<Route> {
 }
 
 /// Relay between the client and the route's target, terminating TLS first when the route says so.
-async fn relay(
-    client: TcpStream,
+async fn relay<S: AsyncRead + AsyncWrite + Unpin>(
+    client: S,
     route: Route,
     acceptor: tokio_rustls::TlsAcceptor,
 ) -> std::io::Result<()> {
@@ -177,8 +194,8 @@ async fn relay(
     Ok(())
 }
 
-async fn serve_http(
-    mut client: TcpStream,
+async fn serve_http<S: AsyncRead + AsyncWrite + Unpin>(
+    mut client: S,
     state: Arc<Mutex<State>>,
     acceptor: tokio_rustls::TlsAcceptor,
 ) -> std::io::Result<()> {
