@@ -73,6 +73,12 @@ pub enum ProxyError {
         "{origin} is not a usable proxy URL: expected http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT{detail}"
     )]
     Invalid { origin: String, detail: String },
+    /// kube-client's SOCKS5 connector has no authentication: it would connect without the credentials
+    /// and fail at the proxy with a bare "SOCKS error". Said before anything is sent.
+    #[error(
+        "{proxy}: the Kubernetes client here cannot authenticate to a SOCKS5 proxy (it would connect without the user name and password); use an http:// or https:// proxy-url, or a SOCKS5 proxy without authentication"
+    )]
+    Socks5AuthUnsupported { proxy: String },
 }
 
 /// The proxy settings of an environment.
@@ -129,13 +135,22 @@ pub fn for_kube(
     server: &Uri,
     env: &ProxyEnv,
 ) -> Result<Option<Proxy>, ProxyError> {
-    match kubeconfig_proxy_url
+    let proxy = match kubeconfig_proxy_url
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
         Some(url) => parse(url, "kubeconfig proxy-url", false).map(Some),
         None => env.for_url(server),
+    }?;
+    if let Some(p) = &proxy
+        && p.kind == ProxyKind::Socks5
+        && p.auth.is_some()
+    {
+        return Err(ProxyError::Socks5AuthUnsupported {
+            proxy: p.to_string(),
+        });
     }
+    Ok(proxy)
 }
 
 /// Parse a proxy URL. From the environment a bare `host:port` means `http://host:port` (as in Go).
@@ -435,6 +450,25 @@ mod tests {
         assert_eq!(p.origin, "HTTPS_PROXY");
         // kubectl wants a scheme in proxy-url.
         assert!(for_kube(Some("proxy:3128"), &server, &env).is_err());
+        // SOCKS5 credentials cannot be sent by the Kubernetes client: said, without the password.
+        let err = for_kube(Some("socks5://ops:s3cret@bastion:1080"), &server, &env)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "socks5://ops:***@bastion:1080 (kubeconfig proxy-url): the Kubernetes client"
+            ),
+            "{err}"
+        );
+        assert!(!err.contains("s3cret"), "{err}");
+        let env = env_of(&[("HTTPS_PROXY", "socks5h://ops:s3cret@bastion:1080")]);
+        assert!(for_kube(None, &uri("https://api.example:6443"), &env).is_err());
+        // The CLB client sends them itself (cloud::net): the environment's SOCKS5 credentials stay usable.
+        assert!(
+            env.for_url(&uri("https://clb.tencentcloudapi.com/"))
+                .unwrap()
+                .is_some_and(|p| p.auth.is_some())
+        );
     }
 
     #[test]
