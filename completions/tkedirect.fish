@@ -195,7 +195,7 @@ complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l kubeconfi
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l context -d 'The kubeconfig context to use (default: the current context)' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -l request-timeout -d 'How long to wait for one API request, like kubectl\'s: 30s, 1m, 500ms; 0 means no limit' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s n -l namespace -d 'Audit this namespace (default: the kubeconfig context\'s namespace, like kubectl)' -r
-complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s l -l selector -d 'Only Services and Ingresses matching this label selector (`app=web`, `tier in (fe,be)`, `!legacy`)' -r
+complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s l -l selector -d 'Only Services and Ingresses matching this label selector (`app=web`, `tier in (fe,be)`, `!legacy`), and the pods and workloads they select' -r
 complete -c tkedirect -n "__fish_tkedirect_using_subcommand doctor" -s o -l output -d 'Output format. The exit code does not depend on it' -r -f -a "table\t'Tables and text for people (colors on a terminal, unless NO_COLOR)'
 json\t'The versioned JSON envelope of docs/output-formats.md (`{"version": 1, ...}`)'
 sarif\t'SARIF 2.1.0, ruleId `tkedirect/<check>`'

@@ -318,6 +318,53 @@ impl<'a> Ctx<'a> {
         network::on_super_node(p, self.node_of(p))
     }
 
+    /// Whether a finding is about what `-l SELECTOR` selected. The selector narrows the Services and
+    /// Ingresses read; findings about pods and workloads follow it: they stay when a selected
+    /// LoadBalancer Service (or a backend of a selected Ingress) selects the pod, or the workload's pod
+    /// template, in its namespace. Cluster findings, and those about Services, Ingresses and nodes, stay.
+    /// Without `-l`, everything is in scope.
+    pub fn in_selection(&self, f: &Finding) -> bool {
+        if self.facts.scope.selector.is_none() {
+            return true;
+        }
+        let Some(subject) = &f.subject else {
+            return true;
+        };
+        if matches!(subject.kind.as_str(), "Service" | "Ingress" | "Node") {
+            return true;
+        }
+        let ns = subject.namespace.as_deref();
+        let selects = |labels: &BTreeMap<String, String>| {
+            self.load_balancers()
+                .chain(self.backends.iter().map(|b| b.service))
+                .any(|s| {
+                    s.metadata.namespace.as_deref() == ns
+                        && !s.spec.selector.is_empty()
+                        && selector::selects(&s.spec.selector, labels)
+                })
+        };
+        let workload = self.facts.workloads.iter().find(|w| {
+            w.kind == subject.kind
+                && w.name() == subject.name
+                && w.metadata.namespace.as_deref() == ns
+        });
+        if let Some(t) = workload.and_then(|w| w.template())
+            && selects(&t.metadata.labels)
+        {
+            return true;
+        }
+        let named: Vec<&str> = if f.pods.is_empty() && subject.kind == "Pod" {
+            vec![subject.name.as_str()]
+        } else {
+            f.pods.iter().map(String::as_str).collect()
+        };
+        self.facts.pods.iter().any(|p| {
+            p.metadata.namespace.as_deref() == ns
+                && named.contains(&p.name())
+                && selects(&p.metadata.labels)
+        })
+    }
+
     /// LoadBalancer Services in scope.
     pub fn load_balancers(&self) -> impl Iterator<Item = &'a Service> {
         self.facts.services.iter().filter(|s| s.is_load_balancer())

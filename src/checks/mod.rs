@@ -351,6 +351,7 @@ pub fn run(facts: &ClusterFacts, network: &NetworkDetection, options: RunOptions
         .iter()
         .filter(|c| c.applies(facts, options.manifests))
         .flat_map(|check| (check.run)(&ctx))
+        .filter(|f| ctx.in_selection(f))
         .collect();
     let (raw, withheld) = withhold(raw, &ctx);
     out.withheld = withheld;
@@ -443,6 +444,73 @@ pub(crate) fn finding(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `-l` narrows the Services read; findings about pods and workloads follow: only those the selected
+    /// Services select stay, and the cluster's own findings stay.
+    #[test]
+    fn a_label_selector_scopes_pod_and_workload_findings() {
+        use crate::checks::testing::*;
+        use crate::model::NetworkMode;
+        // Deployment `name`, its ENI resource on both containers.
+        let workload = |name: &str| -> crate::model::Workload {
+            let eni = serde_json::json!({"limits": {"tke.cloud.tencent.com/eni-ip": "1"}});
+            serde_json::from_value(serde_json::json!({
+                "kind": "Deployment", "metadata": {"namespace": "web", "name": name},
+                "spec": {"template": {"metadata": {"labels": {"app": name},
+                    "annotations": {"tke.cloud.tencent.com/networks": "tke-route-eni"}},
+                    "spec": {"containers": [{"name": "c0", "resources": eni}, {"name": "c1", "resources": eni}]}}}
+            }))
+            .unwrap()
+        };
+        let mut f = facts();
+        f.services = vec![direct_svc("web")];
+        f.workloads = vec![workload("web"), workload("other")];
+        let mut web = pod("web", "web-abc-1");
+        let mut other = pod("other", "other-abc-1");
+        for p in [&mut web, &mut other] {
+            p.spec.host_network = true;
+        }
+        f.pods = vec![web, other];
+        f.nodes = vec![node("node-1")];
+        let net = NetworkDetection::given(NetworkMode::Mixed, None);
+        let about = |f: &ClusterFacts| -> Vec<(String, String)> {
+            run(f, &net, RunOptions::default())
+                .findings
+                .iter()
+                .map(|x| {
+                    (
+                        x.check.to_string(),
+                        x.subject.as_ref().map(|s| s.short()).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        };
+        let all = about(&f);
+        assert!(
+            all.contains(&(
+                "workload-eni-resource-misplaced".into(),
+                "deploy/other".into()
+            )),
+            "without -l every workload is audited: {all:?}"
+        );
+        f.scope.selector = Some("tier=fe".into());
+        let selected = about(&f);
+        assert!(
+            selected.iter().all(|(_, s)| !s.contains("other")),
+            "{selected:?}"
+        );
+        assert!(
+            selected.contains(&(
+                "workload-eni-resource-misplaced".into(),
+                "deploy/web".into()
+            )),
+            "{selected:?}"
+        );
+        assert!(
+            selected.iter().any(|(c, _)| c == "pod-host-network"),
+            "{selected:?}"
+        );
+    }
 
     #[test]
     fn ids_are_unique_kebab_case_and_documented() {

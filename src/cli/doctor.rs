@@ -22,7 +22,8 @@ pub struct ScopeArgs {
     /// Audit every namespace.
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
-    /// Only Services and Ingresses matching this label selector (`app=web`, `tier in (fe,be)`, `!legacy`).
+    /// Only Services and Ingresses matching this label selector (`app=web`, `tier in (fe,be)`, `!legacy`),
+    /// and the pods and workloads they select.
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
 }
