@@ -2,7 +2,7 @@
 
 use super::ctx::Ctx;
 use super::{Check, Finding, Manifests, Severity, Stage, Subject, finding};
-use crate::model::consts::ENI_UNAVAILABLE_TAINTS;
+use crate::rules::eni::unavailable_taint;
 
 /// Taints VPC-CNI puts on nodes whose ENI components are not ready (spellings differ across sources).
 pub const CHECK: Check = Check {
@@ -19,7 +19,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     ctx.facts
         .nodes
         .iter()
-        .filter_map(|n| ENI_UNAVAILABLE_TAINTS.iter().find_map(|t| n.taint(t)).map(|t| (n, t)))
+        .filter_map(|n| unavailable_taint(n).map(|t| (n, t)))
         .map(|(n, taint)| {
             let since = taint.time_added.or(n.metadata.creation_timestamp);
             let fix = format!(
@@ -64,6 +64,7 @@ mod tests {
     use super::*;
     use crate::checks::testing::*;
     use crate::model::NetworkMode;
+    use crate::model::consts::ENI_UNAVAILABLE_TAINTS;
     use crate::model::node::Taint;
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::ctx::{Ctx, by_owner, count, name_pods};
 use super::{Check, Finding, Manifests, Severity, Stage, finding};
 use crate::model::{EniFlavor, Pod};
-use crate::rules::eni::{Limit, NodeEni, full, node_eni, used_by_node};
+use crate::rules::eni::{Limit, NodeEni, full, node_eni, unavailable_taint, used_by_node};
 
 pub const CHECK: Check = Check {
     id: "pod-eni-ip-insufficient",
@@ -79,8 +79,27 @@ fn insufficient(p: &Pod) -> Option<EniFlavor> {
         .find(|f| m.contains(&format!("Insufficient {}", f.resource())))
 }
 
+/// Nodes VPC-CNI has tainted ENI-IP unavailable: no ENI pod lands there whatever their figures say, so
+/// they are a cause of their own (`node-eni-ip-unavailable`), not a full node. With whether the taint is
+/// young (a joining node).
+fn tainted_nodes<'a>(ctx: &Ctx<'a>) -> Vec<(&'a str, String, bool)> {
+    ctx.facts
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            let taint = unavailable_taint(n)?;
+            let since = taint.time_added.or(n.metadata.creation_timestamp);
+            Some((
+                n.name(),
+                format!("node/{}{}", n.name(), ctx.age(since)),
+                ctx.young(since),
+            ))
+        })
+        .collect()
+}
+
 /// Which nodes are full, with the limit that binds each: `node/a (5 of 5 bound IPs in use: the instance's
-/// maximum)`.
+/// maximum)`. Tainted nodes are left to [`tainted_nodes`].
 fn full_nodes(ctx: &Ctx, flavor: EniFlavor) -> Vec<(String, Limit, String)> {
     let Some(used_by) = used(ctx) else {
         return Vec::new();
@@ -97,6 +116,7 @@ fn full_nodes(ctx: &Ctx, flavor: EniFlavor) -> Vec<(String, Limit, String)> {
     };
     eni_nodes(ctx, flavor)
         .into_iter()
+        .filter(|(name, _)| ctx.node(name).and_then(unavailable_taint).is_none())
         .filter_map(|(name, e)| {
             let used = used_by.get(&(name.to_string(), flavor)).copied().unwrap_or(0);
             let limit = full(&e, used)?;
@@ -130,14 +150,29 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
         .map(|(owner, pods)| {
             let flavor = insufficient(pods[0]).unwrap_or(EniFlavor::Shared);
             let full = full_nodes(ctx, flavor);
+            let tainted = tainted_nodes(ctx);
             let names: Vec<String> = full.iter().map(|(_, _, why)| why.clone()).collect();
-            let nodes = if full.is_empty() {
+            let mut nodes = if full.is_empty() {
                 String::new()
             } else {
                 format!("; full: {}", crate::render::first_few(&names, 4))
             };
             let mut fixes = Vec::new();
-            if full.iter().any(|(_, l, _)| *l == Limit::Instance) || full.is_empty() {
+            if !tainted.is_empty() {
+                let names: Vec<String> = tainted.iter().map(|(_, n, _)| n.clone()).collect();
+                nodes.push_str(&format!(
+                    "; tainted ENI-IP unavailable (VPC-CNI not ready there): {}",
+                    crate::render::first_few(&names, 4)
+                ));
+                fixes.push(
+                    "on the tainted nodes, VPC-CNI must become ready before ENI pods land there: see \
+                     `tkedirect explain node-eni-ip-unavailable`"
+                        .to_string(),
+                );
+            }
+            // Without a full or tainted node to blame (pods of other namespaces unread), both causes.
+            let unknown = full.is_empty() && tainted.is_empty();
+            if full.iter().any(|(_, l, _)| *l == Limit::Instance) || unknown {
                 fixes.push(
                     "where the instance type's maximum is reached: add nodes or use larger instance types (more ENIs and IPs per node)"
                         .to_string(),
@@ -148,7 +183,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                 .filter(|(_, l, _)| *l == Limit::Subnet)
                 .map(|(n, _, _)| format!("node/{n}"))
                 .collect();
-            if !subnet.is_empty() || full.is_empty() {
+            if !subnet.is_empty() || unknown {
                 fixes.push(format!(
                     "where ipamd gets no more IPs{}: add a container subnet with free IPs in that zone (TKE console: \
                      cluster → Basic information → VPC-CNI container subnets), or lower the warm-IP targets (`kubectl get nec`)",
@@ -159,19 +194,31 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                     }
                 ));
             }
+            // Only joining nodes to blame: a scale-out under way, not yet a problem.
+            let joining = full.is_empty() && !tainted.is_empty() && tainted.iter().all(|(_, _, young)| *young);
             let mut f = finding(
                 &CHECK,
                 Some(owner.clone()),
                 format!(
-                    "{} of {} Pending: Insufficient {} ({}){nodes}; {}",
+                    "{}{} of {} Pending: Insufficient {} ({}){nodes}; {}",
+                    if joining { "in progress: " } else { "" },
                     count(pods.len(), "pod"),
                     owner.short(),
                     flavor.resource(),
                     name_pods(&pods),
                     headroom(ctx, flavor)
                 ),
-                format!("{}; see `tkedirect explain pod-eni-ip-insufficient`", fixes.join("; ")),
+                if joining {
+                    "nothing yet: the joining nodes take ENI pods once their VPC-CNI components are ready; if the \
+                     taint persists, see `tkedirect explain node-eni-ip-unavailable`"
+                        .to_string()
+                } else {
+                    format!("{}; see `tkedirect explain pod-eni-ip-insufficient`", fixes.join("; "))
+                },
             );
+            if joining {
+                f.severity = crate::checks::Severity::Info;
+            }
             f.pods = pods.iter().map(|p| p.name().to_string()).collect();
             f
         })
@@ -214,5 +261,75 @@ mod tests {
             "{}",
             out[0].message
         );
+    }
+
+    /// A node tainted ENI-IP unavailable is its own cause, not a full node: a young taint (a joining node,
+    /// the only one to blame) is "in progress"; an old one points at node-eni-ip-unavailable, without the
+    /// subnet and instance advice that would not help.
+    #[test]
+    fn a_tainted_node_is_blamed_on_its_taint() {
+        use crate::checks::ctx::Timing;
+        use crate::model::node::Taint;
+        let mut f = facts();
+        f.scope.pods_namespace = None;
+        let now: jiff::Timestamp = "2026-12-05T12:00:00Z".parse().unwrap();
+        f.observed_at = Some(now);
+        let mut joining = node("node-2");
+        joining
+            .status
+            .allocatable
+            .insert(consts::RESOURCE_ENI_IP.into(), "0".into());
+        joining.spec.taints.push(Taint {
+            key: consts::ENI_UNAVAILABLE_TAINTS[0].into(),
+            time_added: Some("2026-12-05T11:59:30Z".parse().unwrap()),
+            ..Default::default()
+        });
+        f.nodes = vec![joining];
+        let mut p = pod("web", "web-abc-1");
+        p.spec.node_name = None;
+        p.status.phase = Some("Pending".into());
+        p.status.conditions = vec![Condition {
+            type_: "PodScheduled".into(),
+            status: "False".into(),
+            message: Some(
+                "0/1 nodes are available: 1 Insufficient tke.cloud.tencent.com/eni-ip.".into(),
+            ),
+            ..Default::default()
+        }];
+        f.pods = vec![p];
+        let run = |f: &crate::model::ClusterFacts| {
+            let net = crate::model::NetworkDetection::given(NetworkMode::VpcCni, None);
+            let timing = Timing {
+                now: f.observed_at,
+                ..Timing::default()
+            };
+            (CHECK.run)(&Ctx::with_timing(f, &net, timing))
+        };
+        let out = run(&f);
+        assert_eq!(out[0].severity, Severity::Info, "{:?}", out[0]);
+        assert!(
+            out[0].message.starts_with("in progress: "),
+            "{}",
+            out[0].message
+        );
+        assert!(
+            out[0]
+                .message
+                .contains("tainted ENI-IP unavailable (VPC-CNI not ready there): node/node-2"),
+            "{}",
+            out[0].message
+        );
+        assert!(!out[0].message.contains("full:"), "{}", out[0].message);
+
+        // The same taint a day old: an error that names the taint's cause, not the subnet.
+        f.observed_at = Some("2026-12-06T12:00:00Z".parse().unwrap());
+        let out = run(&f);
+        assert_eq!(out[0].severity, Severity::Error);
+        assert!(
+            out[0].fix.contains("node-eni-ip-unavailable"),
+            "{}",
+            out[0].fix
+        );
+        assert!(!out[0].fix.contains("container subnet"), "{}", out[0].fix);
     }
 }

@@ -198,11 +198,7 @@ impl ClusterSummary {
             tainted_nodes: facts
                 .nodes
                 .iter()
-                .filter(|n| {
-                    crate::model::consts::ENI_UNAVAILABLE_TAINTS
-                        .iter()
-                        .any(|t| n.taint(t).is_some())
-                })
+                .filter(|n| crate::rules::eni::unavailable_taint(n).is_some())
                 .map(|n| n.name().to_string())
                 .collect(),
         }

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::consts::ENI_UNAVAILABLE_TAINTS;
+use crate::model::node::Taint;
 use crate::model::{EniFlavor, Node, Pod};
 
 /// A node's figures for one ENI flavour.
@@ -74,6 +76,13 @@ pub fn used_by_node<'a>(
         }
     }
     used
+}
+
+/// The taint VPC-CNI puts on a node whose ENI components are not ready (a joining node for a few
+/// seconds, or a node whose ipamd or agent fails): no ENI pod is scheduled there meanwhile, whatever its
+/// figures say. The spellings are [`ENI_UNAVAILABLE_TAINTS`] (one is UNCERTAIN).
+pub fn unavailable_taint(node: &Node) -> Option<&Taint> {
+    ENI_UNAVAILABLE_TAINTS.iter().find_map(|t| node.taint(t))
 }
 
 /// Whether a node is full for a flavour, and which limit binds.
