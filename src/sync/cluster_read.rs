@@ -484,6 +484,32 @@ pub async fn read_cluster<C: Cluster>(
             }
         }
     }
+    // Pods that run but none of which the CLB may reach directly: the listener would be empty.
+    let mut said = BTreeSet::new();
+    for r in routes
+        .iter()
+        .filter(|r| r.desired.targets.is_empty() && !r.desired.skipped.is_empty())
+    {
+        let n = r
+            .desired
+            .skipped
+            .iter()
+            .map(|s| &s.pod)
+            .collect::<BTreeSet<_>>()
+            .len();
+        if said.insert((r.service.clone(), n)) {
+            let pods = if n == 1 {
+                "its only running pod has no ENI address".to_string()
+            } else {
+                format!("none of its {n} running pods has an ENI address")
+            };
+            warnings.push(format!(
+                "svc/{}: {pods}, so no pod target is wanted and in direct mode the CLB has nothing to send \
+                 to; see `tkedirect doctor -n {ns}`",
+                r.service
+            ));
+        }
+    }
 
     let (tke_region, tke_vpc) = tke_config(c).await?;
     Ok(ClusterView {
@@ -701,6 +727,16 @@ mod tests {
         assert_eq!(skipped, ["GlobalRouter IP: the cluster has no VPC-CNI"; 2]);
         assert!(
             warnings[0].starts_with("the cluster's network is global-router ("),
+            "{warnings:?}"
+        );
+
+        // Both pods are skipped: the Service's listeners would be empty, and that is said once.
+        assert_eq!(
+            warnings
+                .iter()
+                .filter(|w| w.starts_with("svc/web: none of its 2 running pods has an ENI address"))
+                .count(),
+            1,
             "{warnings:?}"
         );
 
