@@ -18,10 +18,13 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     if ctx.network.mode != NetworkMode::Unknown {
         return vec![];
     }
-    let why = ctx
-        .network
-        .evidence
-        .last()
+    // The deciding evidence: the kube-system DaemonSets (unreadable, or no agent tkedirect knows), before
+    // whatever else could not be read (nodes, for one).
+    let evidence = &ctx.network.evidence;
+    let why = evidence
+        .iter()
+        .find(|e| e.contains("DaemonSets in kube-system") || e.starts_with("neither DaemonSet"))
+        .or(evidence.last())
         .cloned()
         .unwrap_or_else(|| "no evidence could be read".into());
     vec![finding(
@@ -43,5 +46,29 @@ mod tests {
         let out = check(&CHECK, &facts(), NetworkMode::Unknown);
         assert_eq!(out.len(), 1);
         assert!(check(&CHECK, &facts(), NetworkMode::VpcCni).is_empty());
+    }
+
+    /// Forbidden DaemonSets decide, not the nodes that could not be read either.
+    #[test]
+    fn the_message_names_the_deciding_read() {
+        use crate::model::facts::ReadError;
+        let mut f = facts();
+        for resource in ["daemonsets.apps", "nodes"] {
+            f.read_errors.push(ReadError {
+                verb: "list".into(),
+                resource: resource.into(),
+                code: 403,
+                ..Default::default()
+            });
+        }
+        let net = crate::checks::detect::detect_network(&f);
+        let out = check_with(&CHECK, &f, &net);
+        assert!(
+            out[0].message.starts_with(
+                "could not tell the container network mode: could not read DaemonSets in kube-system (403)"
+            ),
+            "{}",
+            out[0].message
+        );
     }
 }
