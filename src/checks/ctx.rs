@@ -45,6 +45,16 @@ impl Backend<'_> {
             format!("{svc} (backend of {})", ings.join(", "))
         }
     }
+
+    /// The object whose events tell how TKE binds these pods: the Service when it is direct itself (the
+    /// service controller), else the first Ingress routing to it (the ingress controller): `svc/web`,
+    /// `ing/shop`.
+    pub fn events_object(&self) -> String {
+        match self.via.first() {
+            Some(ing) if !self.direct_service => format!("ing/{}", ing.metadata.name),
+            _ => format!("svc/{}", self.service.metadata.name),
+        }
+    }
 }
 
 /// The subject naming an object of `kind`.
@@ -104,9 +114,12 @@ pub fn owner_subject(p: &Pod) -> Subject {
     }
 }
 
-/// Pods of one owner behind one backend: the unit most pod checks report on.
+/// Pods of one owner behind one backend: the unit most pod checks report on. The same pods behind
+/// several backends (a direct Service and the backend of a direct Ingress that select them both) are one
+/// group: `backend` is the first, `also` the others.
 pub struct PodGroup<'c, 'a> {
     pub backend: &'c Backend<'a>,
+    pub also: Vec<&'c Backend<'a>>,
     pub owner: Subject,
     pub pods: Vec<&'a Pod>,
 }
@@ -126,13 +139,17 @@ impl PodGroup<'_, '_> {
         f
     }
 
-    /// `2 pods of deploy/web behind svc/web`.
+    /// `2 pods of deploy/web behind svc/web`, `… behind svc/web and svc/api (backend of ing/shop)`.
     pub fn describe(&self) -> String {
+        let behind: Vec<String> = std::iter::once(self.backend)
+            .chain(self.also.iter().copied())
+            .map(Backend::describe)
+            .collect();
         format!(
             "{} of {} behind {}",
             count(self.pods.len(), "pod"),
             self.owner.short(),
-            self.backend.describe()
+            behind.join(" and ")
         )
     }
 
@@ -375,14 +392,31 @@ impl<'a> Ctx<'a> {
         &'c self,
         keep: impl Fn(&Backend<'a>, &Pod) -> bool,
     ) -> Vec<PodGroup<'c, 'a>> {
-        let mut out = Vec::new();
+        let mut out: Vec<PodGroup<'c, 'a>> = Vec::new();
+        // (owner, the pods' addresses) → index in `out`.
+        let mut seen: HashMap<(Subject, Vec<usize>), usize> = HashMap::new();
         for b in &self.backends {
             let pods = b.pods.iter().copied().filter(|p| keep(b, p));
-            out.extend(by_owner(pods).into_iter().map(|(owner, pods)| PodGroup {
-                backend: b,
-                owner,
-                pods,
-            }));
+            for (owner, pods) in by_owner(pods) {
+                let key = (
+                    owner.clone(),
+                    pods.iter()
+                        .map(|p| std::ptr::from_ref(*p) as usize)
+                        .collect(),
+                );
+                match seen.get(&key) {
+                    Some(&i) => out[i].also.push(b),
+                    None => {
+                        seen.insert(key, out.len());
+                        out.push(PodGroup {
+                            backend: b,
+                            also: Vec::new(),
+                            owner,
+                            pods,
+                        });
+                    }
+                }
+            }
         }
         out
     }

@@ -49,7 +49,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                     .unwrap_or_default(),
                 _ => String::new(),
             };
-            let svc = &g.backend.service.metadata;
+            let (ns, events) = (g.backend.service.metadata.ns(), g.backend.events_object());
             let f = if young {
                 let mut f = g.finding(
                     &CHECK,
@@ -63,9 +63,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                     ),
                     format!(
                         "nothing yet: a healthy rollout takes about 15 s per batch; run again in a minute if it persists \
-                         (`kubectl -n {} describe svc/{}`)",
-                        svc.ns(),
-                        svc.name
+                         (`kubectl -n {ns} describe {events}`)"
                     ),
                 );
                 f.severity = Severity::Info;
@@ -83,9 +81,7 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                     format!(
                         "likely causes: the CLB has not bound the pod yet, the CLB health check fails (check the listener's \
                          health-check port and path), a security group blocks the CLB's probes, \
-                         or the CLB backend quota is reached; `kubectl -n {} describe svc/{}` shows the controller's events",
-                        svc.ns(),
-                        svc.name
+                         or the CLB backend quota is reached; `kubectl -n {ns} describe {events}` shows the controller's events"
                     ),
                 )
             };
@@ -129,5 +125,44 @@ mod tests {
         );
         assert!(out[0].message.contains("LoadBalancerNetworkGroupNotReady"));
         assert_eq!(out[0].pods, ["web-abc-1", "web-abc-2"]);
+    }
+
+    /// The same pods behind a direct Service and behind the backend of a direct Ingress: one finding that
+    /// names both; where only the Ingress makes them direct, its events are the ones to read.
+    #[test]
+    fn pods_behind_two_backends_are_reported_once() {
+        let mut f = facts();
+        let mut internal = svc("internal", "NodePort", &[]);
+        internal.spec.selector = [("app".to_string(), "web".to_string())].into();
+        f.services = vec![direct_svc("web"), internal];
+        f.ingresses = vec![
+            serde_json::from_value(serde_json::json!({
+                "metadata": {"namespace": "web", "name": "shop",
+                    "annotations": {"ingress.cloud.tencent.com/direct-access": "true"}},
+                "spec": {"defaultBackend": {"service": {"name": "internal", "port": {"number": 80}}}}
+            }))
+            .unwrap(),
+        ];
+        let mut stuck = pod("web", "web-abc-1");
+        stuck.status.conditions[1].status = "False".into();
+        f.pods = vec![stuck];
+        let out = check(&CHECK, &f, NetworkMode::VpcCni);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(
+            out[0].message.starts_with(
+                "1 pod of deploy/web behind svc/web and svc/internal (backend of ing/shop) has"
+            ),
+            "{}",
+            out[0].message
+        );
+        assert!(out[0].fix.contains("describe svc/web`"), "{}", out[0].fix);
+
+        f.services.remove(0);
+        let out = check(&CHECK, &f, NetworkMode::VpcCni);
+        assert!(
+            out[0].fix.contains("`kubectl -n web describe ing/shop`"),
+            "{}",
+            out[0].fix
+        );
     }
 }
