@@ -544,6 +544,7 @@ pub fn restart_hint(owner: &Subject) -> String {
         "Deployment" | "StatefulSet" | "DaemonSet" => {
             format!("kubectl -n {ns} rollout restart {}", owner.short())
         }
+        "Rollout" => format!("kubectl argo rollouts restart {} -n {ns}", owner.name),
         "Pod" => format!("delete and recreate pod/{} -n {ns}", owner.name),
         _ => format!("recreate the pods of {} -n {ns}", owner.short()),
     }

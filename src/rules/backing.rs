@@ -86,6 +86,17 @@ pub fn owner(pod: &Pod, workloads: &[Workload]) -> Owner {
             },
         };
     }
+    // Argo Rollouts names its ReplicaSets `<rollout>-<hash>` and labels their pods
+    // `rollouts-pod-template-hash` (argoproj.io/v1alpha1 Rollout; tkedirect does not edit Rollouts).
+    if o.kind == "ReplicaSet"
+        && let Some(hash) = pod.metadata.label("rollouts-pod-template-hash")
+        && let Some(rollout) = o.name.strip_suffix(hash).and_then(|r| r.strip_suffix('-'))
+    {
+        return Owner::Foreign {
+            kind: "Rollout".to_string(),
+            name: rollout.to_string(),
+        };
+    }
     match Kind::from_kind_field(&o.kind) {
         Some(kind) => Owner::Workload {
             kind,
@@ -316,6 +327,25 @@ mod tests {
                 kind: Kind::Deployment,
                 name: "web".into(),
                 index: None
+            }
+        );
+    }
+
+    #[test]
+    fn an_argo_rollouts_replica_set_not_read_leads_to_its_rollout() {
+        let mut p = pod(
+            "shop-6f7b8c9d5-x1",
+            "shop",
+            Some(("ReplicaSet", "shop-6f7b8c9d5")),
+        );
+        p.metadata
+            .labels
+            .insert("rollouts-pod-template-hash".into(), "6f7b8c9d5".into());
+        assert_eq!(
+            owner(&p, &[]),
+            Owner::Foreign {
+                kind: "Rollout".into(),
+                name: "shop".into()
             }
         );
     }
