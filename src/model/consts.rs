@@ -91,5 +91,7 @@ pub const ENI_IPAMD: &str = "tke-eni-ipamd";
 /// The ENI webhook (`add-pod-eni-ip-limit-webhook`): gives containers[0] the ENI resource of new pods
 /// whose networks annotation asks for an ENI. Managed clusters run it out of sight.
 pub const ENI_WEBHOOK: &str = "add-pod-eni-ip-limit-webhook";
+/// The namespace label the ENI webhook skips (domain notes §2, WEBHOOK `deploy/webhook-registration.yaml`).
+pub const WEBHOOK_OPT_OUT_LABEL: &str = "not-add-pod-eni-ip-limit";
 /// Namespace of the ENI webhook's objects in independent clusters.
 pub const ENI_WEBHOOK_NAMESPACE: &str = "tke-eni-ip-webhook";
