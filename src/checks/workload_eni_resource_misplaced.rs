@@ -38,11 +38,40 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                     ),
                 )
             } else if webhook && opt_in.flavor.is_some() && containers.first().is_some_and(|&i| i != 0) {
+                // Its live pods tell whether the webhook did add the second one.
+                let doubled: Vec<&crate::model::Pod> = ctx
+                    .facts
+                    .pods
+                    .iter()
+                    .filter(|p| ctx.workload_of(p).is_some_and(|o| std::ptr::eq(o, w)))
+                    .filter(|p| {
+                        p.spec
+                            .containers
+                            .iter()
+                            .filter(|c| {
+                                crate::model::EniFlavor::ALL
+                                    .iter()
+                                    .any(|f| c.resources.get(f.resource()).is_some())
+                            })
+                            .count()
+                            > 1
+                    })
+                    .collect();
+                let takes = if doubled.is_empty() {
+                    "so each pod may take two ENI IPs".to_string()
+                } else {
+                    format!(
+                        "and it did: {} {} two ENI IPs each ({})",
+                        super::ctx::count(doubled.len(), "pod"),
+                        super::ctx::verb(doubled.len(), "takes", "take"),
+                        super::ctx::name_pods(&doubled)
+                    )
+                };
                 (
                     Severity::Warning,
                     format!(
                         "{} puts the ENI resource on container {} (not the first): TKE's ENI webhook also gives \
-                         containers[0] ({}) one, so each pod may take two ENI IPs",
+                         containers[0] ({}) one, {takes}",
                         subject.short(),
                         name(containers[0]),
                         name(0)
@@ -109,6 +138,28 @@ mod tests {
         let out = check(&CHECK, &f, NetworkMode::Mixed);
         assert_eq!(out[0].severity, Severity::Warning);
         assert!(out[0].message.contains("containers[0] (c0)"));
+        // A pod of it that got the resource on both containers: said as a fact.
+        let mut p = pod("web", "web-abc-1");
+        for i in 0..2 {
+            let mut c = crate::model::pod::Container {
+                name: format!("c{i}"),
+                ..Default::default()
+            };
+            c.resources
+                .limits
+                .insert("tke.cloud.tencent.com/eni-ip".into(), "1".into());
+            p.spec.containers.push(c);
+        }
+        f.pods = vec![p];
+        let out = check(&CHECK, &f, NetworkMode::Mixed);
+        assert!(
+            out[0]
+                .message
+                .ends_with("and it did: 1 pod takes two ENI IPs each (pod/web-abc-1)"),
+            "{}",
+            out[0].message
+        );
+        f.pods.clear();
         let mut no_webhook = NetworkDetection::given(NetworkMode::Mixed, None);
         no_webhook.eni_webhook = Some(false);
         assert!(check_with(&CHECK, &f, &no_webhook).is_empty());
