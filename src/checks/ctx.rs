@@ -382,9 +382,12 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// LoadBalancer Services in scope.
+    /// LoadBalancer Services in scope that TKE gives a CLB (no other load-balancer class).
     pub fn load_balancers(&self) -> impl Iterator<Item = &'a Service> {
-        self.facts.services.iter().filter(|s| s.is_load_balancer())
+        self.facts
+            .services
+            .iter()
+            .filter(|s| crate::rules::direct::clb_service(s))
     }
 
     /// The backends' pods that `keep` selects, grouped by backend and owner, in order.

@@ -48,6 +48,12 @@ pub struct ServiceSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub allocate_load_balancer_node_ports: Option<bool>,
+    /// `spec.loadBalancerClass`: another load-balancer implementation when set.
+    #[serde(
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub load_balancer_class: Option<String>,
     #[serde(
         deserialize_with = "de::strings",
         skip_serializing_if = "Vec::is_empty"

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::model::consts::*;
 use crate::model::{Ingress, Kind, NetworkMode, ObjectRef};
-use crate::rules::direct::{Switch, ingress_class, is_clb_class};
+use crate::rules::direct::{Switch, ingress_class, is_clb_class, tke_serves_class};
 use crate::yaml::edit::{Edit, Seg};
 
 use super::guard::{Guarded, Hold};
@@ -181,6 +181,15 @@ pub fn decide<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
             if ty != "LoadBalancer" {
                 return Verdict::Skip(format!(
                     "type {ty}: direct access applies to LoadBalancer Services only"
+                ));
+            }
+            let class = obj
+                .path(&["spec", "loadBalancerClass"])
+                .and_then(View::scalar_text);
+            if !tke_serves_class(class.as_deref()) {
+                return Verdict::Skip(format!(
+                    "spec.loadBalancerClass `{}`: another load-balancer implementation serves it, not TKE's service controller",
+                    class.unwrap_or_default()
                 ));
             }
             switch(obj, SERVICE_DIRECT_ACCESS, opts.intent)
@@ -473,6 +482,15 @@ mod tests {
                 Kind::Service
             ),
             "spec.type is a sequence, not a Service type"
+        );
+        assert_eq!(
+            skip_reason(
+                &format!(
+                    "{svc}spec:\n  type: LoadBalancer\n  loadBalancerClass: metallb.io/metallb\n"
+                ),
+                Kind::Service
+            ),
+            "spec.loadBalancerClass `metallb.io/metallb`: another load-balancer implementation serves it, not TKE's service controller"
         );
         let deploy = "kind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n";
         assert_eq!(

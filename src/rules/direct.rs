@@ -59,9 +59,22 @@ pub fn ingress_switch(ing: &Ingress) -> Switch {
     Switch::of(ing.metadata.annotation(INGRESS_DIRECT_ACCESS))
 }
 
-/// Whether a Service asks for direct access and can have it: a LoadBalancer with the switch on.
+/// Whether TKE's service controller serves a LoadBalancer Service of this `spec.loadBalancerClass`: only
+/// when none is set. Kubernetes asks the default implementation (the cloud provider's) to ignore a
+/// Service that names a class (ServiceSpec.loadBalancerClass, KEP-1959, GA in 1.24). UNCERTAIN: TKE does
+/// not document the field; a Service naming another implementation is not one to give a CLB either way.
+pub fn tke_serves_class(class: Option<&str>) -> bool {
+    class.is_none_or(|c| c.trim().is_empty())
+}
+
+/// Whether a Service is one TKE gives a CLB: type LoadBalancer, no other load-balancer class.
+pub fn clb_service(svc: &Service) -> bool {
+    svc.is_load_balancer() && tke_serves_class(svc.spec.load_balancer_class.as_deref())
+}
+
+/// Whether a Service asks for direct access and can have it: a CLB Service with the switch on.
 pub fn service_requests_direct(svc: &Service) -> bool {
-    svc.is_load_balancer() && service_switch(svc).is_on()
+    clb_service(svc) && service_switch(svc).is_on()
 }
 
 /// The ingress class an Ingress asks for: the `kubernetes.io/ingress.class` annotation, else
@@ -155,6 +168,11 @@ mod tests {
         assert!(!service_requests_direct(&svc));
         svc.spec.type_ = Some("LoadBalancer".into());
         assert!(service_requests_direct(&svc));
+        // Another load-balancer implementation's Service is not TKE's to give a CLB.
+        svc.spec.load_balancer_class = Some("metallb.io/metallb".into());
+        assert!(!clb_service(&svc) && !service_requests_direct(&svc));
+        svc.spec.load_balancer_class = Some(String::new());
+        assert!(clb_service(&svc));
     }
 
     #[test]
