@@ -237,6 +237,9 @@ pub async fn config(opts: &ClientOptions) -> Result<Config, ClientError> {
     config.proxy_url =
         crate::cloud::proxy::for_kube(proxy_url.as_deref(), &config.cluster_url, &env)?
             .map(|p| kube_proxy_uri(&p));
+    // kube-client retries 429, 503 and 504 by itself (15 times, backing off up to minutes); the one policy
+    // is `cluster::retry`, so its retries must not multiply with kube's.
+    config.default_retry = false;
     config.read_timeout = opts.request_timeout;
     config.write_timeout = opts.request_timeout;
     config.connect_timeout = opts.request_timeout.or(Some(Duration::from_secs(30)));

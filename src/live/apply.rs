@@ -234,7 +234,7 @@ pub async fn apply<C: Cluster>(
                     "{why} (another writer made the change first)"
                 ))),
                 Ok((Verdict::Skip(why), _)) => Err(PatchOutcome::Failed(ApplyError::Changed(why))),
-                Ok((_, Some(next))) if next.edits == change.edits => Ok(next.patch),
+                Ok((_, Some(next))) if same_change(&next, change) => Ok(next.patch),
                 Ok((_, next)) => Err(PatchOutcome::Failed(ApplyError::Changed(match next {
                     Some(n) => format!("the change would now be different:\n{}", n.after),
                     None => "no change would be made".into(),
@@ -260,6 +260,21 @@ pub async fn apply<C: Cluster>(
         out.restarts.push(outcome);
     }
     out
+}
+
+/// Whether a change re-planned after a conflict is the one shown and confirmed. The edits' paths are
+/// positional (`containers[0]`) while a strategic merge patch names containers, so both are compared: a
+/// container inserted ahead of the target by another writer changes the patch, not the path. The
+/// resourceVersion precondition is the one part expected to differ.
+fn same_change(next: &crate::live::plan::Change, shown: &crate::live::plan::Change) -> bool {
+    let without_rv = |p: &crate::cluster::Patch| {
+        let mut body = p.body.clone();
+        if let Some(meta) = body.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            meta.remove("resourceVersion");
+        }
+        (p.kind, body)
+    };
+    next.edits == shown.edits && without_rv(&next.patch) == without_rv(&shown.patch)
 }
 
 #[cfg(test)]

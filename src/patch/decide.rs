@@ -385,6 +385,22 @@ fn workload<V: View>(kind: Kind, obj: &V, opts: &Options) -> Verdict {
                 if index > 0 {
                     warnings.push(second_eni_warning(containers, index, res));
                 }
+            } else if !edits.is_empty()
+                && let Some(i) = containers
+                    .iter()
+                    .position(|c| carries(c, RESOURCE_ENI_IP) || carries(c, RESOURCE_DIRECT_ENI))
+                && i > 0
+            {
+                // The annotation this adds sets TKE's ENI webhook on: it gives containers[0] the resource
+                // too, beside the one the template already has on a later container.
+                let name = |i: usize| containers[i].get_string("name").unwrap_or("?");
+                warnings.push(format!(
+                    "container {} (not the first) already carries the ENI resource: where TKE's ENI webhook \
+                     ({ENI_WEBHOOK}) runs it also gives containers[0] (`{}`) the {res} limit once {POD_NETWORKS} \
+                     is set, so each pod would get two ENI IPs; move the resource to the first container",
+                    name(i),
+                    name(0)
+                ));
             }
             if edits.is_empty() {
                 Verdict::Done("already opted into an ENI".into())

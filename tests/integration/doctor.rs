@@ -707,6 +707,30 @@ fn persistent_server_errors_exit_2_with_a_clear_message() {
     assert!(o.stdout.is_empty(), "no half report on stdout");
 }
 
+/// 429, 503 and 504 are retried by the one policy only (kube-client's own retry, which would multiply the
+/// attempts and back off for minutes, is off): five attempts, then exit 2.
+#[test]
+fn persistent_unavailable_answers_are_retried_five_times_in_all() {
+    let fake = FakeKube::from_fixture("vpc-cni-healthy");
+    fake.fault(Fault {
+        path_contains: "/api/v1/nodes".into(),
+        status: 503,
+        times: 100,
+        ..Default::default()
+    });
+    let o = doctor(&fake, &["-A"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("gave up after 5 attempts"), "{err}");
+    assert_eq!(
+        fake.requests()
+            .iter()
+            .filter(|r| r.path == "/api/v1/nodes")
+            .count(),
+        5
+    );
+}
+
 #[test]
 fn slow_answers_time_out_and_are_retried() {
     let fake = FakeKube::from_fixture("vpc-cni-healthy");

@@ -177,3 +177,27 @@ fn a_second_container_is_warned_about() {
         .unwrap();
     assert!(!stderr(&first).contains("warning"), "{}", stderr(&first));
 }
+
+/// The ENI resource already on a later container: the annotation `enable` adds sets the webhook on, which
+/// gives containers[0] one too. Said, as for `--container`.
+#[test]
+fn an_eni_resource_already_on_a_later_container_is_warned_about() {
+    let out = tkedirect()
+        .args(["enable", "-f", "-", "--network-mode", "mixed"])
+        .write_stdin(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: promo\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: web\n      - name: sidecar\n        image: envoy\n        resources:\n          limits:\n            tke.cloud.tencent.com/eni-ip: \"1\"\n",
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: deploy/promo: container sidecar (not the first) already carries the ENI resource"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("tke.cloud.tencent.com/networks: tke-route-eni"),
+        "the annotation is still added"
+    );
+}

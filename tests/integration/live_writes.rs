@@ -90,6 +90,70 @@ fn a_concurrent_writer_between_read_and_write_keeps_its_change() {
     assert_only_precondition_patches(&fake);
 }
 
+/// The change re-planned after a conflict must be the one shown. Another writer inserts a container ahead
+/// of the one the ENI resource was planned for: the re-plan would put it on the newcomer (the edit's path,
+/// `containers[0]`, is the same, the container is not), so nothing more is sent and the run fails.
+#[test]
+fn a_re_plan_that_would_change_another_container_is_not_sent() {
+    let fake = FakeKube::from_fixture("live-mixed");
+    fake.fault(Fault {
+        method: Some("PATCH".into()),
+        path_contains: "/deployments/web".into(),
+        status: 0,
+        delay_ms: 1500,
+        times: 1,
+        ..Default::default()
+    });
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tkedirect"))
+        .args([
+            "enable",
+            "deploy/web",
+            "-n",
+            "shop",
+            "--yes",
+            "--kubeconfig",
+        ])
+        .arg(fake.kubeconfig())
+        .env_remove("KUBECONFIG")
+        .env_remove("TKEDIRECT_NETWORK_MODE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn tkedirect");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !fake.requests().iter().any(|r| r.method == "PATCH") {
+        assert!(Instant::now() < deadline, "tkedirect never sent its PATCH");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut other = deploy(&fake, "web");
+    let containers = other["spec"]["template"]["spec"]["containers"]
+        .as_array_mut()
+        .unwrap();
+    containers.insert(
+        0,
+        json!({"name": "istio-proxy", "image": "istio/proxyv2:1.22"}),
+    );
+    fake.put_object(other);
+    let out = child.wait_with_output().expect("tkedirect finished");
+    assert_ne!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the change would now be different"),
+        "{}",
+        stderr(&out)
+    );
+    let patches = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .count();
+    assert_eq!(patches, 1, "the re-planned change was not sent");
+    let after = deploy(&fake, "web");
+    assert!(
+        after["spec"]["template"]["spec"]["containers"][0]["resources"].is_null(),
+        "{after:#}"
+    );
+}
+
 #[test]
 fn endless_conflicts_fail_clearly_after_bounded_retries() {
     let fake = FakeKube::from_fixture("live-vpc-cni");
