@@ -59,14 +59,15 @@ pub enum PatchOutcome {
     /// Nothing to do, and why ("already enabled"), possibly found on re-reading after a conflict.
     Unchanged(String),
     Skipped(String),
-    Failed(ApplyError),
+    /// Failed, with the PATCH requests sent for it (0 when it failed before any was sent).
+    Failed(ApplyError, u32),
     /// Not sent: plan only, or an earlier object failed.
     NotSent,
 }
 
 impl PatchOutcome {
     pub fn is_failure(&self) -> bool {
-        matches!(self, PatchOutcome::Failed(_))
+        matches!(self, PatchOutcome::Failed(..))
     }
 
     /// Whether it changed the cluster.
@@ -180,7 +181,7 @@ where
             }
             Err(f) if f.code() == Some(409) => {
                 if attempts >= MAX_ATTEMPTS {
-                    return PatchOutcome::Failed(ApplyError::Conflict(attempts));
+                    return PatchOutcome::Failed(ApplyError::Conflict(attempts), attempts);
                 }
                 let read = crate::cluster::read::get_object::<C, Value>(
                     c,
@@ -190,15 +191,16 @@ where
                 );
                 let current = match read.await {
                     Ok(Some(v)) => typed(v, item_resource),
-                    Ok(None) => return PatchOutcome::Failed(ApplyError::Gone),
-                    Err(f) => return PatchOutcome::Failed(failure(f, &resource, ns)),
+                    Ok(None) => return PatchOutcome::Failed(ApplyError::Gone, attempts),
+                    Err(f) => return PatchOutcome::Failed(failure(f, &resource, ns), attempts),
                 };
                 match replan(current) {
                     Ok(p) => patch = p,
+                    Err(PatchOutcome::Failed(e, _)) => return PatchOutcome::Failed(e, attempts),
                     Err(outcome) => return outcome,
                 }
             }
-            Err(f) => return PatchOutcome::Failed(failure(f, &resource, ns)),
+            Err(f) => return PatchOutcome::Failed(failure(f, &resource, ns), attempts),
         }
     }
 }
@@ -229,16 +231,21 @@ pub async fn apply<C: Cluster>(
             &change.patch,
             dry_run,
             |current| match decide_live(&item.oref, &current, opts) {
-                Err(e) => Err(PatchOutcome::Failed(ApplyError::Plan(e))),
+                Err(e) => Err(PatchOutcome::Failed(ApplyError::Plan(e), 0)),
                 Ok((Verdict::Done(why), _)) => Err(PatchOutcome::Unchanged(format!(
                     "{why} (another writer made the change first)"
                 ))),
-                Ok((Verdict::Skip(why), _)) => Err(PatchOutcome::Failed(ApplyError::Changed(why))),
+                Ok((Verdict::Skip(why), _)) => {
+                    Err(PatchOutcome::Failed(ApplyError::Changed(why), 0))
+                }
                 Ok((_, Some(next))) if same_change(&next, change) => Ok(next.patch),
-                Ok((_, next)) => Err(PatchOutcome::Failed(ApplyError::Changed(match next {
-                    Some(n) => format!("the change would now be different:\n{}", n.after),
-                    None => "no change would be made".into(),
-                }))),
+                Ok((_, next)) => Err(PatchOutcome::Failed(
+                    ApplyError::Changed(match next {
+                        Some(n) => format!("the change would now be different:\n{}", n.after),
+                        None => "no change would be made".into(),
+                    }),
+                    0,
+                )),
             },
         )
         .await;
@@ -253,7 +260,7 @@ pub async fn apply<C: Cluster>(
         let outcome = send(c, &r.resource, &r.oref, &r.patch, dry_run, |current| {
             restart_of(&r.oref, &current, &r.pods_without_gate, now)
                 .map(|next| next.patch)
-                .map_err(|e| PatchOutcome::Failed(ApplyError::Plan(e)))
+                .map_err(|e| PatchOutcome::Failed(ApplyError::Plan(e), 0))
         })
         .await;
         stopped |= outcome.is_failure();
@@ -379,7 +386,7 @@ mod tests {
         fake.before_next_patch(|o| o["spec"]["type"] = json!("ClusterIP"));
         let out = run(&fake, &p, false);
         assert!(
-            matches!(&out.items[0], PatchOutcome::Failed(ApplyError::Changed(why)) if why.contains("ClusterIP")),
+            matches!(&out.items[0], PatchOutcome::Failed(ApplyError::Changed(why), _) if why.contains("ClusterIP")),
             "{:?}",
             out.items
         );
@@ -392,7 +399,7 @@ mod tests {
         fake.forbid("patch", "services");
         let out = run(&fake, &p, false);
         assert!(
-            matches!(&out.items[0], PatchOutcome::Failed(ApplyError::Forbidden { verb: "patch", resource, .. }) if resource == "services"),
+            matches!(&out.items[0], PatchOutcome::Failed(ApplyError::Forbidden { verb: "patch", resource, .. }, 1) if resource == "services"),
             "{:?}",
             out.items
         );

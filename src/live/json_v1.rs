@@ -222,7 +222,7 @@ impl ResultV1 {
             PatchOutcome::DryRun { attempts } => ("dry-run", *attempts, None, None),
             PatchOutcome::Unchanged(why) => ("unchanged", 0, None, Some(why.clone())),
             PatchOutcome::Skipped(why) => ("skipped", 0, None, Some(why.clone())),
-            PatchOutcome::Failed(e) => ("failed", 0, None, Some(e.to_string())),
+            PatchOutcome::Failed(e, sent) => ("failed", *sent, None, Some(e.to_string())),
             PatchOutcome::NotSent => ("not-sent", 0, None, None),
         };
         ResultV1 {

@@ -76,14 +76,23 @@ pub fn checked(err: &mut impl Write, v: &Voice, p: &Prelude) -> io::Result<()> {
     v.note(
         err,
         format!(
-            "cluster {}{}: network mode {} ({}), namespace {}",
+            "cluster {}{}: network mode {}, namespace {}",
             p.server,
             p.version
                 .as_deref()
                 .map(|v| format!(" ({v})"))
                 .unwrap_or_default(),
-            p.mode,
-            if p.mode_given { "given" } else { "detected" },
+            if p.mode_given {
+                format!("{} (given)", p.mode)
+            } else if p.detected != p.mode {
+                // Cilium overlay, super nodes, unknown: planned as VPC-CNI (pod templates left alone).
+                format!(
+                    "{} (detected; pod templates planned as {})",
+                    p.detected, p.mode
+                )
+            } else {
+                format!("{} (detected)", p.mode)
+            },
             p.namespace
         ),
     )?;
@@ -302,7 +311,7 @@ fn results(err: &mut impl Write, v: &Voice, o: &LiveOutcome) -> io::Result<()> {
                 err,
                 format!("{what}: accepted by the server (dry run, nothing stored)"),
             )?,
-            PatchOutcome::Failed(e) => v.error(err, format!("{what}: {e}"))?,
+            PatchOutcome::Failed(e, _) => v.error(err, format!("{what}: {e}"))?,
             PatchOutcome::NotSent if plan.items.get(i).is_none_or(|it| it.change.is_some()) => {
                 v.note(err, format!("{what}: not sent (an earlier change failed)"))?
             }
@@ -474,6 +483,16 @@ mod tests {
         let forced = text(|w| checked(w, &v, &prelude(false)));
         assert!(forced.contains("warning: prerequisite global-router-direct-access-off failed"));
         assert!(forced.ends_with("warning: --force: going on despite the failing prerequisites\n"));
+        // A detected mode planned as another is said as both.
+        let overlay = Prelude {
+            detected: NetworkMode::CiliumOverlay,
+            ..prelude(true)
+        };
+        assert!(
+            text(|w| checked(w, &v, &overlay)).starts_with(
+                "cluster https://cls (v1.28.3): network mode cilium-overlay (detected; pod templates planned as vpc-cni), namespace shop\n"
+            )
+        );
         let quiet = Voice { quiet: true, ..v };
         assert_eq!(
             text(|w| checked(w, &quiet, &prelude(true))),
