@@ -39,6 +39,42 @@ pub enum ClientError {
     Client(#[source] kube::Error),
     #[error(transparent)]
     Proxy(#[from] crate::cloud::proxy::ProxyError),
+    /// `--context` names no context of the kubeconfig (kubectl: "context was not found").
+    #[error("context `{context}` not found in {path}; its contexts: {available}")]
+    NoContext {
+        context: String,
+        path: String,
+        available: String,
+    },
+}
+
+/// `--context NAME` must be one of the kubeconfig's contexts: say which exist rather than kube's
+/// "failed to load current context".
+fn check_context(
+    kubeconfig: &Kubeconfig,
+    context: Option<&str>,
+    path: &str,
+) -> Result<(), ClientError> {
+    let Some(context) = context else {
+        return Ok(());
+    };
+    if kubeconfig.contexts.iter().any(|c| c.name == context) {
+        return Ok(());
+    }
+    let names: Vec<&str> = kubeconfig
+        .contexts
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    Err(ClientError::NoContext {
+        context: context.to_string(),
+        path: path.to_string(),
+        available: if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        },
+    })
 }
 
 /// kube's client behind [`Cluster`].
@@ -207,6 +243,11 @@ pub async fn config(opts: &ClientOptions) -> Result<Config, ClientError> {
             path: path.display().to_string(),
             source,
         })?;
+        check_context(
+            &kubeconfig,
+            opts.context.as_deref(),
+            &path.display().to_string(),
+        )?;
         let config = Config::from_custom_kubeconfig(kubeconfig.clone(), &options)
             .await
             .map_err(|source| ClientError::Kubeconfig {
@@ -215,6 +256,10 @@ pub async fn config(opts: &ClientOptions) -> Result<Config, ClientError> {
             })?;
         (config, Some(kubeconfig))
     } else if opts.context.is_some() || std::env::var_os("KUBECONFIG").is_some() {
+        if let Ok(k) = Kubeconfig::read() {
+            let path = std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".to_string());
+            check_context(&k, opts.context.as_deref(), &path)?;
+        }
         let config =
             Config::from_kubeconfig(&options)
                 .await

@@ -177,3 +177,22 @@ fn explain_prints_every_checks_docs_page() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `--context` naming no context of the kubeconfig: exit 2, the contexts there are listed, and nothing is
+/// sent to any server.
+#[test]
+fn an_unknown_context_lists_the_ones_there() {
+    let fake = FakeKube::from_fixture("vpc-cni-healthy");
+    let o = tkedirect()
+        .args(["check", "--context", "prod-sh", "--kubeconfig"])
+        .arg(fake.kubeconfig())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("context `prod-sh` not found in ") && err.contains("; its contexts: "),
+        "{err}"
+    );
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
