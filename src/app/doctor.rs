@@ -240,7 +240,14 @@ pub fn read_live(
             t.abort();
             eprint!("\r\x1b[K");
         }
-        let facts = result.context("could not read the cluster")?;
+        let server = cluster.server.clone();
+        let facts = result.map_err(|e| {
+            let hint = match e.error.code() {
+                Some(401) => ": the API server refused the credentials (401); check the kubeconfig user's token, certificate or exec plugin",
+                _ => "",
+            };
+            anyhow::Error::new(e).context(format!("could not read the cluster at {server}{hint}"))
+        })?;
         ui.detail(format!(
             "read {} objects in {} pages with {} API requests",
             progress.objects.load(std::sync::atomic::Ordering::Relaxed),

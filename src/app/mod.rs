@@ -63,8 +63,16 @@ fn finish(result: anyhow::Result<Exit>, ui: &Ui) -> std::process::ExitCode {
             }
             let mut stderr = std::io::stderr().lock();
             let _ = writeln!(stderr, "{}: {err}", ui.paint_error("error"));
+            // A cause whose words the line above already carries (errors that print their source) is
+            // not said twice.
+            let mut said = err.to_string();
             for cause in err.chain().skip(1) {
-                let _ = writeln!(stderr, "  caused by: {cause}");
+                let text = cause.to_string();
+                if said.contains(&text) {
+                    continue;
+                }
+                let _ = writeln!(stderr, "  caused by: {text}");
+                said = text;
             }
             Exit::Error.into()
         }

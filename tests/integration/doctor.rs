@@ -705,6 +705,31 @@ fn persistent_server_errors_exit_2_with_a_clear_message() {
     assert!(err.contains("gave up after 5 attempts"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(o.stdout.is_empty(), "no half report on stdout");
+    // The server is named, and no cause is said twice.
+    assert!(
+        err.contains(&format!("could not read the cluster at {}", fake.url())),
+        "{err}"
+    );
+    let causes: Vec<&str> = err.lines().filter(|l| l.contains("caused by")).collect();
+    assert_eq!(causes.len(), 1, "{err}");
+}
+
+#[test]
+fn refused_credentials_are_said_as_such() {
+    let fake = FakeKube::from_fixture("vpc-cni-healthy");
+    fake.fault(Fault {
+        path_contains: "/version".into(),
+        status: 401,
+        times: 100,
+        ..Default::default()
+    });
+    let o = doctor(&fake, &["-A"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("the API server refused the credentials (401)"),
+        "{err}"
+    );
 }
 
 /// 429, 503 and 504 are retried by the one policy only (kube-client's own retry, which would multiply the
