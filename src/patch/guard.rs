@@ -115,13 +115,32 @@ pub fn holds(members: &[Member<'_>], pods: &[Pod]) -> Vec<(usize, Hold)> {
         }
         let ns = namespace_of(m.oref);
         match m.object {
-            Guarded::Service(svc) if !has_node_ports(svc) => out.push((
-                i,
-                Hold::Refuse(format!(
-                    "{} has allocateLoadBalancerNodePorts: false: without direct access its CLB forwards to NodePorts, and it has none; allocate NodePorts first (allocateLoadBalancerNodePorts: true)",
-                    short(m.oref)
-                )),
-            )),
+            Guarded::Service(svc) if !has_node_ports(svc) => {
+                // Name the ports without one when some have one.
+                let without: Vec<String> = svc
+                    .spec
+                    .ports
+                    .iter()
+                    .filter(|p| p.node_port.is_none())
+                    .map(|p| match (&p.name, p.port) {
+                        (n, _) if !n.is_empty() => n.clone(),
+                        (_, Some(port)) => port.to_string(),
+                        _ => "?".to_string(),
+                    })
+                    .collect();
+                let has = if without.len() < svc.spec.ports.len() {
+                    format!("and port {} has none", without.join(", "))
+                } else {
+                    "and it has none".to_string()
+                };
+                out.push((
+                    i,
+                    Hold::Refuse(format!(
+                        "{} has allocateLoadBalancerNodePorts: false: without direct access its CLB forwards to NodePorts, {has}; allocate NodePorts first (allocateLoadBalancerNodePorts: true)",
+                        short(m.oref)
+                    )),
+                ))
+            }
             Guarded::Ingress(ing) => {
                 let cluster_ip: Vec<String> = services(ing)
                     .iter()
@@ -419,8 +438,15 @@ mod tests {
             "{h:?}"
         );
         assert!(
-            run(&[(no_ports, false)]).is_empty(),
+            run(&[(no_ports.clone(), false)]).is_empty(),
             "only what the run disables is guarded"
+        );
+        // One port names its nodePort, the other does not: the message names the one without.
+        no_ports["spec"]["ports"] = json!([{"name": "http", "port": 80, "nodePort": 30080}, {"name": "https", "port": 443}]);
+        let h = run(&[(no_ports, true)]);
+        assert!(
+            matches!(&h[..], [(_, Hold::Refuse(why))] if why.contains("forwards to NodePorts, and port https has none;")),
+            "{h:?}"
         );
     }
 
