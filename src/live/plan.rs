@@ -381,7 +381,10 @@ pub fn plan(
                 });
             }
         }
-        behind.push((svc_ref, linked));
+        // A Service named as a TARGET and reached again as an Ingress backend is listed once.
+        if !behind.iter().any(|(s, _)| *s == svc_ref) {
+            behind.push((svc_ref, linked));
+        }
     }
     if opts.patch.intent == Intent::Disable {
         hold_back(&mut items, snap, &pods, opts.patch.force);
@@ -604,6 +607,31 @@ mod tests {
 
     fn refs(p: &LivePlan) -> Vec<String> {
         p.items.iter().map(|i| short(&i.oref)).collect()
+    }
+
+    /// A Service that is both a TARGET and the backend of a TARGET Ingress: its workloads are listed once.
+    #[test]
+    fn a_service_reached_twice_is_behind_once() {
+        let ing = json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": "shop", "namespace": "shop", "resourceVersion": "30"},
+            "spec": {"defaultBackend": {"service": {"name": "web", "port": {"number": 80}}}}});
+        let s = snap(
+            vec![svc("web", "LoadBalancer", Some("web"), false), ing],
+            vec![workload("Deployment", "web", "web")],
+            vec![pod("web-1", "web", ("Deployment", "web"), true)],
+        );
+        let p = plan(
+            &s,
+            &[t("svc/web"), t("ing/shop")],
+            &opts(Intent::Enable, NetworkMode::VpcCni, false),
+        )
+        .unwrap();
+        let behind: Vec<(String, String)> = p
+            .behind
+            .iter()
+            .map(|b| (short(&b.service), short(&b.workload)))
+            .collect();
+        assert_eq!(behind.len(), 1, "{behind:?}");
     }
 
     #[test]
