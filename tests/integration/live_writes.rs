@@ -10,6 +10,26 @@ use crate::support::live::{
     SVC_DIRECT, assert_only_precondition_patches, code, deploy, run, stderr, svc, writes,
 };
 
+/// `tkedirect enable TARGET -n shop --yes` in the background, returned once its first PATCH reached the
+/// fake (which holds it with a delay fault, so the test can change the object meanwhile).
+fn spawn_until_patch(fake: &FakeKube, target: &str) -> std::process::Child {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tkedirect"))
+        .args(["enable", target, "-n", "shop", "--yes", "--kubeconfig"])
+        .arg(fake.kubeconfig())
+        .env_remove("KUBECONFIG")
+        .env_remove("TKEDIRECT_NETWORK_MODE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn tkedirect");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !fake.requests().iter().any(|r| r.method == "PATCH") {
+        assert!(Instant::now() < deadline, "tkedirect never sent its PATCH");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child
+}
+
 #[test]
 fn a_conflict_is_re_read_re_planned_and_retried() {
     let fake = FakeKube::from_fixture("live-vpc-cni");
@@ -56,20 +76,7 @@ fn a_concurrent_writer_between_read_and_write_keeps_its_change() {
         times: 1,
         ..Default::default()
     });
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tkedirect"))
-        .args(["enable", "svc/web", "-n", "shop", "--yes", "--kubeconfig"])
-        .arg(fake.kubeconfig())
-        .env_remove("KUBECONFIG")
-        .env_remove("TKEDIRECT_NETWORK_MODE")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn tkedirect");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !fake.requests().iter().any(|r| r.method == "PATCH") {
-        assert!(Instant::now() < deadline, "tkedirect never sent its PATCH");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let child = spawn_until_patch(&fake, "svc/web");
     let mut other = svc(&fake, "web");
     other["metadata"]["annotations"]["other-writer.example.com/touched"] = json!("yes");
     fake.put_object(other);
@@ -104,27 +111,7 @@ fn a_re_plan_that_would_change_another_container_is_not_sent() {
         times: 1,
         ..Default::default()
     });
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tkedirect"))
-        .args([
-            "enable",
-            "deploy/web",
-            "-n",
-            "shop",
-            "--yes",
-            "--kubeconfig",
-        ])
-        .arg(fake.kubeconfig())
-        .env_remove("KUBECONFIG")
-        .env_remove("TKEDIRECT_NETWORK_MODE")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn tkedirect");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !fake.requests().iter().any(|r| r.method == "PATCH") {
-        assert!(Instant::now() < deadline, "tkedirect never sent its PATCH");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let child = spawn_until_patch(&fake, "deploy/web");
     let mut other = deploy(&fake, "web");
     let containers = other["spec"]["template"]["spec"]["containers"]
         .as_array_mut()
