@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::support::fake_kube::{FakeKube, Fault};
 use crate::support::{on_a_sized_terminal, tkedirect};
+use crate::support::{stderr, stdout};
 
 fn doctor(fake: &FakeKube, args: &[&str]) -> Output {
     tkedirect()
@@ -16,14 +17,6 @@ fn doctor(fake: &FakeKube, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("run tkedirect")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// When the fixture clusters were "read": an hour after their objects were created, so nothing in them is

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::support::fake_kube::FakeKube;
 use crate::support::tkedirect;
+use crate::support::{stderr, stdout};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const FIXTURES: &str = "tests/fixtures/manifests";
@@ -31,14 +32,6 @@ fn doctor_in(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("run tkedirect")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// `doctor ARGS -o json`: the exit code and the report.

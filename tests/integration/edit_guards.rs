@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::support::stderr;
 use crate::support::tkedirect;
 
 fn fixture(name: &str) -> PathBuf {
@@ -33,10 +34,6 @@ fn disable(path: &Path, extra: &[&str]) -> std::process::Output {
 /// Direct-access switches that are on.
 fn switches(text: &str) -> usize {
     text.matches("direct-access: \"true\"").count()
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]

@@ -19,14 +19,7 @@ use crate::support::fake_clb::{self, FakeClb};
 use crate::support::fake_kube::FakeKube;
 use crate::support::proxy::{TestProxy, tls_fixture};
 use crate::support::tkedirect;
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use crate::support::{stderr, stdout};
 
 fn addr_of(url: &str) -> SocketAddr {
     url.trim_start_matches("http://")

@@ -17,13 +17,7 @@ pub fn run(fake: &FakeKube, args: &[&str]) -> Output {
         .expect("run tkedirect")
 }
 
-pub fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+pub use super::{stderr, stdout};
 
 pub fn code(o: &Output) -> i32 {
     o.status.code().expect("exit code")

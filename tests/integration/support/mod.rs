@@ -60,6 +60,16 @@ pub fn fuzz_seed(what: &str) -> u64 {
     seed
 }
 
+/// A finished command's standard output, as text.
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A finished command's standard error, as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// A loopback address nothing listens on (the discard port).
 pub const CLOSED_PORT: &str = "http://127.0.0.1:9";
 pub mod fake_clb;
