@@ -91,12 +91,7 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         .iter()
         .find(|d| d.name() == "cilium" || d.name().starts_with("cilium-agent"));
     let routing = cilium.and(cilium_routing(facts));
-    if let Some(err) = ds_unreadable {
-        evidence.push(format!(
-            "could not read DaemonSets in kube-system ({}): the network agents are unknown",
-            err.code
-        ));
-    } else {
+    if ds_unreadable.is_none() {
         evidence.push(describe("DaemonSet", BRIDGE_AGENT, bridge));
         evidence.push(describe("DaemonSet", ENI_AGENT, eni));
         if let Some(c) = cilium {
@@ -199,7 +194,12 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
         (Some(_), Some((tunnel, _))) => *tunnel,
         (Some(_), None) => eni.is_none(),
     };
-    let mode = if ds_unreadable.is_some() {
+    let mode = if let Some(err) = ds_unreadable {
+        // The deciding line comes last, as in the "neither" case below: `network-mode-unknown` says it.
+        evidence.push(format!(
+            "could not read DaemonSets in kube-system ({}): the network agents are unknown",
+            err.code
+        ));
         NetworkMode::Unknown
     } else if overlay {
         NetworkMode::CiliumOverlay

@@ -18,13 +18,11 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
     if ctx.network.mode != NetworkMode::Unknown {
         return vec![];
     }
-    // The deciding evidence: the kube-system DaemonSets (unreadable, or no agent tkedirect knows), before
-    // whatever else could not be read (nodes, for one).
-    let evidence = &ctx.network.evidence;
-    let why = evidence
-        .iter()
-        .find(|e| e.contains("DaemonSets in kube-system") || e.starts_with("neither DaemonSet"))
-        .or(evidence.last())
+    // detect_network puts the deciding line last (DaemonSets unreadable, or no agent it knows).
+    let why = ctx
+        .network
+        .evidence
+        .last()
         .cloned()
         .unwrap_or_else(|| "no evidence could be read".into());
     vec![finding(
