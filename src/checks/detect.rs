@@ -72,6 +72,15 @@ fn cilium_origin(image: &str) -> &'static str {
     }
 }
 
+/// Cilium's agent DaemonSet in kube-system (`cilium`, or `cilium-agent…`), TKE-built or self-installed.
+pub fn cilium_daemonset(facts: &ClusterFacts) -> Option<&Workload> {
+    facts
+        .kube_system
+        .daemonsets
+        .iter()
+        .find(|d| d.name() == "cilium" || d.name().starts_with("cilium-agent"))
+}
+
 pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
     let mut evidence = Vec::new();
     let ds_unreadable = facts.unreadable("daemonsets.apps");
@@ -85,11 +94,7 @@ pub fn detect_network(facts: &ClusterFacts) -> NetworkDetection {
     };
     let bridge = present(BRIDGE_AGENT);
     let eni = present(ENI_AGENT);
-    let cilium = facts
-        .kube_system
-        .daemonsets
-        .iter()
-        .find(|d| d.name() == "cilium" || d.name().starts_with("cilium-agent"));
+    let cilium = cilium_daemonset(facts);
     let routing = cilium.and(cilium_routing(facts));
     if ds_unreadable.is_none() {
         evidence.push(describe("DaemonSet", BRIDGE_AGENT, bridge));

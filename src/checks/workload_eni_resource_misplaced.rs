@@ -45,15 +45,10 @@ fn run(ctx: &Ctx) -> Vec<Finding> {
                     .iter()
                     .filter(|p| ctx.workload_of(p).is_some_and(|o| std::ptr::eq(o, w)))
                     .filter(|p| {
-                        p.spec
-                            .containers
+                        crate::rules::eni::pod_requests(p)
                             .iter()
-                            .filter(|c| {
-                                crate::model::EniFlavor::ALL
-                                    .iter()
-                                    .any(|f| c.resources.get(f.resource()).is_some())
-                            })
-                            .count()
+                            .map(|(_, n)| n)
+                            .sum::<i64>()
                             > 1
                     })
                     .collect();

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::desired::{Desired, desired_for_port};
 use super::error::SyncError;
-use crate::checks::detect::detect_network;
+use crate::checks::detect::{cilium_daemonset, detect_network};
 use crate::cluster::read::{Listed, Progress, get_object, list_all, slim_pod, slim_workload};
 use crate::cluster::{Cluster, ListQuery, Resource};
 use crate::model::consts::{
@@ -193,12 +193,7 @@ async fn network_mode<C: Cluster>(
         ..Default::default()
     };
     facts.kube_system.daemonsets = daemonsets;
-    let cilium = facts
-        .kube_system
-        .daemonsets
-        .iter()
-        .any(|d| d.name() == "cilium" || d.name().starts_with("cilium-agent"));
-    if cilium {
+    if cilium_daemonset(&facts).is_some() {
         match get_object::<_, ConfigMap>(c, &Resource::configmaps(), ks, CILIUM_CONFIG).await {
             Ok(Some(cm)) => facts.add_configmap(cm),
             Ok(None) => {}
