@@ -256,19 +256,15 @@ pub async fn config(opts: &ClientOptions) -> Result<Config, ClientError> {
             })?;
         (config, Some(kubeconfig))
     } else if opts.context.is_some() || std::env::var_os("KUBECONFIG").is_some() {
-        if let Ok(k) = Kubeconfig::read() {
-            let path = std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".to_string());
-            check_context(&k, opts.context.as_deref(), &path)?;
+        let path = std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".to_string());
+        let kubeconfig = Kubeconfig::read().ok();
+        if let Some(k) = &kubeconfig {
+            check_context(k, opts.context.as_deref(), &path)?;
         }
-        let config =
-            Config::from_kubeconfig(&options)
-                .await
-                .map_err(|source| ClientError::Kubeconfig {
-                    path: std::env::var("KUBECONFIG")
-                        .unwrap_or_else(|_| "~/.kube/config".to_string()),
-                    source,
-                })?;
-        (config, Kubeconfig::read().ok())
+        let config = Config::from_kubeconfig(&options)
+            .await
+            .map_err(|source| ClientError::Kubeconfig { path, source })?;
+        (config, kubeconfig)
     } else {
         let config = Config::infer().await.map_err(ClientError::Infer)?;
         (config, Kubeconfig::read().ok())

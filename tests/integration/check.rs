@@ -195,4 +195,13 @@ fn an_unknown_context_lists_the_ones_there() {
         "{err}"
     );
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+    // The same through KUBECONFIG.
+    let o = tkedirect()
+        .args(["check", "--context", "prod-sh"])
+        .env("KUBECONFIG", fake.kubeconfig())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("context `prod-sh` not found in "), "{err}");
 }
